@@ -1,0 +1,282 @@
+"""The abstract syntax tree of the rules language.
+
+Every node is a frozen dataclass that carries the span of source text it came from, so that any later stage (checker,
+compiler, evaluator, explanation) can point back at `file:line:col`. The tree is plain data: passes read it and build
+new values, they never mutate it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of one source file; lines and columns count from 1, the end is exclusive."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+    @property
+    def short(self) -> str:
+        """`file:line`, the form explanations cite."""
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    span: Span = field(compare=False, repr=False, kw_only=True)
+
+    def children(self) -> Iterator[Node]:
+        """The direct child nodes, in source order: the one traversal every pass shares."""
+        for f in fields(self):
+            if f.name == "span":
+                continue
+            value = getattr(self, f.name)
+            if isinstance(value, Node):
+                yield value
+            elif isinstance(value, tuple):
+                for item in value:
+                    if isinstance(item, Node):
+                        yield item
+
+    def walk(self) -> Iterator[Node]:
+        """This node and all its descendants, depth first."""
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(list(node.children())))
+
+
+# Expressions ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Expr(Node):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Name(Expr):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Integer(Expr):
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity(Expr):
+    """A number with a unit: `6 months`, `780 hours`, `100 points`."""
+
+    amount: int
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Level(Expr):
+    """A language level on the Canadian benchmark scales: `clb 7`, `nclc 7`."""
+
+    scale: str
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class Text(Expr):
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class DateLiteral(Expr):
+    value: date
+
+
+@dataclass(frozen=True, slots=True)
+class DateTimeLiteral(Expr):
+    value: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Boolean(Expr):
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ListLiteral(Expr):
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Window(Expr):
+    """`within 3 years before as_of`: the period of that length that ends on (and includes) the anchor date."""
+
+    length: Expr
+    anchor: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Field(Expr):
+    subject: Expr
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Expr):
+    function: str
+    arguments: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Compare(Expr):
+    operator: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Membership(Expr):
+    item: Expr
+    collection: Expr
+    negated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Arithmetic(Expr):
+    operator: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf(Expr):
+    operands: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf(Expr):
+    operands: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Quantifier(Expr):
+    """`any x in xs where filter: body` or `all x in xs: body`."""
+
+    kind: str
+    variable: str
+    domain: Expr
+    where: Expr | None
+    body: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Otherwise(Expr):
+    """`a otherwise b`: the value of `a`, or of `b` when facts that `a` needs are missing."""
+
+    first: Expr
+    fallback: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Conditional(Expr):
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+
+
+# Declarations --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Citation(Node):
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration(Node):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class RulebookHeader(Declaration):
+    """`rulebook 2025 "title" in force 2025-02-27 until 2026-02-17`; `name` is the year as text."""
+
+    title: str
+    in_force_from: date
+    in_force_until: date
+    cites: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Import(Declaration):
+    """`import "path"`; `name` is the path as written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source(Declaration):
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Constant(Declaration):
+    description: str | None
+    cites: tuple[Citation, ...]
+    value: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationRow(Node):
+    code: str
+    title: str
+    teer: int
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationTable(Declaration):
+    title: str
+    cites: tuple[Citation, ...]
+    rows: tuple[OccupationRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter(Node):
+    name: str
+    type_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Define(Declaration):
+    parameters: tuple[Parameter, ...]
+    description: str | None
+    cites: tuple[Citation, ...]
+    body: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Category(Declaration):
+    title: str
+    cites: tuple[Citation, ...]
+    condition: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Module(Node):
+    """One parsed `.rules` file."""
+
+    path: str
+    declarations: tuple[Declaration, ...]

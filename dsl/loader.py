@@ -1,0 +1,143 @@
+"""Reading a rulebook folder from disk: every `.rules` file in it, plus the files they import.
+
+A rulebook folder sits in a rules tree (`rules/2025/` in `rules/`). Imports are resolved against the importing file
+and must stay inside that tree: `../` escapes, absolute paths and symbolic links leading out are refused, so a rule
+file can never read anything but rules. Files are read as UTF-8 text within a size limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from dsl import ast
+from dsl.diagnostics import Diagnostic, RuleErrors
+from dsl.parser import parse
+
+MAX_FILE_BYTES = 1_000_000
+MAX_FILES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSet:
+    """The parsed files of one rulebook, with their texts (for rendering diagnostics) keyed by display path."""
+
+    folder: Path
+    modules: tuple[ast.Module, ...]
+    texts: dict[str, str]
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of every file's path and text: equal fingerprints, equal rulebooks."""
+        return content_hash(self.texts)
+
+
+def content_hash(texts: dict[str, str]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(texts):
+        digest.update(path.encode() + b"\0" + texts[path].encode() + b"\0")
+    return digest.hexdigest()
+
+
+def load_folder(folder: Path, display_root: str | None = None) -> SourceSet:
+    """Parse every `.rules` file of `folder` and everything they import; report all problems of all files at once.
+
+    `display_root` is how the folder is named in diagnostics and explanations (default: the path as given).
+    """
+    folder = Path(folder)
+    tree_root = folder.resolve().parent
+    shown = display_root if display_root is not None else folder.as_posix()
+    loader = _Loader(folder.resolve(), tree_root, shown)
+    if not folder.is_dir():
+        span = ast.Span(shown, 1, 1, 1, 1)
+        raise RuleErrors([Diagnostic("E010", f"there is no rulebook folder at '{shown}'", span)], {})
+    files = sorted(p for p in folder.resolve().iterdir() if p.suffix == ".rules" and p.is_file())
+    if not files:
+        span = ast.Span(shown, 1, 1, 1, 1)
+        raise RuleErrors([Diagnostic("E010", f"the folder '{shown}' holds no .rules file", span)], {})
+    for path in files:
+        loader.load(path, None)
+    if loader.diagnostics:
+        raise RuleErrors(loader.diagnostics, loader.texts)
+    return SourceSet(folder, tuple(loader.modules), loader.texts)
+
+
+class _Loader:
+    def __init__(self, folder: Path, tree_root: Path, shown: str) -> None:
+        self.folder = folder
+        self.tree_root = tree_root
+        self.shown = shown
+        self.seen: set[Path] = set()
+        self.modules: list[ast.Module] = []
+        self.texts: dict[str, str] = {}
+        self.diagnostics: list[Diagnostic] = []
+
+    def display(self, path: Path) -> str:
+        relative = PurePosixPath(*path.relative_to(self.folder).parts) if path.is_relative_to(self.folder) else None
+        if relative is not None:
+            return f"{self.shown}/{relative}"
+        parent_shown = PurePosixPath(self.shown).parent
+        return f"{parent_shown}/{PurePosixPath(*path.relative_to(self.tree_root).parts)}"
+
+    def load(self, path: Path, imported_at: ast.Span | None) -> None:
+        real = path.resolve()
+        if real in self.seen:
+            return
+        self.seen.add(real)
+        shown = self.display(real)
+        where = imported_at or ast.Span(shown, 1, 1, 1, 1)
+        if len(self.seen) > MAX_FILES:
+            self.diagnostics.append(Diagnostic("E011", f"a rulebook may hold at most {MAX_FILES} files", where))
+            return
+        try:
+            data = real.read_bytes()
+        except OSError as error:
+            self.diagnostics.append(Diagnostic("E012", f"cannot read '{shown}': {error.strerror}", where))
+            return
+        if len(data) > MAX_FILE_BYTES:
+            self.diagnostics.append(Diagnostic(
+                "E005", f"'{shown}' is {len(data):,} bytes; a rule file may be at most {MAX_FILE_BYTES:,}", where,
+                suggestion="split it into several files"))
+            return
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+            self.diagnostics.append(Diagnostic(
+                "E006", f"byte {error.start} is not UTF-8 text", ast.Span(shown, line, column, line, column + 1),
+                suggestion="save the file as UTF-8"))
+            return
+        self.texts[shown] = text
+        try:
+            module = parse(text, shown)
+        except RuleErrors as errors:
+            self.diagnostics.extend(errors.diagnostics)
+            return
+        self.modules.append(module)
+        for declaration in module.declarations:
+            if isinstance(declaration, ast.Import):
+                self.follow(real, declaration)
+
+    def follow(self, importer: Path, declaration: ast.Import) -> None:
+        written = declaration.name
+        if PurePosixPath(written).is_absolute() or Path(written).is_absolute():
+            self.diagnostics.append(Diagnostic(
+                "E013", f"import '{written}' is an absolute path; imports are relative to the importing file",
+                declaration.span, suggestion="write a path such as \"../common/sources.rules\""))
+            return
+        target = (importer.parent / written).resolve()
+        if not target.is_relative_to(self.tree_root):
+            self.diagnostics.append(Diagnostic(
+                "E013", f"import '{written}' leads outside the rules tree", declaration.span,
+                suggestion="imports may only name .rules files inside the rules tree"))
+            return
+        if target.suffix != ".rules":
+            self.diagnostics.append(Diagnostic(
+                "E014", f"import '{written}' does not name a .rules file", declaration.span))
+            return
+        if not target.is_file():
+            self.diagnostics.append(Diagnostic("E015", f"import '{written}': no such rule file", declaration.span))
+            return
+        self.load(target, declaration.span)

@@ -1,0 +1,324 @@
+"""The parser facade: rule text in, an AST `Module` out, or located diagnostics in an analyst's words.
+
+Lark (LALR) builds a parse tree; `_ToAst` turns it at once into frozen dataclasses, so no later stage sees Lark.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date, datetime, timezone
+from importlib.resources import files
+
+from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.tree import Meta
+
+from dsl import ast
+from dsl.diagnostics import Diagnostic, RuleErrors
+from dsl.syntax_errors import describe_syntax_error
+
+MAX_NESTING = 100
+
+UNIT_PLURALS = {
+    "month": "months",
+    "year": "years",
+    "week": "weeks",
+    "day": "days",
+    "hour": "hours",
+    "point": "points",
+}
+
+
+@functools.cache
+def _lark() -> Lark:
+    grammar = files("dsl").joinpath("grammar.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+
+
+def parse(text: str, path: str) -> ast.Module:
+    """Parse one file. Raises `RuleErrors` with located diagnostics when the text is not valid."""
+    try:
+        tree = _lark().parse(text)
+    except UnexpectedInput as error:
+        raise RuleErrors([_syntax_diagnostic(error, text, path)], {path: text}) from None
+    depth = _depth(tree)
+    if depth > MAX_NESTING:
+        span = ast.Span(path, 1, 1, 1, 2)
+        raise RuleErrors([Diagnostic("E004", f"the rules are nested {depth} levels deep; the limit is {MAX_NESTING}",
+                                     span, suggestion="split the condition into named definitions")], {path: text})
+    builder = _ToAst(path)
+    module = builder.build(tree)
+    if builder.diagnostics:
+        raise RuleErrors(builder.diagnostics, {path: text})
+    assert isinstance(module, ast.Module)
+    return module
+
+
+def _depth(tree: Tree[Token]) -> int:
+    deepest = 0
+    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((c, level + 1) for c in node.children if isinstance(c, Tree))
+    return deepest
+
+
+def _syntax_diagnostic(error: UnexpectedInput, text: str, path: str) -> Diagnostic:
+    line = getattr(error, "line", None)
+    column = getattr(error, "column", None)
+    if not isinstance(line, int) or line < 1:
+        line, column = _end_position(text)
+    assert isinstance(column, int)
+    width = 1
+    token = getattr(error, "token", None)
+    if isinstance(error, UnexpectedToken) and isinstance(token, Token) and token.type != "$END":
+        width = max(1, len(str(token).splitlines()[0]) if str(token) else 1)
+    span = ast.Span(path, line, column, line, column + width)
+    if isinstance(error, UnexpectedEOF) or (isinstance(token, Token) and token.type == "$END"):
+        line, column = _end_position(text)
+        span = ast.Span(path, line, column, line, column + 1)
+    message, suggestion = describe_syntax_error(error, text, _lark())
+    code = "E001" if isinstance(error, UnexpectedCharacters) else "E002"
+    return Diagnostic(code, message, span, suggestion=suggestion)
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    lines = text.splitlines() or [""]
+    return len(lines), len(lines[-1]) + 1
+
+
+def _span(path: str, meta: Meta) -> ast.Span:
+    if getattr(meta, "empty", True):
+        return ast.Span(path, 1, 1, 1, 1)
+    return ast.Span(path, meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _token_span(path: str, token: Token) -> ast.Span:
+    line = token.line or 1
+    column = token.column or 1
+    end_line = token.end_line or line
+    end_column = token.end_column or column + len(token)
+    return ast.Span(path, line, column, end_line, end_column)
+
+
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def _string_value(token: Token) -> str:
+    """The text of a quoted string: escapes resolved, and line breaks and runs of spaces folded into one space."""
+    inner = _ESCAPE.sub(r"\1", str(token)[1:-1])
+    return " ".join(inner.split())
+
+
+class _ToAst:
+    """Lark parse tree -> AST, bottom up. Each `rule_*` method is named after the grammar rule it builds."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+
+    def build(self, tree: Tree[Token]) -> object:
+        children = [self.build(c) if isinstance(c, Tree) else c for c in tree.children]
+        method = getattr(self, f"rule_{tree.data}")
+        return method(children, tree.meta)
+
+    # helpers
+
+    def _span(self, meta: Meta) -> ast.Span:
+        return _span(self.path, meta)
+
+    def _date(self, token: Token) -> date:
+        try:
+            return date.fromisoformat(str(token))
+        except ValueError:
+            self.diagnostics.append(
+                Diagnostic("E003", f"'{token}' is not a date on the calendar", _token_span(self.path, token),
+                           suggestion="write dates as YYYY-MM-DD, for example 2025-02-27")
+            )
+            return date(1, 1, 1)
+
+    def _cites(self, item: object) -> tuple[ast.Citation, ...]:
+        return item if isinstance(item, tuple) else ()
+
+    # declarations
+
+    def rule_start(self, children: list[object], meta: Meta) -> ast.Module:
+        declarations = tuple(c for c in children if isinstance(c, ast.Declaration))
+        return ast.Module(self.path, declarations, span=self._span(meta))
+
+    def rule_rulebook_decl(self, children: list[object], meta: Meta) -> ast.RulebookHeader:
+        year, title, (start, until), cites = children
+        assert isinstance(year, Token) and isinstance(title, Token)
+        return ast.RulebookHeader(str(year), _string_value(title), start, until, self._cites(cites),
+                                  span=self._span(meta))
+
+    def rule_in_force(self, children: list[object], meta: Meta) -> tuple[date, date]:
+        start, until = children
+        assert isinstance(start, Token) and isinstance(until, Token)
+        return self._date(start), self._date(until)
+
+    def rule_import_decl(self, children: list[object], meta: Meta) -> ast.Import:
+        (path,) = children
+        assert isinstance(path, Token)
+        return ast.Import(_string_value(path), span=self._span(meta))
+
+    def rule_source_decl(self, children: list[object], meta: Meta) -> ast.Source:
+        name, title, url = children
+        assert isinstance(name, Token) and isinstance(title, Token) and isinstance(url, Token)
+        return ast.Source(str(name), _string_value(title), _string_value(url), span=self._span(meta))
+
+    def rule_cite_clause(self, children: list[object], meta: Meta) -> tuple[ast.Citation, ...]:
+        return tuple(ast.Citation(str(t), span=_token_span(self.path, t)) for t in children if isinstance(t, Token))
+
+    def rule_constant_decl(self, children: list[object], meta: Meta) -> ast.Constant:
+        name, description, cites, value = children
+        assert isinstance(name, Token) and isinstance(value, ast.Expr)
+        text = _string_value(description) if isinstance(description, Token) else None
+        return ast.Constant(str(name), text, self._cites(cites), value, span=self._span(meta))
+
+    def rule_occupations_decl(self, children: list[object], meta: Meta) -> ast.OccupationTable:
+        name, title, cites, *rows = children
+        assert isinstance(name, Token) and isinstance(title, Token)
+        table_rows = tuple(r for r in rows if isinstance(r, ast.OccupationRow))
+        return ast.OccupationTable(str(name), _string_value(title), self._cites(cites), table_rows,
+                                   span=self._span(meta))
+
+    def rule_occupation_row(self, children: list[object], meta: Meta) -> ast.OccupationRow:
+        code, title, teer = children
+        assert isinstance(code, Token) and isinstance(title, Token) and isinstance(teer, Token)
+        return ast.OccupationRow(str(code), _string_value(title), int(teer), span=self._span(meta))
+
+    def rule_define_decl(self, children: list[object], meta: Meta) -> ast.Define:
+        name, parameters, description, cites, body = children
+        assert isinstance(name, Token) and isinstance(body, ast.Expr)
+        params = parameters if isinstance(parameters, tuple) else ()
+        text = _string_value(description) if isinstance(description, Token) else None
+        return ast.Define(str(name), params, text, self._cites(cites), body, span=self._span(meta))
+
+    def rule_parameters(self, children: list[object], meta: Meta) -> tuple[ast.Parameter, ...]:
+        return tuple(c for c in children if isinstance(c, ast.Parameter))
+
+    def rule_parameter(self, children: list[object], meta: Meta) -> ast.Parameter:
+        name, type_name = children
+        assert isinstance(name, Token) and isinstance(type_name, Token)
+        return ast.Parameter(str(name), str(type_name), span=self._span(meta))
+
+    def rule_category_decl(self, children: list[object], meta: Meta) -> ast.Category:
+        name, title, cites, condition = children
+        assert isinstance(name, Token) and isinstance(title, Token) and isinstance(condition, ast.Expr)
+        return ast.Category(str(name), _string_value(title), self._cites(cites), condition, span=self._span(meta))
+
+    # expressions
+
+    def rule_name(self, children: list[object], meta: Meta) -> ast.Name:
+        (token,) = children
+        return ast.Name(str(token), span=self._span(meta))
+
+    def rule_integer(self, children: list[object], meta: Meta) -> ast.Integer:
+        (token,) = children
+        return ast.Integer(int(str(token)), span=self._span(meta))
+
+    def rule_quantity(self, children: list[object], meta: Meta) -> ast.Quantity:
+        amount, unit = children
+        text = str(unit)
+        return ast.Quantity(int(str(amount)), UNIT_PLURALS.get(text, text), span=self._span(meta))
+
+    def rule_level(self, children: list[object], meta: Meta) -> ast.Level:
+        scale, value = children
+        return ast.Level(str(scale), int(str(value)), span=self._span(meta))
+
+    def rule_text(self, children: list[object], meta: Meta) -> ast.Text:
+        (token,) = children
+        assert isinstance(token, Token)
+        return ast.Text(_string_value(token), span=self._span(meta))
+
+    def rule_date(self, children: list[object], meta: Meta) -> ast.DateLiteral:
+        (token,) = children
+        assert isinstance(token, Token)
+        return ast.DateLiteral(self._date(token), span=self._span(meta))
+
+    def rule_datetime(self, children: list[object], meta: Meta) -> ast.DateTimeLiteral:
+        (token,) = children
+        try:
+            value = datetime.strptime(str(token), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        except ValueError:
+            self.diagnostics.append(Diagnostic("E003", f"'{token}' is not a date and time on the calendar",
+                                               self._span(meta),
+                                               suggestion="write date-times as YYYY-MM-DDTHH:MM:SSZ (UTC)"))
+            value = datetime(1, 1, 1, tzinfo=timezone.utc)
+        return ast.DateTimeLiteral(value, span=self._span(meta))
+
+    def rule_boolean(self, children: list[object], meta: Meta) -> ast.Boolean:
+        (token,) = children
+        return ast.Boolean(str(token) == "true", span=self._span(meta))
+
+    def rule_list_literal(self, children: list[object], meta: Meta) -> ast.ListLiteral:
+        return ast.ListLiteral(tuple(c for c in children if isinstance(c, ast.Expr)), span=self._span(meta))
+
+    def rule_window(self, children: list[object], meta: Meta) -> ast.Window:
+        length, anchor = children
+        assert isinstance(length, ast.Expr) and isinstance(anchor, ast.Expr)
+        return ast.Window(length, anchor, span=self._span(meta))
+
+    def rule_field(self, children: list[object], meta: Meta) -> ast.Field:
+        subject, name = children
+        assert isinstance(subject, ast.Expr)
+        return ast.Field(subject, str(name), span=self._span(meta))
+
+    def rule_call(self, children: list[object], meta: Meta) -> ast.Call:
+        function, *arguments = children
+        args = tuple(a for a in arguments if isinstance(a, ast.Expr))
+        return ast.Call(str(function), args, span=self._span(meta))
+
+    def rule_compare(self, children: list[object], meta: Meta) -> ast.Compare:
+        left, operator, right = children
+        assert isinstance(left, ast.Expr) and isinstance(right, ast.Expr)
+        return ast.Compare(str(operator), left, right, span=self._span(meta))
+
+    def rule_member_of(self, children: list[object], meta: Meta) -> ast.Membership:
+        item, collection = children
+        assert isinstance(item, ast.Expr) and isinstance(collection, ast.Expr)
+        return ast.Membership(item, collection, negated=False, span=self._span(meta))
+
+    def rule_not_member_of(self, children: list[object], meta: Meta) -> ast.Membership:
+        item, collection = children
+        assert isinstance(item, ast.Expr) and isinstance(collection, ast.Expr)
+        return ast.Membership(item, collection, negated=True, span=self._span(meta))
+
+    def rule_arithmetic(self, children: list[object], meta: Meta) -> ast.Arithmetic:
+        left, operator, right = children
+        assert isinstance(left, ast.Expr) and isinstance(right, ast.Expr)
+        return ast.Arithmetic(str(operator), left, right, span=self._span(meta))
+
+    def rule_all_of(self, children: list[object], meta: Meta) -> ast.AllOf:
+        return ast.AllOf(tuple(c for c in children if isinstance(c, ast.Expr)), span=self._span(meta))
+
+    def rule_any_of(self, children: list[object], meta: Meta) -> ast.AnyOf:
+        return ast.AnyOf(tuple(c for c in children if isinstance(c, ast.Expr)), span=self._span(meta))
+
+    def rule_negation(self, children: list[object], meta: Meta) -> ast.Not:
+        (operand,) = children
+        assert isinstance(operand, ast.Expr)
+        return ast.Not(operand, span=self._span(meta))
+
+    def rule_quantifier(self, children: list[object], meta: Meta) -> ast.Quantifier:
+        kind, variable, domain, where, body = children
+        assert isinstance(domain, ast.Expr) and isinstance(body, ast.Expr)
+        condition = where if isinstance(where, ast.Expr) else None
+        return ast.Quantifier(str(kind), str(variable), domain, condition, body, span=self._span(meta))
+
+    def rule_where_clause(self, children: list[object], meta: Meta) -> ast.Expr:
+        (condition,) = children
+        assert isinstance(condition, ast.Expr)
+        return condition
+
+    def rule_otherwise(self, children: list[object], meta: Meta) -> ast.Otherwise:
+        first, fallback = children
+        assert isinstance(first, ast.Expr) and isinstance(fallback, ast.Expr)
+        return ast.Otherwise(first, fallback, span=self._span(meta))
+
+    def rule_conditional(self, children: list[object], meta: Meta) -> ast.Conditional:
+        condition, then, otherwise = children
+        assert isinstance(condition, ast.Expr) and isinstance(then, ast.Expr) and isinstance(otherwise, ast.Expr)
+        return ast.Conditional(condition, then, otherwise, span=self._span(meta))

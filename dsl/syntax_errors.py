@@ -1,0 +1,172 @@
+"""Syntax errors in an analyst's words.
+
+Two layers: a corpus of typical mistakes (`EXAMPLES`), matched against the parser state with Lark's
+`match_examples`, gives a precise message and a suggestion; otherwise the expected tokens are named in plain words.
+The corpus doubles as a test fixture: every snippet must keep producing its message.
+"""
+
+from __future__ import annotations
+
+from lark import Lark, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+HEADER = 'rulebook 2025 "t" in force 2025-01-01 until 2025-12-31\n'
+
+# message -> (suggestion, snippets that produce it)
+EXAMPLES: dict[str, tuple[str | None, list[str]]] = {
+    "a category needs its condition inside braces, starting with 'eligible when'": (
+        'write: category stem "STEM occupations" cite mi2025 { eligible when ... }',
+        [
+            'category stem "STEM" cite a eligible when x',
+            'category stem "STEM" cite a { x }',
+            'category stem "STEM" cite a { eligible x }',
+        ],
+    ),
+    "a category needs a name in quotes after its id": (
+        'write: category stem "STEM occupations" ...',
+        ['category stem cite a { eligible when x }', "category stem { eligible when x }"],
+    ),
+    "an occupation row is a five-digit NOC code, its title in quotes, and 'teer' with a number": (
+        'write: 21220 "Cybersecurity specialists" teer 1',
+        [
+            'occupations s "S" cite a { 21220 Cybersecurity teer 1 }',
+            'occupations s "S" cite a { 21220 "Cyber" 1 }',
+            'occupations s "S" cite a { 21220 "Cyber" teer }',
+            'occupations s "S" cite a { "Cyber" 21220 teer 1 }',
+        ],
+    ),
+    "a definition needs '=' and then its rule": (
+        'write: define name "what it means" cite source = <condition>',
+        ['define x "d" cite a y', 'define x "d" cite a', 'define x cite a y'],
+    ),
+    "a condition is missing after this operator": (
+        None,
+        [
+            "define x cite a = y and",
+            "define x cite a = y or",
+            "define x cite a = y >=",
+            "define x cite a = not",
+            "define x cite a = y and )",
+        ],
+    ),
+    "'cite' must be followed by the id of a source declared with 'source'": (
+        "write: cite mi2025  (several: cite mi2025, round254)",
+        ['category stem "S" cite { eligible when x }', 'define x "d" cite = y'],
+    ),
+    "a source needs an id, a title in quotes and an address in quotes": (
+        'write: source mi2025 "Title of the page" "https://www.canada.ca/..."',
+        ['source mi2025 "Title"\ncategory', 'source "Title" "https://x"', "source mi2025 https://x"],
+    ),
+    "the rulebook header needs a year, a title in quotes and 'in force <date> until <date>'": (
+        'write: rulebook 2025 "Express Entry category-based selection, 2025" in force 2025-02-27 until 2026-02-17',
+        ['rulebook 2025 in force 2025-01-01 until 2025-12-31', 'rulebook "x" in force 2025-01-01 until 2025-12-31',
+         'rulebook 2025 "x" in force 2025-01-01', 'rulebook 2025 "x" 2025-01-01 until 2025-12-31'],
+    ),
+    "a quantifier reads 'any <name> in <list>: <condition>'": (
+        "write: any job in work_history: job.hours_per_week >= 30 hours",
+        ["define x cite a = any in y: z", "define x cite a = any j y: z", "define x cite a = all j in y z"],
+    ),
+    "a parenthesis or bracket was opened and not closed": (
+        None,
+        ["define x cite a = (y and z", "define x cite a = f(y, z", "define x cite a = [1, 2"],
+    ),
+}
+
+_PLAIN_NAMES = {
+    "NAME": "a name",
+    "STRING": 'a text in double quotes ("...")',
+    "INT": "a whole number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "DATETIME": "a date-time (YYYY-MM-DDTHH:MM:SSZ)",
+    "UNIT": "a unit (months, years, weeks, days, hours, points)",
+    "LEVEL_SCALE": "a language level (clb 7, nclc 7)",
+    "COMPARATOR": "a comparison (>=, <=, ==, !=, >, <)",
+    "QUANTIFIER": "'any' or 'all'",
+    "BOOLEAN": "true or false",
+    "ADD_OP": "'+' or '-'",
+    "$END": "the end of the file",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COMMA": "','",
+    "COLON": "':'",
+    "EQUAL": "'='",
+    "DOT": "'.'",
+}
+
+_DECLARATION_KEYWORDS = ["rulebook", "import", "source", "constant", "occupations", "define", "category"]
+
+
+def plain_token_name(name: str, parser: Lark) -> str:
+    if name in _PLAIN_NAMES:
+        return _PLAIN_NAMES[name]
+    try:
+        pattern = parser.get_terminal(name).pattern
+    except KeyError:
+        return name.lower()
+    if pattern.type == "str":
+        return f"'{pattern.value}'"
+    return name.lower()
+
+
+def describe_syntax_error(error: UnexpectedInput, text: str, parser: Lark) -> tuple[str, str | None]:
+    """A message and an optional suggestion for a syntax error."""
+    matched = _match_corpus(error, parser)
+    if matched is not None:
+        return matched, EXAMPLES[matched][0]
+    found = _found(error, text)
+    expected = _expected(error, parser)
+    if expected:
+        message = f"expected {expected}, found {found}"
+    else:
+        message = f"unexpected {found}"
+    return message, _suggestion(error)
+
+
+def _match_corpus(error: UnexpectedInput, parser: Lark) -> str | None:
+    if not isinstance(error, (UnexpectedToken, UnexpectedEOF)):
+        return None
+    examples = {label: [HEADER + s for s in snippets] for label, (_, snippets) in EXAMPLES.items()}
+    try:
+        label = error.match_examples(parser.parse, examples, use_accepts=True)
+    except Exception:  # noqa: BLE001 - the corpus is a hint; a failing match must never hide the real error
+        return None
+    return label if isinstance(label, str) else None
+
+
+def _found(error: UnexpectedInput, text: str) -> str:
+    if isinstance(error, UnexpectedCharacters):
+        char = text[error.pos_in_stream] if 0 <= error.pos_in_stream < len(text) else ""
+        return f"the character {char!r}"
+    token = getattr(error, "token", None)
+    if token is None or getattr(token, "type", "") == "$END":
+        return "the end of the file"
+    return f"'{token}'"
+
+
+def _expected(error: UnexpectedInput, parser: Lark) -> str:
+    names: set[str] = set()
+    if isinstance(error, UnexpectedToken):
+        names = set(error.accepts or error.expected)
+    elif isinstance(error, UnexpectedCharacters):
+        names = set(error.allowed or ())
+    elif isinstance(error, UnexpectedEOF):
+        names = set(error.expected)
+    words = sorted({plain_token_name(n, parser) for n in names if not n.startswith("__")})
+    declaration_words = {f"'{k}'" for k in _DECLARATION_KEYWORDS}
+    if declaration_words <= set(words):
+        words = [w for w in words if w not in declaration_words] + ["a declaration (" + ", ".join(
+            _DECLARATION_KEYWORDS) + ")"]
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _suggestion(error: UnexpectedInput) -> str | None:
+    if isinstance(error, UnexpectedCharacters):
+        return "names use lowercase letters, digits and '_'; texts go in double quotes"
+    return None

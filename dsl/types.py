@@ -1,0 +1,139 @@
+"""The types of the rules language, and the prelude through which a host names its facts and functions.
+
+Quantities carry their unit in the type (a duration is not a number of hours, a language level is not a count), so
+the checker can refuse `months >= hours` before anything runs. The language itself knows no facts: the host (the
+engine) hands the checker a `Prelude` describing the profile and the built-in functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Type:
+    """A scalar type; `name` is what diagnostics show."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf(Type):
+    element: Type = field(default_factory=lambda: ANY)
+
+
+@dataclass(frozen=True, slots=True)
+class Record(Type):
+    fields: tuple[tuple[str, Type], ...] = ()
+
+    def field_type(self, name: str) -> Type | None:
+        for field_name, field_type in self.fields:
+            if field_name == name:
+                return field_type
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice(Type):
+    """Text restricted to a fixed set of values, such as the name of a language test."""
+
+    members: tuple[str, ...] = ()
+
+
+BOOL = Type("condition")
+INT = Type("count")
+TEXT = Type("text")
+DATE = Type("date")
+DATETIME = Type("date-time")
+DURATION = Type("duration")
+HOURS = Type("hours")
+POINTS = Type("points")
+LEVEL = Type("language level")
+PERIOD = Type("period")
+CODE = Type("occupation code")
+OCCUPATIONS = Type("occupation list")
+ANY = Type("anything")  # what an expression has after an error, so one mistake is reported once
+
+UNIT_TYPES = {
+    "months": DURATION,
+    "years": DURATION,
+    "weeks": DURATION,
+    "days": DURATION,
+    "hours": HOURS,
+    "points": POINTS,
+}
+
+ORDERED = frozenset({INT, DATE, DATETIME, DURATION, HOURS, POINTS, LEVEL})
+ADDITIVE = frozenset({INT, DURATION, HOURS, POINTS})
+
+PARAMETER_TYPES: Mapping[str, Type] = {
+    "occupations": OCCUPATIONS,
+    "code": CODE,
+    "duration": DURATION,
+    "hours": HOURS,
+    "points": POINTS,
+    "level": LEVEL,
+    "count": INT,
+    "date": DATE,
+    "period": PERIOD,
+    "text": TEXT,
+    "condition": BOOL,
+}
+
+
+def describe(t: Type) -> str:
+    """The type in an analyst's words, for messages such as 'cannot compare a duration with hours'."""
+    if isinstance(t, ListOf):
+        return f"a list of {describe(t.element)}"
+    if isinstance(t, Record):
+        return f"a {t.name}"
+    if isinstance(t, Choice):
+        return f"a {t.name} (one of {', '.join(t.members)})"
+    return {
+        BOOL: "a condition (true or false)",
+        INT: "a count",
+        TEXT: "a text",
+        DATE: "a date",
+        DATETIME: "a date-time",
+        DURATION: "a duration (days, weeks, months, years)",
+        HOURS: "a number of hours",
+        POINTS: "a number of points",
+        LEVEL: "a language level (CLB/NCLC)",
+        PERIOD: "a period of time",
+        CODE: "an occupation code",
+        OCCUPATIONS: "an occupation list",
+        ANY: "anything",
+    }.get(t, t.name)
+
+
+def same_family(a: Type, b: Type) -> bool:
+    """Whether values of `a` and `b` may be compared or combined; text and choices mix, `ANY` mixes with all."""
+    if a == ANY or b == ANY:
+        return True
+    if isinstance(a, Choice) or isinstance(b, Choice):
+        return a == b or TEXT in (a, b) or (isinstance(a, Choice) and isinstance(b, Choice))
+    if isinstance(a, ListOf) and isinstance(b, ListOf):
+        return same_family(a.element, b.element)
+    return a == b
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSignature:
+    """A built-in function: its parameter types, its result, and a plain-language description for explanations."""
+
+    name: str
+    parameters: tuple[Type, ...]
+    result: Type
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Prelude:
+    """What the host provides: named facts (from the profile or the evaluation) and built-in functions."""
+
+    facts: Mapping[str, Type]
+    functions: Mapping[str, FunctionSignature]

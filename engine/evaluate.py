@@ -1,0 +1,363 @@
+"""The evaluator: a rulebook and a profile's facts in, a verdict and a trace per category out.
+
+Logic is three-valued (Kleene): a fact the profile does not give is `MISSING`; `false and missing` is false, `true or
+missing` is true, and whatever else depends on a missing fact is missing too, which makes a verdict `undetermined`.
+
+Evaluation records a compact `Trace` per node (the node, its value, the facts it read, its children); explanations are
+built from it only when asked (see `engine.explanation`). Every operand of `and`/`or` and every element a quantifier
+goes over is evaluated, so the explanation shows every reason, not only the first.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from engine import ir
+from engine.facts import FIELD_PATHS, MISSING, Facts, Item
+from engine.quantities import Duration, Period
+from engine.work import OccupationTime, Stint, in_window
+
+MAX_STEPS = 200_000
+
+
+class Verdict(str, Enum):
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    UNDETERMINED = "undetermined"
+
+
+class Trace:
+    """What one node evaluated to. `facts` are (JSON path, value) pairs the node read itself; `note` carries what a
+    view may want to show (a quantifier's element, the work period behind a duration)."""
+
+    __slots__ = ("node", "value", "children", "facts", "note")
+
+    def __init__(self, node: Any, value: Any, children: tuple[Trace, ...] = (),
+                 facts: tuple[tuple[str, Any], ...] = (), note: Any = None) -> None:
+        self.node = node
+        self.value = value
+        self.children = children
+        self.facts = facts
+        self.note = note
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryResult:
+    category: ir.Category
+    verdict: Verdict
+    trace: Trace
+
+
+class EvaluationLimit(Exception):
+    """Raised when a rulebook would do more work on one profile than `MAX_STEPS` allows."""
+
+
+_COMPARATORS: Mapping[str, Callable[[Any, Any], bool]] = {
+    ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq, "!=": operator.ne,
+}
+
+
+def evaluate(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> list[CategoryResult]:
+    """Every category of the rulebook, in declaration order."""
+    context = _Context(facts, as_of)
+    results = []
+    for category in rulebook.categories:
+        trace = context.eval(category.condition, {})
+        results.append(CategoryResult(category, verdict_of(trace.value), trace))
+    return results
+
+
+def verdict_of(value: Any) -> Verdict:
+    if value is MISSING:
+        return Verdict.UNDETERMINED
+    return Verdict.ELIGIBLE if value is True else Verdict.NOT_ELIGIBLE
+
+
+class _Context:
+    """The state of one profile's evaluation: its facts, the as-of date, and memoised results."""
+
+    def __init__(self, facts: Facts, as_of: date) -> None:
+        self.facts = facts.values
+        self.as_of = as_of
+        self.steps = 0
+        self.rule_memo: dict[tuple[Any, ...], Trace] = {}
+        self.time_memo: dict[tuple[str, Period], tuple[OccupationTime | None, tuple[tuple[str, Any], ...]]] = {}
+        self.jobs_by_code: dict[str, list[Item]] | None = None
+
+    def eval(self, node: ir.Node, env: Mapping[str, Any]) -> Trace:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise EvaluationLimit(f"evaluation stopped after {MAX_STEPS:,} steps")
+        return _EVALUATORS[type(node)](self, node, env)
+
+    # work history
+
+    def jobs_in(self, code: str) -> list[Item]:
+        if self.jobs_by_code is None:
+            grouped: dict[str, list[Item]] = {}
+            history = self.facts["work_history"]
+            for job in history if history is not MISSING else ():
+                grouped.setdefault(job.fields["noc"], []).append(job)
+            self.jobs_by_code = grouped
+        return self.jobs_by_code.get(code, [])
+
+    def occupation_time(self, code: str, window: Period) -> tuple[OccupationTime | None, tuple[tuple[str, Any], ...]]:
+        key = (code, window)
+        if key not in self.time_memo:
+            self.time_memo[key] = self._occupation_time(code, window)
+        return self.time_memo[key]
+
+    def _occupation_time(self, code: str, window: Period) -> tuple[OccupationTime | None,
+                                                                    tuple[tuple[str, Any], ...]]:
+        stints = []
+        facts: list[tuple[str, Any]] = []
+        complete = True
+        for job in self.jobs_in(code):
+            fields = job.fields
+            end = fields["end"] if fields["end"] is not None else self.as_of
+            facts.append((f"{job.path}.start", fields["start"]))
+            facts.append((f"{job.path}.end", fields["end"] if fields["end"] is not None else "ongoing"))
+            facts.append((f"{job.path}.hours_per_week", fields["hours_per_week"]))
+            if fields["start"] is MISSING or fields["hours_per_week"] is MISSING:
+                complete = False
+                continue
+            stints.append(Stint(fields["start"], end, fields["hours_per_week"].amount))
+        if self.facts["work_history"] is MISSING:
+            return None, (("work_history", MISSING),)
+        if not complete:
+            return None, tuple(facts)
+        return in_window(stints, window), tuple(facts)
+
+
+# One function per rule-tree node type --------------------------------------------------------------------------------
+
+
+def _literal(context: _Context, node: ir.Literal, env: Mapping[str, Any]) -> Trace:
+    return Trace(node, node.value)
+
+
+def _constant(context: _Context, node: ir.ConstantRef, env: Mapping[str, Any]) -> Trace:
+    return Trace(node, node.value)
+
+
+def _fact(context: _Context, node: ir.FactRef, env: Mapping[str, Any]) -> Trace:
+    if node.name == "as_of":
+        return Trace(node, context.as_of, facts=(("as_of", context.as_of),))
+    value = context.facts[node.name]
+    return Trace(node, value, facts=((node.name, value),))
+
+
+def _local(context: _Context, node: ir.Local, env: Mapping[str, Any]) -> Trace:
+    return Trace(node, env[node.name])
+
+
+def _list_ref(context: _Context, node: ir.ListRef, env: Mapping[str, Any]) -> Trace:
+    return Trace(node, node.table)
+
+
+def _field(context: _Context, node: ir.FieldGet, env: Mapping[str, Any]) -> Trace:
+    subject = context.eval(node.subject, env)
+    item = subject.value
+    if item is MISSING:
+        return Trace(node, MISSING, (subject,))
+    value = item.fields[node.name]
+    if node.name == "end" and value is None:
+        value = context.as_of
+    path = f"{item.path}.{FIELD_PATHS.get(node.name, node.name)}"
+    return Trace(node, value, (subject,), ((path, value),))
+
+
+def _window(context: _Context, node: ir.WindowNode, env: Mapping[str, Any]) -> Trace:
+    length = context.eval(node.length, env)
+    anchor = context.eval(node.anchor, env)
+    if length.value is MISSING or anchor.value is MISSING:
+        return Trace(node, MISSING, (length, anchor))
+    duration: Duration = length.value
+    return Trace(node, Period(duration.before(anchor.value), anchor.value), (length, anchor))
+
+
+def _list(context: _Context, node: ir.ListNode, env: Mapping[str, Any]) -> Trace:
+    items = tuple(context.eval(i, env) for i in node.items)
+    if any(i.value is MISSING for i in items):
+        return Trace(node, MISSING, items)
+    return Trace(node, tuple(i.value for i in items), items)
+
+
+def _builtin(context: _Context, node: ir.Builtin, env: Mapping[str, Any]) -> Trace:
+    arguments = tuple(context.eval(a, env) for a in node.arguments)
+    values = [a.value for a in arguments]
+    function = node.function
+    if function == "worked_in":
+        return _worked_in(context, node, arguments)
+    if any(v is MISSING for v in values):
+        return Trace(node, MISSING, arguments)
+    if function == "count":
+        return Trace(node, len(values[0]), arguments)
+    if function in ("continuous_full_time", "hours_worked"):
+        time, facts = context.occupation_time(values[0], values[1])
+        if time is None:
+            return Trace(node, MISSING, arguments, facts)
+        value = time.longest_run if function == "continuous_full_time" else time.counted_hours
+        return Trace(node, value, arguments, facts, note=time)
+    raise AssertionError(f"no implementation for built-in {function}")
+
+
+def _worked_in(context: _Context, node: ir.Builtin, arguments: tuple[Trace, ...]) -> Trace:
+    table: ir.OccupationList = arguments[0].value
+    history = context.facts["work_history"]
+    if history is MISSING:
+        return Trace(node, MISSING, arguments, (("work_history", MISSING),))
+    codes: set[str] = set()
+    facts = []
+    for job in history:
+        code = job.fields["noc"]
+        facts.append((f"{job.path}.noc", code))
+        if code in table.codes:
+            codes.add(code)
+    return Trace(node, tuple(sorted(codes)), arguments, tuple(facts))
+
+
+def _rule_call(context: _Context, node: ir.RuleCall, env: Mapping[str, Any]) -> Trace:
+    arguments = tuple(context.eval(a, env) for a in node.arguments)
+    key = (node.name, *(_memo_key(a.value) for a in arguments))
+    memo = context.rule_memo.get(key)
+    if memo is not None:
+        return Trace(node, memo.value, memo.children, memo.facts, memo.note)
+    rule = node.rule
+    body = context.eval(rule.body, dict(zip(rule.parameters, (a.value for a in arguments))))
+    trace = Trace(node, body.value, (body,), note=arguments)
+    context.rule_memo[key] = trace
+    return trace
+
+
+def _memo_key(value: Any) -> Any:
+    return id(value) if isinstance(value, ir.OccupationList) else value
+
+
+def _compare(context: _Context, node: ir.Compare, env: Mapping[str, Any]) -> Trace:
+    left = context.eval(node.left, env)
+    right = context.eval(node.right, env)
+    if left.value is MISSING or right.value is MISSING:
+        return Trace(node, MISSING, (left, right))
+    return Trace(node, _COMPARATORS[node.operator](left.value, right.value), (left, right))
+
+
+def _member(context: _Context, node: ir.Member, env: Mapping[str, Any]) -> Trace:
+    item = context.eval(node.item, env)
+    collection = context.eval(node.collection, env)
+    if item.value is MISSING or collection.value is MISSING:
+        return Trace(node, MISSING, (item, collection))
+    values = collection.value
+    found = item.value in (values.codes if isinstance(values, ir.OccupationList) else values)
+    return Trace(node, found != node.negated, (item, collection))
+
+
+def _arithmetic(context: _Context, node: ir.Arithmetic, env: Mapping[str, Any]) -> Trace:
+    left = context.eval(node.left, env)
+    right = context.eval(node.right, env)
+    if left.value is MISSING or right.value is MISSING:
+        return Trace(node, MISSING, (left, right))
+    value = left.value + right.value if node.operator == "+" else left.value - right.value
+    return Trace(node, value, (left, right))
+
+
+def _all_of(context: _Context, node: ir.AllOf, env: Mapping[str, Any]) -> Trace:
+    children = tuple(context.eval(o, env) for o in node.operands)
+    return Trace(node, kleene_all(c.value for c in children), children)
+
+
+def _any_of(context: _Context, node: ir.AnyOf, env: Mapping[str, Any]) -> Trace:
+    children = tuple(context.eval(o, env) for o in node.operands)
+    return Trace(node, kleene_any(c.value for c in children), children)
+
+
+def kleene_all(values: Any) -> Any:
+    result: Any = True
+    for value in values:
+        if value is False:
+            return False
+        if value is MISSING:
+            result = MISSING
+    return result
+
+
+def kleene_any(values: Any) -> Any:
+    result: Any = False
+    for value in values:
+        if value is True:
+            return True
+        if value is MISSING:
+            result = MISSING
+    return result
+
+
+def _not(context: _Context, node: ir.Not, env: Mapping[str, Any]) -> Trace:
+    operand = context.eval(node.operand, env)
+    return Trace(node, MISSING if operand.value is MISSING else not operand.value, (operand,))
+
+
+def _quantifier(context: _Context, node: ir.Quantifier, env: Mapping[str, Any]) -> Trace:
+    domain = context.eval(node.domain, env)
+    if domain.value is MISSING:
+        return Trace(node, MISSING, (domain,))
+    elements = sorted(domain.value.codes) if isinstance(domain.value, ir.OccupationList) else domain.value
+    instances = []
+    for element in elements:
+        inner = {**env, node.variable: element}
+        if node.where is not None:
+            where = context.eval(node.where, inner)
+            if where.value is False:
+                continue
+            body = context.eval(node.body, inner)
+            value = kleene_all((where.value, body.value))
+            instances.append(Trace(node, value, (where, body), note=element))
+        else:
+            body = context.eval(node.body, inner)
+            instances.append(Trace(node, body.value, (body,), note=element))
+    values = (i.value for i in instances)
+    value = kleene_any(values) if node.kind == "any" else kleene_all(values)
+    return Trace(node, value, (domain, *instances), note="quantifier")
+
+
+def _otherwise(context: _Context, node: ir.Otherwise, env: Mapping[str, Any]) -> Trace:
+    first = context.eval(node.first, env)
+    if first.value is not MISSING:
+        return Trace(node, first.value, (first,))
+    fallback = context.eval(node.fallback, env)
+    return Trace(node, fallback.value, (first, fallback))
+
+
+def _conditional(context: _Context, node: ir.Conditional, env: Mapping[str, Any]) -> Trace:
+    condition = context.eval(node.condition, env)
+    if condition.value is MISSING:
+        return Trace(node, MISSING, (condition,))
+    branch = context.eval(node.then if condition.value else node.otherwise, env)
+    return Trace(node, branch.value, (condition, branch))
+
+
+_EVALUATORS: Mapping[type, Callable[[_Context, Any, Mapping[str, Any]], Trace]] = {
+    ir.Literal: _literal,
+    ir.ConstantRef: _constant,
+    ir.FactRef: _fact,
+    ir.Local: _local,
+    ir.ListRef: _list_ref,
+    ir.FieldGet: _field,
+    ir.WindowNode: _window,
+    ir.ListNode: _list,
+    ir.Builtin: _builtin,
+    ir.RuleCall: _rule_call,
+    ir.Compare: _compare,
+    ir.Member: _member,
+    ir.Arithmetic: _arithmetic,
+    ir.AllOf: _all_of,
+    ir.AnyOf: _any_of,
+    ir.Not: _not,
+    ir.Quantifier: _quantifier,
+    ir.Otherwise: _otherwise,
+    ir.Conditional: _conditional,
+}

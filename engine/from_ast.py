@@ -1,0 +1,190 @@
+"""Lowering: a checked rulebook (AST + types) becomes a `Rulebook` of rule trees."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dsl import ast
+from dsl import types as t
+from dsl.checker import CheckedRulebook
+from dsl.loader import content_hash
+from engine import ir
+from engine.facts import FUNCTIONS
+from engine.quantities import Duration, Hours, LanguageLevel, Points
+
+
+def from_checked(checked: CheckedRulebook, folder: str) -> ir.Rulebook:
+    return _Lowering(checked, folder).rulebook()
+
+
+class _Lowering:
+    def __init__(self, checked: CheckedRulebook, folder: str) -> None:
+        self.checked = checked
+        self.folder = folder
+        self.sources = {name: ir.SourceRef(name, s.title, s.url) for name, s in sorted(checked.sources.items())}
+        self.rules: dict[str, ir.Rule] = {}
+        self.lists = {name: self.occupation_list(table) for name, table in checked.tables.items()}
+        self.constants: dict[str, ir.ConstantRef] = {}
+
+    def cites(self, citations: tuple[ast.Citation, ...]) -> tuple[ir.SourceRef, ...]:
+        return tuple(self.sources[c.source] for c in citations)
+
+    def occupation_list(self, table: ast.OccupationTable) -> ir.OccupationList:
+        occupations = tuple(ir.Occupation(r.code, r.title, r.teer) for r in table.rows)
+        return ir.OccupationList(table.name, table.title, self.cites(table.cites), occupations, table.span)
+
+    def rulebook(self) -> ir.Rulebook:
+        checked = self.checked
+        for name, constant in checked.constants.items():
+            self.constant(name, constant)
+        for name, definition in checked.definitions.items():
+            body = self.expr(definition.body, frozenset(p.name for p in definition.parameters))
+            self.rules[name] = ir.Rule(name, tuple(p.name for p in definition.parameters), definition.description,
+                                       self.cites(definition.cites), body, definition.span)
+        categories = tuple(self.category(c) for c in checked.categories)
+        header = checked.header
+        titles: dict[str, str] = {}
+        for table in self.lists.values():
+            for occupation in table.occupations:
+                titles.setdefault(occupation.code, occupation.title)
+        return ir.Rulebook(
+            year=header.name,
+            title=header.title,
+            in_force_from=header.in_force_from,
+            in_force_until=header.in_force_until,
+            cites=self.cites(header.cites),
+            sources=self.sources,
+            constants=self.constants,
+            occupation_lists=self.lists,
+            rules=self.rules,
+            categories=categories,
+            folder=self.folder,
+            content_hash=content_hash(dict(checked.texts)),
+            occupation_titles=titles,
+        )
+
+    def constant(self, name: str, constant: ast.Constant) -> ir.ConstantRef:
+        if name in self.constants:
+            return self.constants[name]
+        value = self.expr(constant.value, frozenset())
+        literal = value.value if isinstance(value, (ir.Literal, ir.ConstantRef)) else None
+        text = value.text if isinstance(value, (ir.Literal, ir.ConstantRef)) else name
+        ref = ir.ConstantRef(constant.span, self.checked.type_of(constant.value), name, constant.description,
+                             literal, text, self.cites(constant.cites))
+        self.constants[name] = ref
+        return ref
+
+    def category(self, category: ast.Category) -> ir.Category:
+        condition = self.expr(category.condition, frozenset())
+        lists = sorted({table.name: table for table in self.lists_used(condition, set())}.values(),
+                       key=lambda table: table.name)
+        return ir.Category(category.name, category.title, self.cites(category.cites), condition, category.span,
+                           tuple(lists), self.source_text(category.span))
+
+    def lists_used(self, node: ir.Node, seen_rules: set[str]) -> Iterator[ir.OccupationList]:
+        for child in _children(node):
+            if isinstance(child, ir.ListRef):
+                yield child.table
+            if isinstance(child, ir.RuleCall) and child.name not in seen_rules:
+                seen_rules.add(child.name)
+                yield from self.lists_used(child.rule.body, seen_rules)
+            yield from self.lists_used(child, seen_rules)
+
+    def source_text(self, span: ast.Span) -> str:
+        lines = self.checked.texts.get(span.file, "").splitlines()
+        return "\n".join(lines[span.line - 1: span.end_line])
+
+    def expr(self, expr: ast.Expr, local: frozenset[str]) -> ir.Node:  # noqa: C901 - one case per expression kind
+        span = expr.span
+        typ = self.checked.type_of(expr)
+        if isinstance(expr, ast.Name):
+            return self.name(expr, local, typ)
+        if isinstance(expr, ast.Integer):
+            return ir.Literal(span, typ, expr.value, str(expr.value))
+        if isinstance(expr, ast.Quantity):
+            return self.quantity(expr, typ)
+        if isinstance(expr, ast.Level):
+            level = LanguageLevel(expr.value, expr.scale)
+            return ir.Literal(span, typ, level, str(level))
+        if isinstance(expr, ast.Text):
+            return ir.Literal(span, typ, expr.value, expr.value)
+        if isinstance(expr, (ast.DateLiteral, ast.DateTimeLiteral)):
+            return ir.Literal(span, typ, expr.value, expr.value.isoformat())
+        if isinstance(expr, ast.Boolean):
+            return ir.Literal(span, typ, expr.value, "true" if expr.value else "false")
+        if isinstance(expr, ast.ListLiteral):
+            items = tuple(self.expr(i, local) for i in expr.items)
+            literal_items = [i for i in items if isinstance(i, ir.Literal)]
+            if len(literal_items) == len(items):
+                values = tuple(i.value for i in literal_items)
+                return ir.Literal(span, typ, values, ", ".join(i.text for i in literal_items))
+            return ir.ListNode(span, typ, items)
+        if isinstance(expr, ast.Window):
+            return ir.WindowNode(span, typ, self.expr(expr.length, local), self.expr(expr.anchor, local))
+        if isinstance(expr, ast.Field):
+            return ir.FieldGet(span, typ, self.expr(expr.subject, local), expr.name)
+        if isinstance(expr, ast.Call):
+            arguments = tuple(self.expr(a, local) for a in expr.arguments)
+            if expr.function in self.checked.definitions:
+                return ir.RuleCall(span, typ, expr.function, arguments, self.rules)
+            return ir.Builtin(span, typ, expr.function, FUNCTIONS[expr.function].description, arguments)
+        if isinstance(expr, ast.Compare):
+            return ir.Compare(span, typ, expr.operator, self.expr(expr.left, local), self.expr(expr.right, local))
+        if isinstance(expr, ast.Membership):
+            return ir.Member(span, typ, self.expr(expr.item, local), self.expr(expr.collection, local),
+                             expr.negated)
+        if isinstance(expr, ast.Arithmetic):
+            return ir.Arithmetic(span, typ, expr.operator, self.expr(expr.left, local), self.expr(expr.right, local))
+        if isinstance(expr, ast.AllOf):
+            return ir.AllOf(span, typ, tuple(self.expr(o, local) for o in expr.operands))
+        if isinstance(expr, ast.AnyOf):
+            return ir.AnyOf(span, typ, tuple(self.expr(o, local) for o in expr.operands))
+        if isinstance(expr, ast.Not):
+            return ir.Not(span, typ, self.expr(expr.operand, local))
+        if isinstance(expr, ast.Quantifier):
+            inner = local | {expr.variable}
+            where = self.expr(expr.where, inner) if expr.where is not None else None
+            return ir.Quantifier(span, typ, expr.kind, expr.variable, self.expr(expr.domain, local), where,
+                                 self.expr(expr.body, inner))
+        if isinstance(expr, ast.Otherwise):
+            return ir.Otherwise(span, typ, self.expr(expr.first, local), self.expr(expr.fallback, local))
+        if isinstance(expr, ast.Conditional):
+            return ir.Conditional(span, typ, self.expr(expr.condition, local), self.expr(expr.then, local),
+                                  self.expr(expr.otherwise, local))
+        raise AssertionError(f"no lowering for {type(expr).__name__}")
+
+    def name(self, expr: ast.Name, local: frozenset[str], typ: t.Type) -> ir.Node:
+        name = expr.name
+        if name in local:
+            return ir.Local(expr.span, typ, name)
+        if name in self.checked.constants:
+            return self.constant(name, self.checked.constants[name])
+        if name in self.lists:
+            return ir.ListRef(expr.span, typ, self.lists[name])
+        if name in self.checked.definitions:
+            return ir.RuleCall(expr.span, typ, name, (), self.rules)
+        return ir.FactRef(expr.span, typ, name)
+
+    def quantity(self, expr: ast.Quantity, typ: t.Type) -> ir.Literal:
+        value: object
+        if expr.unit == "hours":
+            value = Hours(float(expr.amount))
+        elif expr.unit == "points":
+            value = Points(expr.amount)
+        else:
+            value = Duration.of(expr.amount, expr.unit)
+        return ir.Literal(expr.span, typ, value, f"{expr.amount} {expr.unit}")
+
+
+def _children(node: ir.Node) -> Iterator[ir.Node]:
+    for name in node.__slots__:  # type: ignore[attr-defined]
+        value = getattr(node, name, None)
+        if isinstance(value, ir.Node):
+            yield value
+        elif isinstance(value, tuple):
+            yield from (v for v in value if isinstance(v, ir.Node))
+
+
+def children(node: ir.Node) -> Iterator[ir.Node]:
+    """The direct children of a rule-tree node: the one traversal diff, docs and the SQL backend share."""
+    return _children(node)
