@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from importlib.resources import files
 
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -148,8 +148,9 @@ class _ToAst:
         return ast.Module(self.path, declarations, span=self._span(meta))
 
     def rule_rulebook_decl(self, children: list[object], meta: Meta) -> ast.RulebookHeader:
-        year, title, (start, until), cites = children
-        assert isinstance(year, Token) and isinstance(title, Token)
+        year, title, period, cites = children
+        assert isinstance(year, Token) and isinstance(title, Token) and isinstance(period, tuple)
+        start, until = period
         return ast.RulebookHeader(str(year), _string_value(title), start, until, self._cites(cites),
                                   span=self._span(meta))
 
@@ -241,12 +242,12 @@ class _ToAst:
     def rule_datetime(self, children: list[object], meta: Meta) -> ast.DateTimeLiteral:
         (token,) = children
         try:
-            value = datetime.strptime(str(token), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+            value = datetime.strptime(str(token), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         except ValueError:
             self.diagnostics.append(Diagnostic("E003", f"'{token}' is not a date and time on the calendar",
                                                self._span(meta),
                                                suggestion="write date-times as YYYY-MM-DDTHH:MM:SSZ (UTC)"))
-            value = datetime(1, 1, 1, tzinfo=timezone.utc)
+            value = datetime(1, 1, 1, tzinfo=UTC)
         return ast.DateTimeLiteral(value, span=self._span(meta))
 
     def rule_boolean(self, children: list[object], meta: Meta) -> ast.Boolean:

@@ -118,10 +118,7 @@ def describe_syntax_error(error: UnexpectedInput, text: str, parser: Lark) -> tu
         return matched, EXAMPLES[matched][0]
     found = _found(error, text)
     expected = _expected(error, parser)
-    if expected:
-        message = f"expected {expected}, found {found}"
-    else:
-        message = f"unexpected {found}"
+    message = f"expected {expected}, found {found}" if expected else f"unexpected {found}"
     return message, _suggestion(error)
 
 
@@ -138,7 +135,8 @@ def _match_corpus(error: UnexpectedInput, parser: Lark) -> str | None:
 
 def _found(error: UnexpectedInput, text: str) -> str:
     if isinstance(error, UnexpectedCharacters):
-        char = text[error.pos_in_stream] if 0 <= error.pos_in_stream < len(text) else ""
+        position = error.pos_in_stream or 0
+        char = text[position] if 0 <= position < len(text) else ""
         return f"the character {char!r}"
     token = getattr(error, "token", None)
     if token is None or getattr(token, "type", "") == "$END":

@@ -8,7 +8,7 @@ engine) hands the checker a `Prelude` describing the profile and the built-in fu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,7 @@ class Type:
 
 @dataclass(frozen=True, slots=True)
 class ListOf(Type):
-    element: Type = field(default_factory=lambda: ANY)
+    element: Type = Type("anything")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from engine import ir
@@ -25,7 +25,7 @@ from engine.work import OccupationTime, Stint, in_window
 MAX_STEPS = 200_000
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     ELIGIBLE = "eligible"
     NOT_ELIGIBLE = "not_eligible"
     UNDETERMINED = "undetermined"
@@ -307,11 +307,13 @@ def _quantifier(context: _Context, node: ir.Quantifier, env: Mapping[str, Any]) 
         return Trace(node, MISSING, (domain,))
     elements = sorted(domain.value.codes) if isinstance(domain.value, ir.OccupationList) else domain.value
     instances = []
+    skipped = []
     for element in elements:
         inner = {**env, node.variable: element}
         if node.where is not None:
             where = context.eval(node.where, inner)
             if where.value is False:
+                skipped.append(where)
                 continue
             body = context.eval(node.body, inner)
             value = kleene_all((where.value, body.value))
@@ -321,7 +323,7 @@ def _quantifier(context: _Context, node: ir.Quantifier, env: Mapping[str, Any]) 
             instances.append(Trace(node, body.value, (body,), note=element))
     values = (i.value for i in instances)
     value = kleene_any(values) if node.kind == "any" else kleene_all(values)
-    return Trace(node, value, (domain, *instances), note="quantifier")
+    return Trace(node, value, (domain, *instances), note=tuple(skipped))
 
 
 def _otherwise(context: _Context, node: ir.Otherwise, env: Mapping[str, Any]) -> Trace:

@@ -79,7 +79,7 @@ FUNCTIONS: Mapping[str, t.FunctionSignature] = {
     "count": t.FunctionSignature("count", (t.ListOf("list", t.ANY),), t.INT, "the number of {0}"),
     "worked_in": t.FunctionSignature(
         "worked_in", (t.OCCUPATIONS,), t.ListOf("list", t.CODE),
-        "the occupations of the work history that are on the list {0}"),
+        "the occupations worked that are on the list {0}"),
     "continuous_full_time": t.FunctionSignature(
         "continuous_full_time", (t.CODE, t.PERIOD), t.DURATION,
         "longest continuous full-time work in {0} {1}"),

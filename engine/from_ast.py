@@ -177,7 +177,7 @@ class _Lowering:
 
 
 def _children(node: ir.Node) -> Iterator[ir.Node]:
-    for name in node.__slots__:  # type: ignore[attr-defined]
+    for name in node.__slots__:
         value = getattr(node, name, None)
         if isinstance(value, ir.Node):
             yield value

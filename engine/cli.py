@@ -1,0 +1,195 @@
+"""The `rules` command line.
+
+Exit codes: 0 done, 1 errors in rule files (or, for `check`, problems found), 2 bad usage or bad profiles.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import click
+
+from dsl.diagnostics import Diagnostic, RuleErrors
+from engine import ir
+from engine.rulebook import Compiler, available_years, default_rules_tree
+
+EXIT_RULE_ERRORS = 1
+EXIT_USAGE = 2
+
+
+@dataclass(frozen=True, slots=True)
+class AsOf:
+    day: date
+    note: str | None
+
+
+def today() -> date:
+    """Today, unless `RULES_TODAY` fixes it (for reproducible runs and tests)."""
+    fixed = os.environ.get("RULES_TODAY")
+    return date.fromisoformat(fixed) if fixed else date.today()
+
+
+def choose_as_of(rulebook: ir.Rulebook, given: date | None) -> AsOf:
+    """The as-of date: the one given, or today, or the rulebook's last in-force day when today is past it."""
+    if given is not None:
+        if given > rulebook.in_force_until or given < rulebook.in_force_from:
+            return AsOf(given, f"{given} is outside the rulebook's in-force period "
+                               f"({rulebook.in_force_from} to {rulebook.in_force_until})")
+        return AsOf(given, None)
+    now = today()
+    if now > rulebook.in_force_until:
+        return AsOf(rulebook.in_force_until,
+                    f"today ({now}) is past the rulebook's in-force period; evaluated as of its last in-force day, "
+                    f"{rulebook.in_force_until}")
+    if now < rulebook.in_force_from:
+        return AsOf(now, f"today ({now}) is before the rulebook comes into force on {rulebook.in_force_from}")
+    return AsOf(now, None)
+
+
+def _fail_rules(errors: RuleErrors) -> None:
+    click.echo(errors.render(), err=True)
+    count = len([d for d in errors.diagnostics if d.is_error])
+    click.echo(f"\n{count} error{'s' if count != 1 else ''} in the rule files.", err=True)
+    sys.exit(EXIT_RULE_ERRORS)
+
+
+def load_rulebooks(compiler: Compiler, years: Sequence[str], folders: Sequence[Path]) -> list[ir.Rulebook]:
+    """The rulebooks named on the command line; the latest year when none is named. Exits on rule-file errors."""
+    if years and folders:
+        raise click.UsageError("give --year or --rules, not both")
+    try:
+        if folders:
+            return [compiler.compile_folder(folder)[0] for folder in folders]
+        known = available_years()
+        if not known:
+            raise click.UsageError(f"no rulebook found in {default_rules_tree()}")
+        for year in years:
+            if year not in known:
+                raise click.BadParameter(f"no rulebook for {year}; known years: {', '.join(known)}",
+                                         param_hint="--year")
+        return [compiler.compile_year(year)[0] for year in (years or [known[-1]])]
+    except RuleErrors as errors:
+        _fail_rules(errors)
+        raise AssertionError("unreachable") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="express-entry-rules")
+def main() -> None:
+    """Rules as code for Express Entry category-based selection: evaluate profiles, show and check rulebooks."""
+
+
+_year_option = click.option("--year", "years", multiple=True, metavar="YEAR",
+                            help="Rulebook year (repeat for several). Default: the latest.")
+_rules_option = click.option("--rules", "folders", multiple=True, metavar="DIR",
+                             type=click.Path(path_type=Path, file_okay=False),
+                             help="A rulebook folder instead of a shipped year (repeat for several).")
+
+
+@main.command("eval")
+@click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@_year_option
+@_rules_option
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Evaluate as of this date (YYYY-MM-DD). Default: today, within the rulebook's in-force period.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+@click.option("--explain", "detail", type=click.Choice(["summary", "full"]), default="full", show_default=True,
+              help="How much of each explanation to show.")
+def eval_command(profiles: tuple[Path, ...], years: tuple[str, ...], folders: tuple[Path, ...],
+                 as_of: object, output_format: str, detail: str) -> None:
+    """Evaluate candidate PROFILES (YAML or JSON) against every category of a rulebook, with explanations."""
+    from engine.evaluate import EvaluationLimit, evaluate
+    from engine.facts import facts_from_profile
+    from engine.profile import Problem, ProfileInput, read_profiles
+    from engine.report import build_report, rejected_text, to_json, to_markdown, to_text
+
+    rulebooks = load_rulebooks(Compiler(), years, folders)
+    given = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
+    inputs = [p for path in profiles for p in read_profiles(path)]
+    reports = []
+    rejected: list[ProfileInput] = [p for p in inputs if p.data is None]
+    for profile in (p for p in inputs if p.data is not None):
+        assert profile.data is not None
+        facts = facts_from_profile(profile.data)
+        for rulebook in rulebooks:
+            when = choose_as_of(rulebook, given)
+            try:
+                results = evaluate(rulebook, facts, when.day)
+            except EvaluationLimit as limit:
+                rejected.append(ProfileInput(profile.origin, None, (Problem("$", str(limit)),)))
+                continue
+            reports.append(build_report(facts.profile_id, rulebook, when.day, when.note, results, detail))
+    if output_format == "json":
+        click.echo(to_json(reports, rejected), nl=False)
+    elif output_format == "markdown":
+        click.echo(to_markdown(reports, rejected), nl=False)
+    else:
+        click.echo(to_text(reports), nl=False)
+        if rejected:
+            click.echo(rejected_text(rejected), err=True, nl=False)
+    if rejected:
+        sys.exit(EXIT_USAGE)
+
+
+@main.command("show")
+@_year_option
+@_rules_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def show_command(years: tuple[str, ...], folders: tuple[Path, ...], output_format: str) -> None:
+    """Print a compiled rulebook: in-force period, sources, categories with their rule and occupations."""
+    from engine.show import rulebook_json, rulebook_text
+
+    rulebooks = load_rulebooks(Compiler(), years, folders)
+    if output_format == "json":
+        documents = [rulebook_json(r) for r in rulebooks]
+        click.echo(json.dumps(documents[0] if len(documents) == 1 else documents, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n\n".join(rulebook_text(r) for r in rulebooks))
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check_command(paths: tuple[Path, ...], output_format: str) -> None:
+    """Check rulebook folders (or a rules tree holding year folders) and report every problem."""
+    compiler = Compiler()
+    folders = [folder for path in (paths or (default_rules_tree(),)) for folder in _rulebook_folders(path)]
+    diagnostics: list[Diagnostic] = []
+    texts: dict[str, str] = {}
+    for folder in folders:
+        try:
+            rulebook, warnings = compiler.compile_folder(folder)
+            diagnostics.extend(warnings)
+        except RuleErrors as errors:
+            diagnostics.extend(errors.diagnostics)
+            texts.update(errors.sources)
+    errors_found = [d for d in diagnostics if d.is_error]
+    if output_format == "json":
+        click.echo(json.dumps({"checked": [f.as_posix() for f in folders],
+                               "diagnostics": [d.to_json() for d in diagnostics]}, indent=2))
+    else:
+        for diagnostic in diagnostics:
+            click.echo(diagnostic.render(texts) + "\n", err=True)
+        status = "no problems" if not diagnostics else f"{len(errors_found)} error(s), " \
+                                                       f"{len(diagnostics) - len(errors_found)} warning(s)"
+        click.echo(f"checked {len(folders)} rulebook(s): {status}")
+    if errors_found:
+        sys.exit(EXIT_RULE_ERRORS)
+
+
+def _rulebook_folders(path: Path) -> list[Path]:
+    """A folder with `.rules` files and a header is a rulebook; a rules tree holds year folders."""
+    if any(path.glob("*.rules")):
+        return [path]
+    return [path / year for year in available_years(path)] or [path]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,394 @@
+"""Explanations: a recorded evaluation `Trace` turned into a tree of statements in policy terms.
+
+The trace follows the rule tree node by node; an explanation keeps only what a reader needs: one line per condition
+(a named rule, a comparison, a choice among alternatives), with its outcome, the margin where a comparison failed,
+the facts it read (JSON paths into the profile), the rule's citations and the line of the rule file it comes from.
+Values that feed a condition (a fact, a sum, a period) are folded into that condition's line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from engine import ir
+from engine.evaluate import CategoryResult, Trace, Verdict
+from engine.facts import GIVEN_CONCLUSIONS, MISSING, Item
+from engine.quantities import Period
+from engine.work import OccupationTime
+
+HOLDS, FAILS, UNKNOWN = "holds", "fails", "unknown"
+
+_NEEDS = {">=": "or more", "<=": "or less", ">": "more than", "<": "less than", "==": "exactly", "!=": "anything but"}
+_OPERATOR_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "==": "equal to",
+                   "!=": "other than"}
+_FACT_LABELS = {
+    "eligible_programs": "eligible programs",
+    "crs": "CRS score",
+    "language_tests": "language test results",
+    "work_history": "jobs in the work history",
+    "date_of_birth": "date of birth",
+    "submitted_at": "profile submitted",
+    "as_of": "as-of date",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    path: str
+    value: str
+    given: bool = False
+    missing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """One statement. `kind` is `category`, `rule` (a named definition), `group` (and/or/not, a quantifier),
+    `item` (one element a quantifier went over) or `check` (a comparison or a fact)."""
+
+    kind: str
+    label: str
+    outcome: str | None
+    detail: str | None = None
+    rule: str | None = None
+    cites: tuple[ir.SourceRef, ...] = ()
+    source: str | None = None
+    facts: tuple[Fact, ...] = ()
+    children: tuple[Explanation, ...] = field(default_factory=tuple)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Every missing fact below this statement, in order, once each."""
+        seen: dict[str, None] = {}
+        for node in self.walk():
+            for fact in node.facts:
+                if fact.missing:
+                    seen.setdefault(fact.path, None)
+        return tuple(seen)
+
+    def walk(self) -> Iterator[Explanation]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def to_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = {"kind": self.kind, "label": self.label}
+        if self.outcome is not None:
+            document["outcome"] = self.outcome
+        if self.detail:
+            document["detail"] = self.detail
+        if self.rule:
+            document["rule"] = self.rule
+        if self.cites:
+            document["cites"] = [c.id for c in self.cites]
+        if self.source:
+            document["source"] = self.source
+        if self.facts:
+            document["facts"] = [_fact_json(f) for f in self.facts]
+        missing = self.missing
+        if missing and self.outcome == UNKNOWN:
+            document["missing"] = list(missing)
+        if self.children:
+            document["children"] = [c.to_json() for c in self.children]
+        return document
+
+
+def _fact_json(fact: Fact) -> dict[str, Any]:
+    document: dict[str, Any] = {"path": fact.path, "value": None if fact.missing else fact.value}
+    if fact.given:
+        document["given"] = True
+    if fact.missing:
+        document["missing"] = True
+    return document
+
+
+def outcome_of(value: Any) -> str:
+    if value is MISSING:
+        return UNKNOWN
+    return HOLDS if value is True else FAILS
+
+
+def explain_category(result: CategoryResult, rulebook: ir.Rulebook) -> Explanation:
+    builder = _Builder(rulebook)
+    category = result.category
+    verdict_words = {Verdict.ELIGIBLE: "eligible", Verdict.NOT_ELIGIBLE: "not eligible",
+                     Verdict.UNDETERMINED: "undetermined"}
+    root = Explanation(
+        kind="category",
+        label=category.name,
+        outcome=outcome_of(result.trace.value),
+        detail=verdict_words[result.verdict],
+        rule=f"category {category.id}",
+        cites=category.cites,
+        source=category.span.short,
+        children=tuple(builder.lines(result.trace)),
+    )
+    return root
+
+
+def summarise(explanation: Explanation, limit: int = 4) -> Explanation:
+    """The category and its conditions, each with only the checks that decided it."""
+    children = []
+    for child in explanation.children:
+        deciding = [leaf for leaf in _leaves(child) if leaf.outcome == child.outcome and leaf is not child]
+        unique: dict[tuple[str, str | None], Explanation] = {}
+        for leaf in deciding:
+            unique.setdefault((leaf.label, leaf.detail), replace(leaf, children=()))
+        children.append(replace(child, children=tuple(list(unique.values())[:limit])))
+    return replace(explanation, children=tuple(children))
+
+
+def _leaves(node: Explanation) -> Iterator[Explanation]:
+    if not node.children:
+        yield node
+        return
+    for child in node.children:
+        yield from _leaves(child)
+
+
+class _Builder:
+    def __init__(self, rulebook: ir.Rulebook) -> None:
+        self.rulebook = rulebook
+
+    # statements
+
+    def lines(self, trace: Trace) -> list[Explanation]:
+        """The statements for a boolean trace; an `and` directly under a rule reads as the rule's list of
+        conditions."""
+        if isinstance(trace.node, ir.AllOf):
+            return [self.statement(child) for child in trace.children]
+        return [self.statement(trace)]
+
+    def statement(self, trace: Trace) -> Explanation:  # noqa: C901 - one case per node kind
+        node = trace.node
+        outcome = outcome_of(trace.value)
+        if isinstance(node, ir.RuleCall):
+            return self.rule_call(trace)
+        if isinstance(node, ir.AllOf):
+            return Explanation("group", "all of these hold", outcome, children=tuple(self.statement(c) for c in trace.children))
+        if isinstance(node, ir.AnyOf):
+            return Explanation("group", "at least one of these holds", outcome,
+                               children=tuple(self.statement(c) for c in trace.children))
+        if isinstance(node, ir.Not):
+            return Explanation("group", "this must not hold", outcome, children=(self.statement(trace.children[0]),))
+        if isinstance(node, ir.Quantifier):
+            return self.quantifier(trace)
+        if isinstance(node, ir.Compare):
+            return self.compare(trace)
+        if isinstance(node, ir.Member):
+            return self.member(trace)
+        if isinstance(node, ir.Otherwise):
+            return self.otherwise(trace)
+        if isinstance(node, ir.Conditional):
+            condition, branch = (trace.children + (trace.children[0],))[:2]
+            children = (self.statement(condition),) if len(trace.children) == 1 else \
+                (self.statement(condition), self.statement(branch))
+            return Explanation("group", "depending on a condition", outcome, children=children)
+        return Explanation("check", self.label(trace), outcome, detail=self.value_text(trace.value),
+                           facts=tuple(self.facts(trace)))
+
+    def rule_call(self, trace: Trace) -> Explanation:
+        node: ir.RuleCall = trace.node
+        rule = node.rule
+        arguments = trace.note or ()
+        call = rule.name
+        if rule.parameters:
+            call += "(" + ", ".join(self.argument_text(a) for a in arguments) + ")"
+        body = trace.children[0]
+        return Explanation(
+            kind="rule",
+            label=rule.description or rule.name.replace("_", " "),
+            outcome=outcome_of(trace.value),
+            rule=call,
+            cites=rule.cites,
+            source=rule.span.short,
+            children=tuple(self.lines(body)),
+        )
+
+    def argument_text(self, trace: Trace) -> str:
+        node = trace.node
+        if isinstance(node, ir.ListRef):
+            return node.table.name
+        return self.value_text(trace.value)
+
+    def quantifier(self, trace: Trace) -> Explanation:
+        node: ir.Quantifier = trace.node
+        domain, *instances = trace.children
+        what = self.label(domain)
+        label = ("at least one of " if node.kind == "any" else "each of ") + what
+        if node.where is not None:
+            label += " (" + self.condition_label(node.where) + ")"
+        label += " meets this"
+        children = tuple(self.instance(i) for i in instances)
+        detail = None
+        if domain.value is not MISSING and not instances:
+            detail = "there is none"
+        facts = [*self.facts(domain)]
+        for skipped in trace.note or ():
+            facts.extend(self.facts(skipped))
+        return Explanation("group", label, outcome_of(trace.value), detail=detail, facts=tuple(facts),
+                           children=children)
+
+    def instance(self, trace: Trace) -> Explanation:
+        element = trace.note
+        body_children: list[Explanation] = []
+        for child in trace.children:
+            if child.value is True and child is trace.children[0] and len(trace.children) == 2:
+                continue  # a `where` filter that held: the label already says so
+            body_children.extend(self.lines(child))
+        return Explanation("item", self.element_text(element), outcome_of(trace.value),
+                           children=tuple(body_children))
+
+    def compare(self, trace: Trace) -> Explanation:
+        node: ir.Compare = trace.node
+        left, right = trace.children
+        left_label = self.label(left)
+        right_text = self.value_text(right.value) if right.value is not MISSING else self.label(right)
+        label = f"{left_label} is {_OPERATOR_WORDS[node.operator]} {self.static_text(node.right)}"
+        if left.value is MISSING:
+            detail = f"{left_label}: unknown (a fact is missing)"
+        else:
+            detail = f"{left_label}: {self.value_text(left.value)}{self.period_note(left)}; needs {right_text}" \
+                     f" {_NEEDS[node.operator]}".rstrip()
+            if node.operator in (">", "<", "==", "!="):
+                detail = f"{left_label}: {self.value_text(left.value)}{self.period_note(left)}; needs " \
+                         f"{_NEEDS[node.operator]} {right_text}"
+        return Explanation("check", label, outcome_of(trace.value), detail=detail, facts=tuple(self.facts(trace)))
+
+    def member(self, trace: Trace) -> Explanation:
+        node: ir.Member = trace.node
+        item, collection = trace.children
+        item_label = self.label(item)
+        words = "is not one of" if node.negated else "is one of"
+        label = f"{item_label} {words} {self.label(collection)}"
+        detail = f"{item_label}: {self.value_text(item.value)}"
+        return Explanation("check", label, outcome_of(trace.value), detail=detail, facts=tuple(self.facts(trace)))
+
+    def otherwise(self, trace: Trace) -> Explanation:
+        if len(trace.children) == 1:
+            return self.statement(trace.children[0])
+        first, fallback = trace.children
+        return Explanation("group", "facts are missing for the first way, so the second decides", outcome_of(trace.value),
+                           children=(self.statement(first), self.statement(fallback)))
+
+    # labels and values
+
+    def label(self, trace: Trace) -> str:  # noqa: C901 - one case per node kind
+        node = trace.node
+        if isinstance(node, ir.FactRef):
+            return _FACT_LABELS.get(node.name, node.name.replace("_", " "))
+        if isinstance(node, ir.FieldGet):
+            return node.name.replace("_", " ")
+        if isinstance(node, ir.Local):
+            return self.element_text(trace.value)
+        if isinstance(node, ir.ListRef):
+            return f"the list '{node.table.title}'"
+        if isinstance(node, ir.ConstantRef):
+            return node.description or node.name.replace("_", " ")
+        if isinstance(node, ir.Literal):
+            return node.text
+        if isinstance(node, ir.WindowNode):
+            if isinstance(trace.value, Period):
+                return f"between {trace.value.first} and {trace.value.last}"
+            return "in the period"
+        if isinstance(node, ir.Builtin):
+            return node.description.format(*(self.argument_label(a) for a in trace.children))
+        if isinstance(node, ir.RuleCall):
+            return node.rule.description or node.name.replace("_", " ")
+        if isinstance(node, ir.Arithmetic):
+            return f"{self.label(trace.children[0])} {node.operator} {self.label(trace.children[1])}"
+        return self.value_text(trace.value)
+
+    def argument_label(self, trace: Trace) -> str:
+        node = trace.node
+        if isinstance(node, ir.Local) and isinstance(trace.value, str):
+            return trace.value
+        if isinstance(node, ir.ListRef):
+            return f"'{node.table.title}'"
+        return self.label(trace)
+
+    def static_text(self, node: ir.Node) -> str:
+        if isinstance(node, (ir.Literal, ir.ConstantRef)):
+            return self.value_text(node.value)
+        return "the required value"
+
+    def condition_label(self, node: ir.Node) -> str:
+        if isinstance(node, ir.Member) and isinstance(node.item, ir.FieldGet):
+            collection = node.collection
+            values = collection.value if isinstance(collection, (ir.Literal, ir.ConstantRef)) else None
+            listed = ", ".join(map(str, values)) if isinstance(values, tuple) else "the list"
+            words = "not one of" if node.negated else "one of"
+            return f"{node.item.name.replace('_', ' ')} {words} {listed}"
+        return "those that qualify"
+
+    def period_note(self, trace: Trace) -> str:
+        time = trace.note
+        if isinstance(time, OccupationTime) and trace.node.function == "continuous_full_time" and time.run:
+            return f" ({time.run})"
+        return ""
+
+    def element_text(self, element: Any) -> str:
+        if isinstance(element, Item):
+            return self.item_text(element)
+        if isinstance(element, str):
+            title = self.rulebook.occupation_titles.get(element)
+            return f"{element} {title}" if title else element
+        return self.value_text(element)
+
+    def item_text(self, item: Item) -> str:
+        fields = item.fields
+        if "noc" in fields:
+            end = fields["end"] if fields["end"] is not None else "ongoing"
+            hours = fields["hours_per_week"]
+            hours_text = f", {hours.amount:g} h/week" if hours is not MISSING else ""
+            return f"job {fields['noc']} from {self.value_text(fields['start'])} to {self.value_text(end)}" \
+                   f"{hours_text} ({item.path})"
+        if "test" in fields:
+            taken = fields.get("date")
+            when = f" of {taken}" if isinstance(taken, date) else ""
+            return f"{fields['test']} result{when} ({item.path})"
+        return item.path
+
+    def value_text(self, value: Any) -> str:
+        if value is MISSING:
+            return "missing"
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        if value is None:
+            return "none"
+        if isinstance(value, ir.OccupationList):
+            return value.title
+        if isinstance(value, tuple):
+            return ", ".join(self.value_text(v) for v in value) if value else "none"
+        if isinstance(value, Item):
+            return self.item_text(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        return str(value)
+
+    def facts(self, trace: Trace) -> Iterator[Fact]:
+        """The profile facts read under this trace, except those of nested statements."""
+        seen: set[str] = set()
+        for path, value in _folded_facts(trace):
+            if path in seen or path == "as_of":
+                continue
+            seen.add(path)
+            root = path.split("[", 1)[0].split(".", 1)[0]
+            yield Fact(path, self.fact_text(value), given=root in GIVEN_CONCLUSIONS, missing=value is MISSING)
+
+    def fact_text(self, value: Any) -> str:
+        if isinstance(value, tuple) and value and isinstance(value[0], Item):
+            return "1 entry" if len(value) == 1 else f"{len(value)} entries"
+        return self.value_text(value)
+
+
+def _folded_facts(trace: Trace) -> Iterable[tuple[str, Any]]:
+    yield from trace.facts
+    for child in trace.children:
+        if isinstance(child.node, ir.RuleCall):
+            continue
+        yield from _folded_facts(child)

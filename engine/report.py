@@ -1,0 +1,199 @@
+"""Views of evaluation results: a readable text tree, one JSON document, or Markdown.
+
+The same `ProfileReport` values feed every view, so the three always say the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from engine import ir
+from engine.evaluate import CategoryResult
+from engine.explanation import FAILS, HOLDS, Explanation, explain_category, summarise
+from engine.profile import ProfileInput
+
+MARKS = {HOLDS: "✓", FAILS: "✗", None: "•"}
+UNKNOWN_MARK = "?"
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryReport:
+    id: str
+    name: str
+    verdict: str
+    explanation: Explanation
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileReport:
+    profile: str
+    rulebook: ir.Rulebook
+    as_of: date
+    as_of_note: str | None
+    categories: tuple[CategoryReport, ...]
+
+
+def build_report(profile_id: str, rulebook: ir.Rulebook, as_of: date, as_of_note: str | None,
+                 results: Sequence[CategoryResult], detail: str) -> ProfileReport:
+    categories = []
+    for result in results:
+        explanation = explain_category(result, rulebook)
+        if detail == "summary":
+            explanation = summarise(explanation)
+        categories.append(CategoryReport(result.category.id, result.category.name, result.verdict.value,
+                                         explanation))
+    return ProfileReport(profile_id, rulebook, as_of, as_of_note, tuple(categories))
+
+
+def _mark(outcome: str | None) -> str:
+    return MARKS.get(outcome, UNKNOWN_MARK)
+
+
+# JSON ----------------------------------------------------------------------------------------------------------------
+
+
+def to_json(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInput]) -> str:
+    document: dict[str, Any] = {"results": [_report_json(r) for r in reports]}
+    errors = [_rejected_json(p) for p in rejected]
+    if errors:
+        document["errors"] = errors
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _report_json(report: ProfileReport) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "profile": report.profile,
+        "rulebook": report.rulebook.year,
+        "as_of": report.as_of.isoformat(),
+    }
+    if report.as_of_note:
+        document["as_of_note"] = report.as_of_note
+    document["categories"] = [
+        {"id": c.id, "name": c.name, "verdict": c.verdict, "explanation": c.explanation.to_json()}
+        for c in report.categories
+    ]
+    return document
+
+
+def _rejected_json(profile: ProfileInput) -> dict[str, Any]:
+    return {"input": profile.origin, "problems": [{"path": p.path, "message": p.message} for p in profile.problems]}
+
+
+# Text ----------------------------------------------------------------------------------------------------------------
+
+
+def to_text(reports: Iterable[ProfileReport]) -> str:
+    blocks = [_report_text(r) for r in reports]
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def rejected_text(rejected: Iterable[ProfileInput]) -> str:
+    lines = []
+    for profile in rejected:
+        lines.append(f"{profile.origin}: not evaluated, the profile has problems:")
+        lines.extend(f"  {problem.path}: {problem.message}" for problem in profile.problems)
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _report_text(report: ProfileReport) -> str:
+    rulebook = report.rulebook
+    lines = [f"Profile {report.profile} · rulebook {rulebook.year} ({rulebook.title}) · as of {report.as_of}"]
+    if report.as_of_note:
+        lines.append(f"  note: {report.as_of_note}")
+    verdicts = ", ".join(f"{c.id} {c.verdict.replace('_', ' ')}" for c in report.categories)
+    lines.append(f"  verdicts: {verdicts}")
+    cited: dict[str, ir.SourceRef] = {}
+    for category in report.categories:
+        lines.append("")
+        lines.extend(_explanation_lines(category.explanation, 0, cited, category.id))
+    if cited:
+        lines.append("")
+        lines.append("Sources")
+        for source in sorted(cited.values(), key=lambda s: s.id):
+            lines.append(f"  [{source.id}] {source.title}")
+            lines.append(f"      {source.url}")
+    return "\n".join(lines)
+
+
+def _explanation_lines(node: Explanation, depth: int, cited: dict[str, ir.SourceRef],
+                       category_id: str | None = None) -> list[str]:
+    indent = "  " * depth
+    head = f"{indent}{_mark(node.outcome)} {node.label}"
+    if category_id is not None:
+        head = f"{indent}{_mark(node.outcome)} {node.label} [{category_id}]: {node.detail}"
+    elif node.kind == "check" and node.detail:
+        head = f"{indent}{_mark(node.outcome)} {node.detail}"
+    elif node.detail:
+        head += f" — {node.detail}"
+    lines = [head]
+    references = []
+    if node.rule and category_id is None:
+        references.append(node.rule)
+    if node.cites:
+        references.append("cite " + ", ".join(c.id for c in node.cites))
+        for source in node.cites:
+            cited[source.id] = source
+    if node.source:
+        references.append(node.source)
+    if references:
+        lines.append(f"{indent}    ({'; '.join(references)})")
+    for fact in node.facts:
+        given = " (given in the profile)" if fact.given else ""
+        value = "missing" if fact.missing else fact.value
+        lines.append(f"{indent}    · {fact.path} = {value}{given}")
+    if category_id is not None and node.outcome not in (HOLDS, FAILS):
+        missing = node.missing
+        if missing:
+            lines.append(f"{indent}    missing facts: {', '.join(missing)}")
+    for child in node.children:
+        lines.extend(_explanation_lines(child, depth + 1, cited))
+    return lines
+
+
+# Markdown ------------------------------------------------------------------------------------------------------------
+
+
+def to_markdown(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInput]) -> str:
+    parts = []
+    for report in reports:
+        rulebook = report.rulebook
+        parts.append(f"## Profile `{report.profile}`\n")
+        parts.append(f"Rulebook **{rulebook.year}** ({rulebook.title}), as of **{report.as_of}**.\n")
+        if report.as_of_note:
+            parts.append(f"> {report.as_of_note}\n")
+        parts.append("| category | verdict |\n|---|---|")
+        for category in report.categories:
+            parts.append(f"| {category.name} (`{category.id}`) | {category.verdict.replace('_', ' ')} |")
+        parts.append("")
+        for category in report.categories:
+            parts.append(f"### {_mark(category.explanation.outcome)} {category.name}: "
+                         f"{category.verdict.replace('_', ' ')}\n")
+            parts.extend(_markdown_lines(category.explanation.children, 0))
+            parts.append("")
+    for profile in rejected:
+        parts.append(f"## Not evaluated: `{profile.origin}`\n")
+        parts.extend(f"- `{p.path}`: {p.message}" for p in profile.problems)
+        parts.append("")
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _markdown_lines(nodes: Iterable[Explanation], depth: int) -> list[str]:
+    lines = []
+    for node in nodes:
+        text = f"{'  ' * depth}- {_mark(node.outcome)} {node.label}"
+        if node.detail:
+            text += f" — {node.detail}"
+        extras = []
+        if node.cites:
+            extras.append(", ".join(f"[{c.id}]({c.url})" for c in node.cites))
+        if node.source:
+            extras.append(f"`{node.source}`")
+        if extras:
+            text += f" ({'; '.join(extras)})"
+        lines.append(text)
+        lines.extend(_markdown_lines(node.children, depth + 1))
+    return lines

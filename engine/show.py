@@ -1,0 +1,77 @@
+"""`rules show`: a compiled rulebook as a reader sees it, and the plain-language form of each category's rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine import ir
+
+_OPERATORS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "==": "exactly",
+              "!=": "other than"}
+
+
+def plain_rule(node: ir.Node) -> str:
+    """A category's condition in words, naming each definition by its description."""
+    if isinstance(node, ir.AllOf):
+        return "; and ".join(plain_rule(o) for o in node.operands)
+    if isinstance(node, ir.AnyOf):
+        return "either " + "; or ".join(plain_rule(o) for o in node.operands)
+    if isinstance(node, ir.Not):
+        return "not: " + plain_rule(node.operand)
+    if isinstance(node, ir.RuleCall):
+        text = node.rule.description or node.name.replace("_", " ")
+        lists = [a.table.title for a in node.arguments if isinstance(a, ir.ListRef)]
+        return text + (f" (the list: {', '.join(lists)})" if lists else "")
+    if isinstance(node, ir.Compare):
+        return f"{_operand(node.left)} is {_OPERATORS[node.operator]} {_operand(node.right)}"
+    return "a condition (see the rule text)"
+
+
+def _operand(node: ir.Node) -> str:
+    if isinstance(node, (ir.Literal, ir.ConstantRef)):
+        return str(node.value) if not isinstance(node.value, tuple) else ", ".join(map(str, node.value))
+    if isinstance(node, ir.FactRef):
+        return node.name.replace("_", " ")
+    return "a value"
+
+
+def rulebook_json(rulebook: ir.Rulebook) -> dict[str, Any]:
+    return {
+        "rulebook": rulebook.year,
+        "title": rulebook.title,
+        "in_force": {"from": rulebook.in_force_from.isoformat(), "until": rulebook.in_force_until.isoformat()},
+        "sources": [{"id": s.id, "title": s.title, "url": s.url} for s in rulebook.sources.values()],
+        "categories": [_category_json(c) for c in rulebook.categories],
+    }
+
+
+def _category_json(category: ir.Category) -> dict[str, Any]:
+    return {
+        "id": category.id,
+        "name": category.name,
+        "rule": plain_rule(category.condition),
+        "cites": [c.id for c in category.cites],
+        "source": category.span.short,
+        "occupations": [
+            {"noc": o.code, "title": o.title, "teer": o.teer}
+            for table in category.occupation_lists for o in table.occupations
+        ],
+    }
+
+
+def rulebook_text(rulebook: ir.Rulebook) -> str:
+    lines = [f"Rulebook {rulebook.year}: {rulebook.title}",
+             f"In force {rulebook.in_force_from} until {rulebook.in_force_until}", "", "Sources"]
+    for source in rulebook.sources.values():
+        lines.append(f"  [{source.id}] {source.title}")
+        lines.append(f"      {source.url}")
+    for category in rulebook.categories:
+        lines.append("")
+        lines.append(f"Category {category.id}: {category.name}  (cite {', '.join(c.id for c in category.cites)}; "
+                     f"{category.span.short})")
+        lines.append(f"  Rule: {plain_rule(category.condition)}")
+        occupations = [o for table in category.occupation_lists for o in table.occupations]
+        if occupations:
+            lines.append(f"  Occupations ({len(occupations)}):")
+            lines.extend(f"    {o.code}  TEER {o.teer}  {o.title}" for o in occupations)
+    return "\n".join(lines)
