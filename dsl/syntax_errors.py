@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from lark import Lark, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from dsl.diagnostics import did_you_mean
+
 HEADER = 'rulebook 2025 "t" in force 2025-01-01 until 2025-12-31\n'
 
 # message -> (suggestion, snippets that produce it)
@@ -46,6 +48,10 @@ EXAMPLES: dict[str, tuple[str | None, list[str]]] = {
             "define x cite a = y >=",
             "define x cite a = not",
             "define x cite a = y and )",
+            "define x cite a = f(y) >= 1 and",
+            "define x cite a = f(y) >= 1 or",
+            "define x cite a = y >= 1 and z >= 2 and",
+            "category c \"C\" cite a { eligible when y and }",
         ],
     ),
     "'cite' must be followed by the id of a source declared with 'source'": (
@@ -113,13 +119,38 @@ def plain_token_name(name: str, parser: Lark) -> str:
 
 def describe_syntax_error(error: UnexpectedInput, text: str, parser: Lark) -> tuple[str, str | None]:
     """A message and an optional suggestion for a syntax error."""
+    if _follows_operator(error, text):
+        return MISSING_OPERAND, None
     matched = _match_corpus(error, parser)
     if matched is not None:
         return matched, EXAMPLES[matched][0]
     found = _found(error, text)
+    if isinstance(error, UnexpectedCharacters):
+        return f"{found} has no meaning here", _suggestion(error)
     expected = _expected(error, parser)
     message = f"expected {expected}, found {found}" if expected else f"unexpected {found}"
-    return message, _suggestion(error)
+    return message, _suggestion(error) or _typo_hint(error, parser)
+
+
+MISSING_OPERAND = "a condition is missing after this operator"
+_OPERATORS = ("and", "or", "not", "otherwise", ">=", "<=", "==", "!=", ">", "<", "+", "-", "=")
+
+
+def _follows_operator(error: UnexpectedInput, text: str) -> bool:
+    """Whether the parser stopped right after an operator that still needs its right-hand side."""
+    if not isinstance(error, (UnexpectedToken, UnexpectedEOF)):
+        return False
+    token = getattr(error, "token", None)
+    position = getattr(token, "start_pos", None)
+    if not isinstance(position, int) or getattr(token, "type", "") == "$END":
+        position = len(text)
+    before = text[:position].rstrip().split()
+    return bool(before) and before[-1] in _OPERATORS[:-1] and _expects_operand(error)
+
+
+def _expects_operand(error: UnexpectedInput) -> bool:
+    expected = set(getattr(error, "accepts", None) or getattr(error, "expected", None) or ())
+    return "NAME" in expected and "INT" in expected
 
 
 def _match_corpus(error: UnexpectedInput, parser: Lark) -> str | None:
@@ -162,6 +193,32 @@ def _expected(error: UnexpectedInput, parser: Lark) -> str:
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _typo_hint(error: UnexpectedInput, parser: Lark) -> str | None:
+    """A misspelt keyword or unit: `monts` where `months` was expected."""
+    token = getattr(error, "token", None)
+    if not isinstance(error, UnexpectedToken) or token is None or not str(token).isidentifier():
+        return None
+    words: list[str] = []
+    for name in error.accepts or error.expected:
+        try:
+            pattern = parser.get_terminal(name).pattern
+        except KeyError:
+            continue
+        if pattern.type == "str":
+            words.append(pattern.value)
+        elif name in _WORD_ALTERNATIVES:
+            words.extend(_WORD_ALTERNATIVES[name])
+    return did_you_mean(str(token), words)
+
+
+_WORD_ALTERNATIVES = {
+    "UNIT": ["months", "years", "weeks", "days", "hours", "points"],
+    "QUANTIFIER": ["any", "all"],
+    "LEVEL_SCALE": ["clb", "nclc"],
+    "BOOLEAN": ["true", "false"],
+}
 
 
 def _suggestion(error: UnexpectedInput) -> str | None:

@@ -50,3 +50,22 @@ def write_rules(tmp_path: Path) -> Callable[..., Path]:
         return folder
 
     return write
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", default=False,
+                     help="rewrite golden files (expected diagnostics, explanations) from the current output")
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+def check_golden(path: Path, actual: str, update: bool) -> None:
+    """Compare with a golden file; with --update-goldens, write it instead, so a change shows up as a diff."""
+    if update or not path.exists():
+        path.write_text(actual, encoding="utf-8")
+        if not update:
+            pytest.fail(f"golden file {path.name} was missing and has been written; review it and run again")
+    assert actual == path.read_text(encoding="utf-8")
