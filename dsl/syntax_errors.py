@@ -38,7 +38,7 @@ EXAMPLES: dict[str, tuple[str | None, list[str]]] = {
     ),
     "a definition needs '=' and then its rule": (
         'write: define name "what it means" cite source = <condition>',
-        ['define x "d" cite a y', 'define x "d" cite a', 'define x cite a y'],
+        ['define x "d" cite a', 'define x cite a y'],
     ),
     "a condition is missing after this operator": (
         None,

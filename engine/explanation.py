@@ -167,7 +167,8 @@ class _Builder:
         if isinstance(node, ir.RuleCall):
             return self.rule_call(trace)
         if isinstance(node, ir.AllOf):
-            return Explanation("group", "all of these hold", outcome, children=tuple(self.statement(c) for c in trace.children))
+            return Explanation("group", "all of these hold", outcome,
+                               children=tuple(self.statement(c) for c in trace.children))
         if isinstance(node, ir.AnyOf):
             return Explanation("group", "at least one of these holds", outcome,
                                children=tuple(self.statement(c) for c in trace.children))
@@ -247,15 +248,17 @@ class _Builder:
         left_label = self.label(left)
         right_text = self.value_text(right.value) if right.value is not MISSING else self.label(right)
         label = f"{left_label} is {_OPERATOR_WORDS[node.operator]} {self.static_text(node.right)}"
+        facts = tuple(self.facts(trace))
         if left.value is MISSING:
-            detail = f"{left_label}: unknown (a fact is missing)"
+            missing = ", ".join(f.path for f in facts if f.missing) or "a fact"
+            detail = f"{left_label}: unknown, because {missing} is missing"
         else:
             detail = f"{left_label}: {self.value_text(left.value)}{self.period_note(left)}; needs {right_text}" \
                      f" {_NEEDS[node.operator]}".rstrip()
             if node.operator in (">", "<", "==", "!="):
                 detail = f"{left_label}: {self.value_text(left.value)}{self.period_note(left)}; needs " \
                          f"{_NEEDS[node.operator]} {right_text}"
-        return Explanation("check", label, outcome_of(trace.value), detail=detail, facts=tuple(self.facts(trace)))
+        return Explanation("check", label, outcome_of(trace.value), detail=detail, facts=facts)
 
     def member(self, trace: Trace) -> Explanation:
         node: ir.Member = trace.node
@@ -270,8 +273,8 @@ class _Builder:
         if len(trace.children) == 1:
             return self.statement(trace.children[0])
         first, fallback = trace.children
-        return Explanation("group", "facts are missing for the first way, so the second decides", outcome_of(trace.value),
-                           children=(self.statement(first), self.statement(fallback)))
+        return Explanation("group", "facts are missing for the first way, so the second decides",
+                           outcome_of(trace.value), children=(self.statement(first), self.statement(fallback)))
 
     # labels and values
 
@@ -378,7 +381,8 @@ class _Builder:
                 continue
             seen.add(path)
             root = path.split("[", 1)[0].split(".", 1)[0]
-            yield Fact(path, self.fact_text(value), given=root in GIVEN_CONCLUSIONS, missing=value is MISSING)
+            missing = value is MISSING
+            yield Fact(path, self.fact_text(value), given=root in GIVEN_CONCLUSIONS and not missing, missing=missing)
 
     def fact_text(self, value: Any) -> str:
         if isinstance(value, tuple) and value and isinstance(value[0], Item):
