@@ -227,7 +227,7 @@ def _rule_call(context: _Context, node: ir.RuleCall, env: Mapping[str, Any]) -> 
     key = (node.name, *(_memo_key(a.value) for a in arguments))
     memo = context.rule_memo.get(key)
     if memo is not None:
-        return Trace(node, memo.value, memo.children, memo.facts, memo.note)
+        return memo
     rule = node.rule
     body = context.eval(rule.body, dict(zip(rule.parameters, (a.value for a in arguments))))
     trace = Trace(node, body.value, (body,), note=arguments)

@@ -87,9 +87,8 @@ class Explanation:
             document["source"] = self.source
         if self.facts:
             document["facts"] = [_fact_json(f) for f in self.facts]
-        missing = self.missing
-        if missing and self.outcome == UNKNOWN:
-            document["missing"] = list(missing)
+        if self.outcome == UNKNOWN and self.missing:
+            document["missing"] = list(self.missing)
         if self.children:
             document["children"] = [c.to_json() for c in self.children]
         return document
@@ -111,7 +110,16 @@ def outcome_of(value: Any) -> str:
 
 
 def explain_category(result: CategoryResult, rulebook: ir.Rulebook) -> Explanation:
+    return explain_results([result], rulebook)[0]
+
+
+def explain_results(results: Iterable[CategoryResult], rulebook: ir.Rulebook) -> list[Explanation]:
+    """Explanations of one profile's categories; a rule shared by several categories is explained once."""
     builder = _Builder(rulebook)
+    return [_explain_one(result, builder) for result in results]
+
+
+def _explain_one(result: CategoryResult, builder: _Builder) -> Explanation:
     category = result.category
     verdict_words = {Verdict.ELIGIBLE: "eligible", Verdict.NOT_ELIGIBLE: "not eligible",
                      Verdict.UNDETERMINED: "undetermined"}
@@ -151,6 +159,7 @@ def _leaves(node: Explanation) -> Iterator[Explanation]:
 class _Builder:
     def __init__(self, rulebook: ir.Rulebook) -> None:
         self.rulebook = rulebook
+        self.explained_rules: dict[int, Explanation] = {}
 
     # statements
 
@@ -191,6 +200,12 @@ class _Builder:
                            facts=tuple(self.facts(trace)))
 
     def rule_call(self, trace: Trace) -> Explanation:
+        known = self.explained_rules.get(id(trace))
+        if known is None:
+            known = self.explained_rules[id(trace)] = self._rule_call(trace)
+        return known
+
+    def _rule_call(self, trace: Trace) -> Explanation:
         node: ir.RuleCall = trace.node
         rule = node.rule
         arguments = trace.note or ()

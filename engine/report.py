@@ -13,7 +13,7 @@ from typing import Any
 
 from engine import ir
 from engine.evaluate import CategoryResult
-from engine.explanation import FAILS, HOLDS, Explanation, explain_category, summarise
+from engine.explanation import FAILS, HOLDS, Explanation, explain_results, summarise
 from engine.profile import ProfileInput
 
 MARKS = {HOLDS: "✓", FAILS: "✗", None: "•"}
@@ -40,8 +40,7 @@ class ProfileReport:
 def build_report(profile_id: str, rulebook: ir.Rulebook, as_of: date, as_of_note: str | None,
                  results: Sequence[CategoryResult], detail: str) -> ProfileReport:
     categories = []
-    for result in results:
-        explanation = explain_category(result, rulebook)
+    for result, explanation in zip(results, explain_results(results, rulebook), strict=True):
         if detail == "summary":
             explanation = summarise(explanation)
         categories.append(CategoryReport(result.category.id, result.category.name, result.verdict.value,

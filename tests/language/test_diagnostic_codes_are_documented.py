@@ -1,0 +1,16 @@
+"""Every diagnostic code the language can emit is documented, and every documented code exists."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import ROOT
+
+
+def test_codes_in_the_source_and_in_the_documentation_are_the_same() -> None:
+    emitted = set()
+    for path in [*(ROOT / "dsl").glob("*.py"), *(ROOT / "engine").glob("*.py")]:
+        emitted |= set(re.findall(r'"(E\d{3})"', path.read_text(encoding="utf-8")))
+    documented = set(re.findall(r"^\| (E\d{3}) \|", (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8"),
+                                re.MULTILINE))
+    assert emitted == documented
