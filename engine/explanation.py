@@ -233,9 +233,9 @@ class _Builder:
         node: ir.Quantifier = trace.node
         domain, *instances = trace.children
         what = self.label(domain)
-        label = ("at least one of " if node.kind == "any" else "each of ") + what
+        label = ("at least one of the " if node.kind == "any" else "each of the ") + what.removeprefix("the ")
         if node.where is not None:
-            label += " (" + self.condition_label(node.where) + ")"
+            label += " whose " + self.condition_label(node.where)
         label += " meets this"
         children = tuple(self.instance(i) for i in instances)
         detail = None
@@ -323,8 +323,8 @@ class _Builder:
         node = trace.node
         if isinstance(node, ir.Local) and isinstance(trace.value, str):
             return trace.value
-        if isinstance(node, ir.ListRef):
-            return f"'{node.table.title}'"
+        if isinstance(trace.value, ir.OccupationList):
+            return f"'{trace.value.title}'"
         return self.label(trace)
 
     def static_text(self, node: ir.Node) -> str:
@@ -336,8 +336,8 @@ class _Builder:
         if isinstance(node, ir.Member) and isinstance(node.item, ir.FieldGet):
             collection = node.collection
             values = collection.value if isinstance(collection, (ir.Literal, ir.ConstantRef)) else None
-            listed = ", ".join(map(str, values)) if isinstance(values, tuple) else "the list"
-            words = "not one of" if node.negated else "one of"
+            listed = " or ".join(map(str, values)) if isinstance(values, tuple) else "on the list"
+            words = "is not" if node.negated else "is"
             return f"{node.item.name.replace('_', ' ')} {words} {listed}"
         return "those that qualify"
 
