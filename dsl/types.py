@@ -111,8 +111,11 @@ def describe(t: Type) -> str:
 
 
 def same_family(a: Type, b: Type) -> bool:
-    """Whether values of `a` and `b` may be compared or combined; text and choices mix, `ANY` mixes with all."""
+    """Whether values of `a` and `b` may be compared or combined; text mixes with choices and with occupation codes
+    (written in quotes: "21220"), `ANY` mixes with all."""
     if a == ANY or b == ANY:
+        return True
+    if {a, b} == {TEXT, CODE}:
         return True
     if isinstance(a, Choice) or isinstance(b, Choice):
         return a == b or TEXT in (a, b) or (isinstance(a, Choice) and isinstance(b, Choice))
