@@ -37,10 +37,16 @@ _FACT_LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class Fact:
+    """A fact read from the profile; its text is made only when a view asks for it."""
+
     path: str
-    value: str
+    raw: Any
     given: bool = False
     missing: bool = False
+
+    @property
+    def value(self) -> str:
+        return fact_text(self.raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +202,7 @@ class _Builder:
             children = (self.statement(condition),) if len(trace.children) == 1 else \
                 (self.statement(condition), self.statement(branch))
             return Explanation("group", "depending on a condition", outcome, children=children)
-        return Explanation("check", self.label(trace), outcome, detail=self.value_text(trace.value),
+        return Explanation("check", self.label(trace), outcome, detail=value_text(trace.value),
                            facts=tuple(self.facts(trace)))
 
     def rule_call(self, trace: Trace) -> Explanation:
@@ -227,7 +233,7 @@ class _Builder:
         node = trace.node
         if isinstance(node, ir.ListRef):
             return node.table.name
-        return self.value_text(trace.value)
+        return value_text(trace.value)
 
     def quantifier(self, trace: Trace) -> Explanation:
         node: ir.Quantifier = trace.node
@@ -261,17 +267,17 @@ class _Builder:
         node: ir.Compare = trace.node
         left, right = trace.children
         left_label = self.label(left)
-        right_text = self.value_text(right.value) if right.value is not MISSING else self.label(right)
+        right_text = value_text(right.value) if right.value is not MISSING else self.label(right)
         label = f"{left_label} is {_OPERATOR_WORDS[node.operator]} {self.static_text(node.right)}"
         facts = tuple(self.facts(trace))
         if left.value is MISSING:
             missing = ", ".join(f.path for f in facts if f.missing) or "a fact"
             detail = f"{left_label}: unknown, because {missing} is missing"
         else:
-            detail = f"{left_label}: {self.value_text(left.value)}{self.period_note(left)}; needs {right_text}" \
+            detail = f"{left_label}: {value_text(left.value)}{self.period_note(left)}; needs {right_text}" \
                      f" {_NEEDS[node.operator]}".rstrip()
             if node.operator in (">", "<", "==", "!="):
-                detail = f"{left_label}: {self.value_text(left.value)}{self.period_note(left)}; needs " \
+                detail = f"{left_label}: {value_text(left.value)}{self.period_note(left)}; needs " \
                          f"{_NEEDS[node.operator]} {right_text}"
         return Explanation("check", label, outcome_of(trace.value), detail=detail, facts=facts)
 
@@ -281,7 +287,7 @@ class _Builder:
         item_label = self.label(item)
         words = "is not one of" if node.negated else "is one of"
         label = f"{item_label} {words} {self.label(collection)}"
-        detail = f"{item_label}: {self.value_text(item.value)}"
+        detail = f"{item_label}: {value_text(item.value)}"
         return Explanation("check", label, outcome_of(trace.value), detail=detail, facts=tuple(self.facts(trace)))
 
     def otherwise(self, trace: Trace) -> Explanation:
@@ -317,7 +323,7 @@ class _Builder:
             return node.rule.description or node.name.replace("_", " ")
         if isinstance(node, ir.Arithmetic):
             return f"{self.label(trace.children[0])} {node.operator} {self.label(trace.children[1])}"
-        return self.value_text(trace.value)
+        return value_text(trace.value)
 
     def argument_label(self, trace: Trace) -> str:
         node = trace.node
@@ -329,7 +335,7 @@ class _Builder:
 
     def static_text(self, node: ir.Node) -> str:
         if isinstance(node, (ir.Literal, ir.ConstantRef)):
-            return self.value_text(node.value)
+            return value_text(node.value)
         return "the required value"
 
     def condition_label(self, node: ir.Node) -> str:
@@ -349,44 +355,11 @@ class _Builder:
 
     def element_text(self, element: Any) -> str:
         if isinstance(element, Item):
-            return self.item_text(element)
+            return item_text(element)
         if isinstance(element, str):
             title = self.rulebook.occupation_titles.get(element)
             return f"{element} {title}" if title else element
-        return self.value_text(element)
-
-    def item_text(self, item: Item) -> str:
-        fields = item.fields
-        if "noc" in fields:
-            end = fields["end"] if fields["end"] is not None else "ongoing"
-            hours = fields["hours_per_week"]
-            hours_text = f", {hours.amount:g} h/week" if hours is not MISSING else ""
-            return f"job {fields['noc']} from {self.value_text(fields['start'])} to {self.value_text(end)}" \
-                   f"{hours_text} ({item.path})"
-        if "test" in fields:
-            taken = fields.get("date")
-            when = f" of {taken}" if isinstance(taken, date) else ""
-            return f"{fields['test']} result{when} ({item.path})"
-        return item.path
-
-    def value_text(self, value: Any) -> str:
-        if value is MISSING:
-            return "missing"
-        if value is True:
-            return "yes"
-        if value is False:
-            return "no"
-        if value is None:
-            return "none"
-        if isinstance(value, ir.OccupationList):
-            return value.title
-        if isinstance(value, tuple):
-            return ", ".join(self.value_text(v) for v in value) if value else "none"
-        if isinstance(value, Item):
-            return self.item_text(value)
-        if isinstance(value, date):
-            return value.isoformat()
-        return str(value)
+        return value_text(element)
 
     def facts(self, trace: Trace) -> Iterator[Fact]:
         """The profile facts read under this trace, except those of nested statements."""
@@ -397,12 +370,8 @@ class _Builder:
             seen.add(path)
             root = path.split("[", 1)[0].split(".", 1)[0]
             missing = value is MISSING
-            yield Fact(path, self.fact_text(value), given=root in GIVEN_CONCLUSIONS and not missing, missing=missing)
+            yield Fact(path, value, given=root in GIVEN_CONCLUSIONS and not missing, missing=missing)
 
-    def fact_text(self, value: Any) -> str:
-        if isinstance(value, tuple) and value and isinstance(value[0], Item):
-            return "1 entry" if len(value) == 1 else f"{len(value)} entries"
-        return self.value_text(value)
 
 
 def _folded_facts(trace: Trace) -> Iterable[tuple[str, Any]]:
@@ -411,3 +380,42 @@ def _folded_facts(trace: Trace) -> Iterable[tuple[str, Any]]:
         if isinstance(child.node, ir.RuleCall):
             continue
         yield from _folded_facts(child)
+
+
+def item_text(item: Item) -> str:
+    fields = item.fields
+    if "noc" in fields:
+        end = fields["end"] if fields["end"] is not None else "ongoing"
+        hours = fields["hours_per_week"]
+        hours_text = f", {hours.amount:g} h/week" if hours is not MISSING else ""
+        return f"job {fields['noc']} from {value_text(fields['start'])} to {value_text(end)}" \
+               f"{hours_text} ({item.path})"
+    if "test" in fields:
+        taken = fields.get("date")
+        when = f" of {taken}" if isinstance(taken, date) else ""
+        return f"{fields['test']} result{when} ({item.path})"
+    return item.path
+
+def value_text(value: Any) -> str:
+    if value is MISSING:
+        return "missing"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if value is None:
+        return "none"
+    if isinstance(value, ir.OccupationList):
+        return value.title
+    if isinstance(value, tuple):
+        return ", ".join(value_text(v) for v in value) if value else "none"
+    if isinstance(value, Item):
+        return item_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+def fact_text(value: Any) -> str:
+    if isinstance(value, tuple) and value and isinstance(value[0], Item):
+        return "1 entry" if len(value) == 1 else f"{len(value)} entries"
+    return value_text(value)
