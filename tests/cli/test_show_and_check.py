@@ -1,0 +1,49 @@
+"""`rules show` prints the compiled rulebook; `rules check` reports every problem of a rules tree."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from engine.cli import main
+from tests.conftest import ROOT
+
+
+def test_show_json_gives_in_force_sources_and_each_category_with_its_occupations() -> None:
+    result = CliRunner().invoke(main, ["show", "--year", "2025", "--format", "json"])
+    assert result.exit_code == 0
+    document = json.loads(result.output)
+    assert document["in_force"] == {"from": "2025-02-27", "until": "2026-02-17"}
+    assert {s["id"] for s in document["sources"]} >= {"cbs_page", "report_2024_25"}
+    education = next(c for c in document["categories"] if c["id"] == "education")
+    assert education["name"] == "Education occupations"
+    assert education["occupations"][0] == {"noc": "41220", "title": "Secondary school teachers", "teer": 1}
+    assert "780 hours of part-time work" in education["rule"]
+    assert education["rule"].endswith("(the list: Education occupations, 2025)")
+
+
+def test_show_text_lists_the_occupations() -> None:
+    output = CliRunner().invoke(main, ["show", "--year", "2023"]).output
+    assert "In force 2023-05-31 until 2024-02-28" in output
+    assert "    73300  TEER 3  Transport truck drivers" in output
+
+
+def test_check_passes_on_the_shipped_rules() -> None:
+    result = CliRunner().invoke(main, ["check", str(ROOT / "rules")])
+    assert result.exit_code == 0
+    assert result.output.strip() == "checked 2 rulebook(s): no problems"
+
+
+def test_check_reports_problems_with_exit_code_1(tmp_path: Path) -> None:
+    folder = tmp_path / "rules" / "2025"
+    shutil.copytree(ROOT / "rules" / "2025", folder)
+    shutil.copytree(ROOT / "rules" / "common", tmp_path / "rules" / "common")
+    occupations = folder / "occupations.rules"
+    occupations.write_text(occupations.read_text(encoding="utf-8").replace("teer 3\n}", "teer 4\n}", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "rules"), "--format", "json"])
+    assert result.exit_code == 1
+    codes = [d["code"] for d in json.loads(result.output)["diagnostics"]]
+    assert codes == ["E111"]
