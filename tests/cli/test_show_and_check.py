@@ -42,7 +42,8 @@ def test_check_reports_problems_with_exit_code_1(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "rules" / "2025", folder)
     shutil.copytree(ROOT / "rules" / "common", tmp_path / "rules" / "common")
     occupations = folder / "occupations.rules"
-    occupations.write_text(occupations.read_text(encoding="utf-8").replace("teer 3\n}", "teer 4\n}", 1), encoding="utf-8")
+    text = occupations.read_text(encoding="utf-8")
+    occupations.write_text(text.replace("teer 3\n}", "teer 4\n}", 1), encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(tmp_path / "rules"), "--format", "json"])
     assert result.exit_code == 1
     codes = [d["code"] for d in json.loads(result.output)["diagnostics"]]
