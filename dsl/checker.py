@@ -125,20 +125,22 @@ class _Checker:
             return
         if isinstance(declaration, ast.Import):
             return
-        namespaces: dict[type, dict[str, ast.Declaration]] = {
-            ast.Source: self.sources,  # type: ignore[dict-item]
-            ast.Category: self.categories,  # type: ignore[dict-item]
-        }
-        target = namespaces.get(type(declaration))
-        if target is None:
+        if isinstance(declaration, ast.Source):
+            if self.not_yet_declared("source", declaration, self.sources):
+                self.sources[declaration.name] = declaration
+        elif isinstance(declaration, ast.Category):
+            if self.not_yet_declared("category", declaration, self.categories):
+                self.categories[declaration.name] = declaration
+        else:
             self.collect_value_name(declaration)
-            return
-        if declaration.name in target:
-            kind = "source" if isinstance(declaration, ast.Source) else "category"
-            first = target[declaration.name].span
-            self.error("E101", f"{kind} '{declaration.name}' is declared twice (first at {first})", declaration.span)
-            return
-        target[declaration.name] = declaration
+
+    def not_yet_declared(self, kind: str, declaration: ast.Declaration,
+                         known: Mapping[str, ast.Declaration]) -> bool:
+        first = known.get(declaration.name)
+        if first is not None:
+            self.error("E101", f"{kind} '{declaration.name}' is declared twice (first at {first.span})",
+                       declaration.span)
+        return first is None
 
     def collect_value_name(self, declaration: ast.Declaration) -> None:
         """Constants, occupation lists and definitions share one namespace: a name means one thing."""

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -52,7 +53,7 @@ def choose_as_of(rulebook: ir.Rulebook, given: date | None) -> AsOf:
     return AsOf(now, None)
 
 
-def _fail_rules(errors: RuleErrors) -> None:
+def _fail_rules(errors: RuleErrors) -> NoReturn:
     click.echo(errors.render(), err=True)
     count = len([d for d in errors.diagnostics if d.is_error])
     click.echo(f"\n{count} error{'s' if count != 1 else ''} in the rule files.", err=True)
@@ -76,7 +77,6 @@ def load_rulebooks(compiler: Compiler, years: Sequence[str], folders: Sequence[P
         return [compiler.compile_year(year)[0] for year in (years or [known[-1]])]
     except RuleErrors as errors:
         _fail_rules(errors)
-        raise AssertionError("unreachable") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
