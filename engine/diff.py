@@ -1,0 +1,278 @@
+"""What changed between two compiled rulebooks, in policy terms.
+
+The comparison works on compiled rulebooks, never on their text: categories are matched by id, then by name;
+occupations by NOC code; sources by their address; conditions by their meaning (see `engine.rule_diff`). So a rulebook
+that is only reformatted, or whose definitions, constants, lists or sources are renamed, compares equal to the
+original.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from engine import ir
+from engine.rule_diff import RuleChange, diff_conditions
+
+ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class RulebookSide:
+    year: str
+    title: str
+    folder: str
+    in_force_from: date
+    in_force_until: date
+
+    @staticmethod
+    def of(rulebook: ir.Rulebook) -> RulebookSide:
+        return RulebookSide(rulebook.year, rulebook.title, rulebook.folder, rulebook.in_force_from,
+                            rulebook.in_force_until)
+
+    @property
+    def in_force(self) -> str:
+        return f"{self.in_force_from} to {self.in_force_until}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"year": self.year, "title": self.title, "folder": self.folder,
+                "in_force": {"from": self.in_force_from.isoformat(), "until": self.in_force_until.isoformat()}}
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationChange:
+    """An occupation that came, went, or whose TEER or title changed (`old_*` set only for the latter)."""
+
+    code: str
+    title: str
+    teer: int
+    old_title: str | None = None
+    old_teer: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = {"noc": self.code, "title": self.title, "teer": self.teer}
+        if self.old_title is not None:
+            document["old_title"] = self.old_title
+        if self.old_teer is not None:
+            document["old_teer"] = self.old_teer
+        return document
+
+
+@dataclass(frozen=True, slots=True)
+class SourceChange:
+    """A source added, removed, or kept at the same address under another id or title."""
+
+    kind: str
+    id: str
+    title: str
+    url: str
+    old_id: str | None = None
+    old_title: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = {"kind": self.kind, "id": self.id, "title": self.title, "url": self.url}
+        if self.old_id is not None:
+            document["old_id"] = self.old_id
+        if self.old_title is not None:
+            document["old_title"] = self.old_title
+        return document
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryDiff:
+    """One category across the two rulebooks. `status` is about policy (name, rule, occupations); a change of the
+    sources a category cites is reported beside it and counts as a difference, not as a policy change."""
+
+    status: str
+    old_id: str | None
+    new_id: str | None
+    old_name: str | None
+    new_name: str | None
+    old_source: str | None
+    new_source: str | None
+    matched_by: str | None
+    occupations_added: tuple[OccupationChange, ...] = ()
+    occupations_removed: tuple[OccupationChange, ...] = ()
+    teer_changes: tuple[OccupationChange, ...] = ()
+    title_changes: tuple[OccupationChange, ...] = ()
+    rule_changes: tuple[RuleChange, ...] = ()
+    old_cites: tuple[str, ...] = ()
+    new_cites: tuple[str, ...] = ()
+    cites_changed: bool = False
+    old_occupation_count: int = 0
+    new_occupation_count: int = 0
+
+    @property
+    def id(self) -> str:
+        return self.new_id or self.old_id or ""
+
+    @property
+    def name(self) -> str:
+        return self.new_name or self.old_name or ""
+
+    @property
+    def renamed(self) -> bool:
+        return self.status not in (ADDED, REMOVED) and self.old_name != self.new_name
+
+    @property
+    def id_changed(self) -> bool:
+        return self.status not in (ADDED, REMOVED) and self.old_id != self.new_id
+
+    @property
+    def has_differences(self) -> bool:
+        return self.status != UNCHANGED or self.cites_changed
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "id": self.id,
+            "name": self.name,
+            "old": None if self.old_id is None else {"id": self.old_id, "name": self.old_name,
+                                                     "source": self.old_source, "cites": list(self.old_cites),
+                                                     "occupations": self.old_occupation_count},
+            "new": None if self.new_id is None else {"id": self.new_id, "name": self.new_name,
+                                                     "source": self.new_source, "cites": list(self.new_cites),
+                                                     "occupations": self.new_occupation_count},
+            "matched_by": self.matched_by,
+            "renamed": self.renamed,
+            "occupations": {
+                "added": [o.to_json() for o in self.occupations_added],
+                "removed": [o.to_json() for o in self.occupations_removed],
+                "teer_changed": [o.to_json() for o in self.teer_changes],
+                "title_changed": [o.to_json() for o in self.title_changes],
+            },
+            "rule_changes": [c.to_json() for c in self.rule_changes],
+            "cites_changed": self.cites_changed,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RulebookDiff:
+    old: RulebookSide
+    new: RulebookSide
+    sources: tuple[SourceChange, ...]
+    categories: tuple[CategoryDiff, ...]
+
+    @property
+    def title_changed(self) -> bool:
+        return self.old.title != self.new.title
+
+    @property
+    def in_force_changed(self) -> bool:
+        return (self.old.in_force_from, self.old.in_force_until) != (self.new.in_force_from, self.new.in_force_until)
+
+    @property
+    def has_differences(self) -> bool:
+        return self.title_changed or self.in_force_changed or bool(self.sources) or \
+            any(c.has_differences for c in self.categories)
+
+    def with_status(self, status: str) -> tuple[CategoryDiff, ...]:
+        return tuple(c for c in self.categories if c.status == status)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "old": self.old.to_json(),
+            "new": self.new.to_json(),
+            "differences": self.has_differences,
+            "title_changed": self.title_changed,
+            "in_force_changed": self.in_force_changed,
+            "sources": [s.to_json() for s in self.sources],
+            "categories": [c.to_json() for c in self.categories],
+        }
+
+
+def compare(old: ir.Rulebook, new: ir.Rulebook) -> RulebookDiff:
+    """The differences between two rulebooks, `old` first."""
+    categories = [_category_diff(o, n, how) for o, n, how in match_categories(old, new)]
+    return RulebookDiff(RulebookSide.of(old), RulebookSide.of(new), _source_changes(old, new), tuple(categories))
+
+
+def match_categories(old: ir.Rulebook,
+                     new: ir.Rulebook) -> list[tuple[ir.Category | None, ir.Category | None, str | None]]:
+    """Pairs of (old, new, matched by): by id first, then by name (ignoring case) among those left; the new
+    rulebook's order, then what was removed in the old one's order."""
+    old_by_id = {c.id: c for c in old.categories}
+    new_ids = {c.id for c in new.categories}
+    left_by_name = {c.name.casefold(): c for c in old.categories if c.id not in new_ids}
+    matched_old: set[str] = set()
+    pairs: list[tuple[ir.Category | None, ir.Category | None, str | None]] = []
+    for category in new.categories:
+        if category.id in old_by_id:
+            pairs.append((old_by_id[category.id], category, "id"))
+            matched_old.add(category.id)
+            continue
+        namesake = left_by_name.get(category.name.casefold())
+        if namesake is not None and namesake.id not in matched_old:
+            pairs.append((namesake, category, "name"))
+            matched_old.add(namesake.id)
+            continue
+        pairs.append((None, category, None))
+    pairs.extend((c, None, None) for c in old.categories if c.id not in matched_old)
+    return pairs
+
+
+def occupations_of(category: ir.Category) -> dict[str, ir.Occupation]:
+    """The occupations a category's rule refers to, by code (the first list naming a code wins)."""
+    found: dict[str, ir.Occupation] = {}
+    for table in category.occupation_lists:
+        for occupation in table.occupations:
+            found.setdefault(occupation.code, occupation)
+    return found
+
+
+def _category_diff(old: ir.Category | None, new: ir.Category | None, matched_by: str | None) -> CategoryDiff:
+    if old is None and new is not None:
+        occupations = occupations_of(new)
+        return CategoryDiff(ADDED, None, new.id, None, new.name, None, new.span.short, None,
+                            occupations_added=tuple(_entry(o) for o in _by_code(occupations)),
+                            new_cites=tuple(c.id for c in new.cites), new_occupation_count=len(occupations))
+    if new is None and old is not None:
+        occupations = occupations_of(old)
+        return CategoryDiff(REMOVED, old.id, None, old.name, None, old.span.short, None, None,
+                            occupations_removed=tuple(_entry(o) for o in _by_code(occupations)),
+                            old_cites=tuple(c.id for c in old.cites), old_occupation_count=len(occupations))
+    assert old is not None and new is not None
+    before, after = occupations_of(old), occupations_of(new)
+    added = tuple(_entry(after[c]) for c in sorted(after.keys() - before.keys()))
+    removed = tuple(_entry(before[c]) for c in sorted(before.keys() - after.keys()))
+    kept = sorted(before.keys() & after.keys())
+    teer = tuple(OccupationChange(c, after[c].title, after[c].teer, old_teer=before[c].teer)
+                 for c in kept if before[c].teer != after[c].teer)
+    titles = tuple(OccupationChange(c, after[c].title, after[c].teer, old_title=before[c].title)
+                   for c in kept if before[c].title != after[c].title)
+    rules = diff_conditions(old.condition, new.condition)
+    changed = old.name != new.name or old.id != new.id or bool(added or removed or teer or titles or rules)
+    return CategoryDiff(
+        CHANGED if changed else UNCHANGED, old.id, new.id, old.name, new.name, old.span.short, new.span.short,
+        matched_by, added, removed, teer, titles, rules,
+        old_cites=tuple(c.id for c in old.cites), new_cites=tuple(c.id for c in new.cites),
+        cites_changed={c.url for c in old.cites} != {c.url for c in new.cites},
+        old_occupation_count=len(before), new_occupation_count=len(after),
+    )
+
+
+def _by_code(occupations: dict[str, ir.Occupation]) -> list[ir.Occupation]:
+    return [occupations[code] for code in sorted(occupations)]
+
+
+def _entry(occupation: ir.Occupation) -> OccupationChange:
+    return OccupationChange(occupation.code, occupation.title, occupation.teer)
+
+
+def _source_changes(old: ir.Rulebook, new: ir.Rulebook) -> tuple[SourceChange, ...]:
+    """Sources are matched by address: the same address under another id is the same source."""
+    old_by_url = {s.url: s for s in old.sources.values()}
+    new_by_url = {s.url: s for s in new.sources.values()}
+    changes: list[SourceChange] = []
+    for url, source in sorted(new_by_url.items(), key=lambda item: item[1].id):
+        before = old_by_url.get(url)
+        if before is None:
+            changes.append(SourceChange(ADDED, source.id, source.title, url))
+        elif before.title != source.title:
+            changes.append(SourceChange(CHANGED, source.id, source.title, url, old_id=before.id,
+                                        old_title=before.title))
+    for url, source in sorted(old_by_url.items(), key=lambda item: item[1].id):
+        if url not in new_by_url:
+            changes.append(SourceChange(REMOVED, source.id, source.title, url))
+    return tuple(changes)
