@@ -82,12 +82,13 @@ class _Lowering:
                            tuple(lists), self.source_text(category.span))
 
     def lists_used(self, node: ir.Node, seen_rules: set[str]) -> Iterator[ir.OccupationList]:
+        """The lists a condition refers to, through the definitions it calls (the condition may itself be a call)."""
+        if isinstance(node, ir.ListRef):
+            yield node.table
+        if isinstance(node, ir.RuleCall) and node.name not in seen_rules:
+            seen_rules.add(node.name)
+            yield from self.lists_used(node.rule.body, seen_rules)
         for child in _children(node):
-            if isinstance(child, ir.ListRef):
-                yield child.table
-            if isinstance(child, ir.RuleCall) and child.name not in seen_rules:
-                seen_rules.add(child.name)
-                yield from self.lists_used(child.rule.body, seen_rules)
             yield from self.lists_used(child, seen_rules)
 
     def source_text(self, span: ast.Span) -> str:

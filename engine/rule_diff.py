@@ -218,7 +218,10 @@ def describe(term: Term, labels: bool = True) -> str:  # noqa: C901 - one case p
     if kind == "var":
         return term.origin.variable or "it"
     if kind == "fieldget":
-        return f"the {str(term.head).replace('_', ' ')} of {describe(term.children[0], labels)}"
+        field_name, subject = str(term.head).replace("_", " "), term.children[0]
+        if subject.kind == "var":
+            return f"the {describe(subject, labels)}'s {field_name}"
+        return f"the {field_name} of {describe(subject, labels)}"
     if kind == "builtin":
         template = term.origin.text or term.head + "({})"
         return template.format(*(describe(c, labels) for c in term.children))
@@ -352,6 +355,8 @@ def _diff_compare(old: Term, new: Term) -> list[RuleChange]:
     if old.head == new.head and not (old_right.kind == new_right.kind == "value"):
         return changes + _diff(old_right, new_right, f"what {describe(new_left)} is compared with")
     what = new_right.origin.label or old_right.origin.label or f"{describe(new_left)}: needed"
+    if new_right.origin.label != old_right.origin.label:
+        what = f"{what}, for {describe(new_left)}" if new_right.origin.label or old_right.origin.label else what
     if old.head == new.head:
         return [*changes, _changed(what, old_right, new_right)]
     old_text = f"{_OPERATOR_WORDS[old.head]} {describe(old_right)}"
