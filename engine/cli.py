@@ -191,5 +191,9 @@ def _rulebook_folders(path: Path) -> list[Path]:
     return [path / year for year in available_years(path)] or [path]
 
 
+from engine.commands.diff import diff_command  # noqa: E402 - commands register once `main` exists
+
+main.add_command(diff_command)
+
 if __name__ == "__main__":
     main()

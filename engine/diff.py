@@ -32,11 +32,16 @@ class RulebookSide:
                             rulebook.in_force_until)
 
     @property
+    def label(self) -> str:
+        """The year for a year of the rules tree, the folder for any other rulebook folder."""
+        return self.year if self.folder in (f"rules/{self.year}", self.year) else self.folder
+
+    @property
     def in_force(self) -> str:
         return f"{self.in_force_from} to {self.in_force_until}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"year": self.year, "title": self.title, "folder": self.folder,
+        return {"year": self.year, "label": self.label, "title": self.title, "folder": self.folder,
                 "in_force": {"from": self.in_force_from.isoformat(), "until": self.in_force_until.isoformat()}}
 
 

@@ -147,8 +147,8 @@ class _Canonical:
             variable = Term("var", depth, origin=replace(origin, variable=node.variable))
             inner = {**env, node.variable: variable}
             where = self.term(node.where, inner, depth + 1, rule) if node.where is not None else Term("none")
-            parts = (self.term(node.domain, env, depth, rule), where, self.term(node.body, inner, depth + 1, rule))
-            return Term("quantifier", node.kind, parts, replace(origin, variable=node.variable))
+            domain, body = self.term(node.domain, env, depth, rule), self.term(node.body, inner, depth + 1, rule)
+            return Term("quantifier", node.kind, (domain, where, body), replace(origin, variable=node.variable))
         head, parts = _parts(node)
         return Term(type(node).__name__.lower(), head, tuple(self.term(p, env, depth, rule) for p in parts), origin)
 
@@ -208,7 +208,7 @@ def _parts(node: ir.Node) -> tuple[Any, tuple[ir.Node, ...]]:  # noqa: C901 - on
 def describe(term: Term, labels: bool = True) -> str:  # noqa: C901 - one case per node kind
     """A condition or value in words; a definition's description stands for its whole body unless `labels` is
     false (to tell apart two bodies under one description)."""
-    kind = term.kind
+    kind, parts = term.kind, [describe(c, labels) for c in term.children]
     if kind == "value":
         return term.origin.text or _value_text(term.head)
     if labels and term.origin.label and kind not in ("builtin", "var"):
@@ -218,41 +218,33 @@ def describe(term: Term, labels: bool = True) -> str:  # noqa: C901 - one case p
     if kind == "var":
         return term.origin.variable or "it"
     if kind == "fieldget":
-        field_name, subject = str(term.head).replace("_", " "), term.children[0]
-        if subject.kind == "var":
-            return f"the {describe(subject, labels)}'s {field_name}"
-        return f"the {field_name} of {describe(subject, labels)}"
+        field_name = str(term.head).replace("_", " ")
+        return f"the {parts[0]}'s {field_name}" if term.children[0].kind == "var" else f"the {field_name} of {parts[0]}"
     if kind == "builtin":
-        template = term.origin.text or term.head + "({})"
-        return template.format(*(describe(c, labels) for c in term.children))
+        return (term.origin.text or term.head + "({})").format(*parts)
     if kind == "windownode":
-        return f"within {describe(term.children[0], labels)} before {describe(term.children[1], labels)}"
+        return f"within {parts[0]} before {parts[1]}"
     if kind == "compare":
-        return f"{describe(term.children[0], labels)} is {_OPERATOR_WORDS[term.head]} {describe(term.children[1], labels)}"
+        return f"{parts[0]} is {_OPERATOR_WORDS[term.head]} {parts[1]}"
     if kind == "member":
-        words = "is not one of" if term.head else "is one of"
-        return f"{describe(term.children[0], labels)} {words} {describe(term.children[1], labels)}"
+        return f"{parts[0]} {'is not one of' if term.head else 'is one of'} {parts[1]}"
     if kind in _GROUPS:
-        joiner = "; and " if kind == "all" else "; or "
-        return ("all of: " if kind == "all" else "either: ") + joiner.join(describe(c, labels) for c in term.children)
+        return ("all of: " + "; and ".join(parts)) if kind == "all" else ("either: " + "; or ".join(parts))
     if kind == "not":
-        return f"not ({describe(term.children[0], labels)})"
+        return f"not ({parts[0]})"
     if kind == "quantifier":
-        domain, where, body = term.children
-        subject = f"{'at least one' if term.head == 'any' else 'every'} {term.origin.variable or 'item'} in " \
-                  f"{describe(domain, labels)}"
-        if where.kind != "none":
-            subject += f" where {describe(where, labels)}"
-        return f"{subject}: {describe(body, labels)}"
+        subject = f"{'at least one' if term.head == 'any' else 'every'} {term.origin.variable or 'item'} in {parts[0]}"
+        if term.children[1].kind != "none":
+            subject += f" where {parts[1]}"
+        return f"{subject}: {parts[2]}"
     if kind == "otherwise":
-        return f"{describe(term.children[0], labels)}, or, when facts for that are missing, {describe(term.children[1], labels)}"
+        return f"{parts[0]}, or, when facts for that are missing, {parts[1]}"
     if kind == "conditional":
-        condition, then, otherwise = (describe(c, labels) for c in term.children)
-        return f"if {condition} then {then}, otherwise {otherwise}"
+        return f"if {parts[0]} then {parts[1]}, otherwise {parts[2]}"
     if kind == "arithmetic":
-        return f"{describe(term.children[0], labels)} {term.head} {describe(term.children[1], labels)}"
+        return f"{parts[0]} {term.head} {parts[1]}"
     if kind == "listnode":
-        return ", ".join(describe(c, labels) for c in term.children)
+        return ", ".join(parts)
     return str(term.head).replace("_", " ")
 
 
