@@ -362,7 +362,7 @@ def _diff_quantifier(old: Term, new: Term) -> list[RuleChange]:
     (old_domain, old_where, old_body), (new_domain, new_where, new_body) = old.children, new.children
     variable = new.origin.variable or "item"
     return [*_diff(old_domain, new_domain, f"what is gone over ({variable})"),
-            *_diff(old_where, new_where, f"which {variable} count"),
+            *_diff(old_where, new_where, f"which {variable}s count"),
             *_diff(old_body, new_body, None)]
 
 

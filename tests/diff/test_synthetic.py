@@ -1,0 +1,130 @@
+"""Synthetic rulebooks (tests/diff/fixtures/): `base` against a copy that changes one thing each.
+
+Every fixture is a real rulebook folder with its header and sources; `base` is the old side of every comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from engine import ir
+from engine.diff import CHANGED, UNCHANGED, CategoryDiff, RulebookDiff, compare
+from engine.rule_diff import RuleChange
+from engine.rulebook import Compiler
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def rulebook(compiler: Compiler, name: str) -> ir.Rulebook:
+    return compiler.compile_folder(FIXTURES / name, f"fixtures/{name}")[0]
+
+
+def against_base(compiler: Compiler, name: str) -> RulebookDiff:
+    return compare(rulebook(compiler, "base"), rulebook(compiler, name))
+
+
+def category(change: RulebookDiff, category_id: str) -> CategoryDiff:
+    return next(c for c in change.categories if c.id == category_id)
+
+
+def only_change(change: RulebookDiff, category_id: str) -> RuleChange:
+    found = category(change, category_id)
+    assert found.status == CHANGED
+    assert len(found.rule_changes) == 1, found.rule_changes
+    return found.rule_changes[0]
+
+
+def test_a_threshold_change_reads_as_before_and_after(compiler: Compiler) -> None:
+    change = against_base(compiler, "threshold")
+    for category_id in ("healthcare", "trades"):
+        threshold = only_change(change, category_id)
+        assert threshold.kind == "changed"
+        assert threshold.what == "Continuous full-time work experience needed in one listed occupation"
+        assert (threshold.old, threshold.new) == ("6 months", "12 months")
+        assert threshold.old_source == "fixtures/base/eligibility.rules:7"
+        assert threshold.new_source == "fixtures/threshold/eligibility.rules:7"
+        assert threshold.definition == "experience_in"
+    assert category(change, "french").status == UNCHANGED
+
+
+def test_a_window_change_is_found_when_a_constant_becomes_a_literal(compiler: Compiler) -> None:
+    window = only_change(against_base(compiler, "window"), "healthcare")
+    assert window.what.startswith("How far back work experience counts")
+    assert (window.old, window.new) == ("3 years", "5 years")
+    assert window.old_source == "fixtures/base/eligibility.rules:3"
+    assert window.new_source == "fixtures/window/eligibility.rules:33"
+
+
+def test_a_language_level_change_names_the_ability(compiler: Compiler) -> None:
+    change = against_base(compiler, "language")
+    level = only_change(change, "french")
+    assert (level.old, level.new) == ("NCLC 7", "NCLC 5")
+    assert "writing" in level.what
+    assert not any(word in level.what for word in ("reading", "listening", "speaking"))
+    assert category(change, "healthcare").status == UNCHANGED
+
+
+def test_an_added_condition_reads_as_its_definition(compiler: Compiler) -> None:
+    change = against_base(compiler, "condition")
+    added = only_change(change, "healthcare")
+    assert added.kind == "added"
+    assert added.what == "new condition"
+    assert added.old is None
+    assert added.new == "At least one year of continuous full-time work in Canada, within the 3 years before the round"
+    assert added.new_source == "fixtures/condition/eligibility.rules:48"
+    assert category(change, "trades").status == UNCHANGED
+
+
+def test_reversing_a_change_swaps_its_sides(compiler: Compiler) -> None:
+    removed = only_change(compare(rulebook(compiler, "condition"), rulebook(compiler, "base")), "healthcare")
+    assert (removed.kind, removed.what, removed.new) == ("removed", "condition removed", None)
+    assert removed.old_source == "fixtures/condition/eligibility.rules:48"
+    threshold = only_change(compare(rulebook(compiler, "threshold"), rulebook(compiler, "base")), "trades")
+    assert (threshold.old, threshold.new) == ("12 months", "6 months")
+
+
+def test_reformatting_and_renaming_show_no_change(compiler: Compiler) -> None:
+    """Other layout and file split, renamed sources, constants, definitions, lists and variables, reordered `and`
+    operands, `36 months` for `3 years`, and rules moved into definitions: the same policy."""
+    change = against_base(compiler, "formatting")
+    assert [(c.id, c.status, c.rule_changes, c.cites_changed) for c in change.categories] == [
+        ("healthcare", UNCHANGED, (), False), ("trades", UNCHANGED, (), False), ("french", UNCHANGED, (), False)]
+    assert change.sources == ()
+    assert not change.has_differences
+
+
+def test_occupation_changes_renames_and_matching_by_name(compiler: Compiler) -> None:
+    change = against_base(compiler, "occupations")
+    healthcare = category(change, "healthcare")
+    assert healthcare.renamed and healthcare.matched_by == "id"
+    assert [(o.code, o.title, o.teer) for o in healthcare.occupations_added] == [("31120", "Pharmacists", 1)]
+    assert [o.code for o in healthcare.occupations_removed] == ["31102"]
+    trades = category(change, "skilled_trades")
+    assert (trades.matched_by, trades.old_id, trades.id_changed, trades.renamed) == ("name", "trades", True, False)
+    assert [(o.code, o.old_title, o.title) for o in trades.title_changes] == [
+        ("72300", "Plumbers", "Plumbers and pipefitters")]
+    assert trades.rule_changes == ()
+
+
+def test_a_teer_change_is_reported(compiler: Compiler) -> None:
+    """NOC 2021 ties a code's TEER to its second digit, so the checker refuses a TEER change in rule files; a
+    future NOC revision could still bring one, so the diff compares TEER on its own."""
+    base = rulebook(compiler, "base")
+    nurses = base.occupation_lists["healthcare_occupations"]
+    regraded = replace(nurses, occupations=tuple(replace(o, teer=3) if o.code == "32101" else o
+                                                 for o in nurses.occupations))
+    categories = tuple(replace(c, occupation_lists=(regraded,)) if c.id == "healthcare" else c
+                       for c in base.categories)
+    healthcare = category(compare(base, replace(base, categories=categories)), "healthcare")
+    assert [(o.code, o.old_teer, o.teer) for o in healthcare.teer_changes] == [("32101", 2, 3)]
+    assert healthcare.status == CHANGED
+
+
+@pytest.mark.parametrize("name", ["threshold", "window", "condition", "language", "occupations", "formatting"])
+def test_every_fixture_is_a_valid_rulebook_with_a_header_and_sources(compiler: Compiler, name: str) -> None:
+    compiled = rulebook(compiler, name)
+    assert compiled.sources and compiled.cites
+    assert compiled.in_force_from < compiled.in_force_until
