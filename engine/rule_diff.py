@@ -347,8 +347,8 @@ def _diff_compare(old: Term, new: Term) -> list[RuleChange]:
     if old.head == new.head and not (old_right.kind == new_right.kind == "value"):
         return changes + _diff(old_right, new_right, f"what {describe(new_left)} is compared with")
     what = new_right.origin.label or old_right.origin.label or f"{describe(new_left)}: needed"
-    if new_right.origin.label != old_right.origin.label:
-        what = f"{what}, for {describe(new_left)}" if new_right.origin.label or old_right.origin.label else what
+    if bool(new_right.origin.label) != bool(old_right.origin.label):
+        what = f"{what}, for {describe(new_left)}"  # one place left a shared constant: say which place
     if old.head == new.head:
         return [*changes, _changed(what, old_right, new_right)]
     old_text = f"{_OPERATOR_WORDS[old.head]} {describe(old_right)}"

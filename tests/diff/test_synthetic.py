@@ -38,15 +38,20 @@ def only_change(change: RulebookDiff, category_id: str) -> RuleChange:
 
 
 def test_a_threshold_change_reads_as_before_and_after(compiler: Compiler) -> None:
+    """The fixture moves to 12 months of full-time work or 1,560 hours of part-time work (the 2026 rule)."""
     change = against_base(compiler, "threshold")
     for category_id in ("healthcare", "trades"):
-        threshold = only_change(change, category_id)
-        assert threshold.kind == "changed"
-        assert threshold.what == "Continuous full-time work experience needed in one listed occupation"
-        assert (threshold.old, threshold.new) == ("6 months", "12 months")
-        assert threshold.old_source == "fixtures/base/eligibility.rules:7"
-        assert threshold.new_source == "fixtures/threshold/eligibility.rules:7"
-        assert threshold.definition == "experience_in"
+        found = category(change, category_id)
+        assert found.status == CHANGED
+        full_time, part_time = found.rule_changes
+        assert full_time.kind == "changed"
+        assert full_time.what == "Continuous full-time work experience needed in one listed occupation"
+        assert (full_time.old, full_time.new) == ("6 months", "12 months")
+        assert full_time.old_source == "fixtures/base/eligibility.rules:7"
+        assert full_time.new_source == "fixtures/threshold/eligibility.rules:7"
+        assert full_time.definition == "experience_in"
+        assert part_time.what.startswith("Part-time work that equals 12 months of full-time work")
+        assert (part_time.old, part_time.new) == ("780 hours", "1560 hours")
     assert category(change, "french").status == UNCHANGED
 
 
@@ -82,8 +87,8 @@ def test_reversing_a_change_swaps_its_sides(compiler: Compiler) -> None:
     removed = only_change(compare(rulebook(compiler, "condition"), rulebook(compiler, "base")), "healthcare")
     assert (removed.kind, removed.what, removed.new) == ("removed", "condition removed", None)
     assert removed.old_source == "fixtures/condition/eligibility.rules:48"
-    threshold = only_change(compare(rulebook(compiler, "threshold"), rulebook(compiler, "base")), "trades")
-    assert (threshold.old, threshold.new) == ("12 months", "6 months")
+    full_time, _ = category(compare(rulebook(compiler, "threshold"), rulebook(compiler, "base")), "trades").rule_changes
+    assert (full_time.old, full_time.new) == ("12 months", "6 months")
 
 
 def test_reformatting_and_renaming_show_no_change(compiler: Compiler) -> None:
