@@ -43,7 +43,7 @@ EXPERIENCE = "any occupation in worked_in(listed): continuous_full_time(occupati
     (f"{EXPERIENCE} >= 12 months", f"{EXPERIENCE} >= 1 year"),
     (f"{EXPERIENCE} >= 6 months", f"{EXPERIENCE} >= minimum_experience"),
     (f"{EXPERIENCE} >= 6 months",
-     f"any code in worked_in(listed): continuous_full_time(code, within 36 months before as_of) >= 6 months"),
+     "any code in worked_in(listed): continuous_full_time(code, within 36 months before as_of) >= 6 months"),
 ])
 def test_rewriting_without_changing_the_meaning_reports_nothing(compiler: Compiler, tmp_path: Path, old: str,
                                                                 new: str) -> None:
@@ -52,9 +52,9 @@ def test_rewriting_without_changing_the_meaning_reports_nothing(compiler: Compil
 
 def test_moving_a_condition_into_a_definition_reports_nothing(compiler: Compiler, tmp_path: Path) -> None:
     helper = 'define experienced "Six months in a listed occupation" cite src = ' + f"{EXPERIENCE} >= 6 months\n"
-    changes = condition_changes(compiler, tmp_path, category(f"count(eligible_programs) >= 1 and {EXPERIENCE} >= 6 months"),
-                                category("experienced and count(eligible_programs) >= 1", helper))
-    assert changes == ()
+    old = category(f"count(eligible_programs) >= 1 and {EXPERIENCE} >= 6 months")
+    new = category("experienced and count(eligible_programs) >= 1", helper)
+    assert condition_changes(compiler, tmp_path, old, new) == ()
 
 
 def test_a_changed_comparison_shows_both_operators(compiler: Compiler, tmp_path: Path) -> None:
