@@ -8,7 +8,7 @@ original.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -54,6 +54,7 @@ class OccupationChange:
     teer: int
     old_title: str | None = None
     old_teer: int | None = None
+    moved: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         document: dict[str, Any] = {"noc": self.code, "title": self.title, "teer": self.teer}
@@ -61,6 +62,8 @@ class OccupationChange:
             document["old_title"] = self.old_title
         if self.old_teer is not None:
             document["old_teer"] = self.old_teer
+        if self.moved is not None:
+            document["moved"] = self.moved
         return document
 
 
@@ -190,7 +193,23 @@ class RulebookDiff:
 def compare(old: ir.Rulebook, new: ir.Rulebook) -> RulebookDiff:
     """The differences between two rulebooks, `old` first."""
     categories = [_category_diff(o, n, how) for o, n, how in match_categories(old, new)]
-    return RulebookDiff(RulebookSide.of(old), RulebookSide.of(new), _source_changes(old, new), tuple(categories))
+    return RulebookDiff(RulebookSide.of(old), RulebookSide.of(new), _source_changes(old, new),
+                        tuple(_with_moves(categories)))
+
+
+def _with_moves(categories: list[CategoryDiff]) -> list[CategoryDiff]:
+    """Note, beside an occupation added to one category, the category it left (and the reverse): an occupation
+    moving from Healthcare to Education is one change an analyst wants to see as such."""
+    gained = {o.code: c.id for c in categories for o in c.occupations_added}
+    lost = {o.code: c.id for c in categories for o in c.occupations_removed}
+    moved = []
+    for category in categories:
+        added = tuple(replace(o, moved=f"from {lost[o.code]}") if lost.get(o.code, category.id) != category.id else o
+                      for o in category.occupations_added)
+        removed = tuple(replace(o, moved=f"to {gained[o.code]}") if gained.get(o.code, category.id) != category.id
+                        else o for o in category.occupations_removed)
+        moved.append(replace(category, occupations_added=added, occupations_removed=removed))
+    return moved
 
 
 def match_categories(old: ir.Rulebook,

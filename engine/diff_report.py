@@ -129,7 +129,8 @@ def _occupations_text(category: CategoryDiff, paint: Paint) -> list[str]:
 
 
 def _occupation(occupation: OccupationChange) -> str:
-    return f"{occupation.code}  TEER {occupation.teer}  {occupation.title}"
+    moved = f"  (moved {occupation.moved})" if occupation.moved else ""
+    return f"{occupation.code}  TEER {occupation.teer}  {occupation.title}{moved}"
 
 
 def _rule_change_text(change: RuleChange, paint: Paint) -> list[str]:
@@ -248,8 +249,8 @@ def _category_markdown(category: CategoryDiff) -> list[str]:
     for heading, entries in (("Occupations added", category.occupations_added),
                              ("Occupations removed", category.occupations_removed)):
         if entries:
-            lines += [f"#### {heading} ({len(entries)})", "", "| NOC | Title | TEER |", "|---|---|---|"]
-            lines.extend(f"| {o.code} | {_cell(o.title)} | {o.teer} |" for o in entries)
+            lines += [f"#### {heading} ({len(entries)})", "", "| NOC | Title | TEER | Moved |", "|---|---|---|---|"]
+            lines.extend(f"| {o.code} | {_cell(o.title)} | {o.teer} | {o.moved or ''} |" for o in entries)
             lines.append("")
     if category.teer_changes:
         lines += ["#### TEER changed", "", "| NOC | Title | TEER |", "|---|---|---|"]

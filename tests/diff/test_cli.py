@@ -80,7 +80,8 @@ def test_markdown_has_a_section_per_category() -> None:
     assert output.startswith("# Rulebook 2023 → 2025\n")
     assert "### Added: Education occupations (`education`)" in output
     assert "### Removed: Transport occupations (`transport`)" in output
-    assert "| 31120 | Pharmacists | 1 |" in output
+    assert "| 31120 | Pharmacists | 1 |  |" in output
+    assert "| 42203 | Instructors of persons with disabilities | 2 | from healthcare |" in output
     assert "### Unchanged: French-language proficiency (`french`)" in output
 
 

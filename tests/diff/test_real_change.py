@@ -94,3 +94,11 @@ def test_a_rulebook_compared_with_itself_has_no_differences(rulebook_2025: ir.Ru
     same = compare(rulebook_2025, rulebook_2025)
     assert not same.has_differences
     assert {c.status for c in same.categories} == {UNCHANGED}
+
+
+def test_an_occupation_moving_between_categories_says_where_it_went(change: RulebookDiff) -> None:
+    """42203 Instructors of persons with disabilities left Healthcare for the new Education category."""
+    left = next(o for o in category(change, "healthcare").occupations_removed if o.code == "42203")
+    arrived = next(o for o in category(change, "education").occupations_added if o.code == "42203")
+    assert (left.moved, arrived.moved) == ("to education", "from healthcare")
+    assert all(o.moved is None for o in category(change, "stem").occupations_removed)
