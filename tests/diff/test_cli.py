@@ -134,3 +134,4 @@ def test_rule_file_errors_exit_with_2_and_show_the_diagnostic(tmp_path: Path) ->
     result = CliRunner().invoke(main, ["diff", BASE, str(broken)])
     assert result.exit_code == 2
     assert "error" in result.output and "Traceback" not in result.output
+

@@ -133,3 +133,19 @@ def test_every_fixture_is_a_valid_rulebook_with_a_header_and_sources(compiler: C
     compiled = rulebook(compiler, name)
     assert compiled.sources and compiled.cites
     assert compiled.in_force_from < compiled.in_force_until
+
+
+def test_every_pair_of_rulebooks_compares_and_renders(compiler: Compiler) -> None:
+    """No pair of the shipped years and fixtures breaks the diff or its views; only rulebooks that mean the same
+    (a rulebook and itself, the base and its rewriting) show no difference."""
+    from engine.diff_report import to_json, to_markdown, to_text
+
+    rulebooks = {name: rulebook(compiler, name) for name in sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())}
+    rulebooks |= {year: compiler.compile_year(year)[0] for year in ("2023", "2025")}
+    same = {frozenset({"base", "formatting"})}
+    for old_name, old in rulebooks.items():
+        for new_name, new in rulebooks.items():
+            change = compare(old, new)
+            expected_same = old_name == new_name or frozenset({old_name, new_name}) in same
+            assert change.has_differences is not expected_same, (old_name, new_name)
+            assert to_text(change, color=False) and to_markdown(change) and to_json(change)
