@@ -134,12 +134,13 @@ def _occupation(occupation: OccupationChange) -> str:
 
 
 def _rule_change_text(change: RuleChange, paint: Paint) -> list[str]:
+    within = f"  (in definition {change.definition})" if change.definition else ""
     if change.kind == ADDED:
-        return [paint(f"        + {change.what}: {change.new}", fg="green"), f"            {change.new_source}"]
+        return [paint(f"        + {change.what}: {change.new}", fg="green"), f"            {change.new_source}{within}"]
     if change.kind == REMOVED:
-        return [paint(f"        - {change.what}: {change.old}", fg="red"), f"            {change.old_source}"]
+        return [paint(f"        - {change.what}: {change.old}", fg="red"), f"            {change.old_source}{within}"]
     return [paint(f"        ~ {change.what}: {change.old} {ARROW} {change.new}", fg="yellow"),
-            f"            {change.old_source} {ARROW} {change.new_source}"]
+            f"            {change.old_source} {ARROW} {change.new_source}{within}"]
 
 
 def _impact_text(impact: PoolImpact, diff: RulebookDiff, paint: Paint) -> list[str]:
@@ -270,11 +271,13 @@ def _category_markdown(category: CategoryDiff) -> list[str]:
 
 
 def _rule_change_markdown(change: RuleChange) -> str:
+    within = f", in definition `{change.definition}`" if change.definition else ""
     if change.kind == ADDED:
-        return f"- {change.what} (added): {change.new} (`{change.new_source}`)"
+        return f"- {change.what} (added): {change.new} (`{change.new_source}`{within})"
     if change.kind == REMOVED:
-        return f"- {change.what} (removed): {change.old} (`{change.old_source}`)"
-    return f"- {change.what}: {change.old} {ARROW} {change.new} (`{change.old_source}` {ARROW} `{change.new_source}`)"
+        return f"- {change.what} (removed): {change.old} (`{change.old_source}`{within})"
+    return f"- {change.what}: {change.old} {ARROW} {change.new} " \
+           f"(`{change.old_source}` {ARROW} `{change.new_source}`{within})"
 
 
 def _impact_markdown(impact: PoolImpact, diff: RulebookDiff) -> list[str]:
