@@ -1,1 +1,1 @@
-"""Commands of the `rules` command line, one module each; `engine.cli` registers them."""
+"""Commands of the `rules` CLI, one module each; `engine.cli` registers them."""
