@@ -15,7 +15,7 @@ import click
 
 from engine.diff import ADDED, CHANGED, REMOVED, UNCHANGED, CategoryDiff, OccupationChange, RulebookDiff
 from engine.explanation import FAILS, HOLDS, Explanation
-from engine.impact import MOVE_WORDS, MOVES, CategoryImpact, PoolImpact, SideBySide, impact_json
+from engine.impact import MOVE_WORDS, MOVES, CategoryImpact, PoolImpact, SideBySide, count_text, impact_json
 from engine.rule_diff import RuleChange
 
 ARROW = "→"
@@ -159,9 +159,9 @@ def _impact_text(impact: PoolImpact, diff: RulebookDiff, paint: Paint) -> list[s
                 continue
             colour = "green" if move == "gains" else "red" if move == "loses" else "yellow"
             examples = ", ".join(category.examples[move]) + (" ..." if count > len(category.examples[move]) else "")
-            lines.append(paint(f"      {count} {MOVE_WORDS[move]}", fg=colour) + f": {examples}")
+            lines.append(paint(f"      {count_text(move, count)}", fg=colour) + f": {examples}")
         for move, side in category.explanations.items():
-            lines.append(f"      why ({MOVE_WORDS[move]}), profile {side.profile}:")
+            lines.append(f"      why profile {side.profile} would {MOVE_WORDS[move]}:")
             lines.extend("        " + line for line in _side_by_side_text(side, diff))
     if impact.rejected:
         lines += ["", paint("Rejected rows (not evaluated)", bold=True, fg="red")]
@@ -309,7 +309,7 @@ def _category_impact_markdown(category: CategoryImpact, diff: RulebookDiff) -> l
     for move in MOVES:
         if category.counts[move]:
             examples = ", ".join(f"`{e}`" for e in category.examples[move])
-            lines.append(f"- {category.counts[move]} {MOVE_WORDS[move]}, for example {examples}")
+            lines.append(f"- {count_text(move, category.counts[move])}, for example {examples}")
     lines.append("")
     for move, side in category.explanations.items():
         lines += [f"Why profile `{side.profile}` would {MOVE_WORDS[move]}:", "",

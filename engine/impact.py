@@ -33,6 +33,14 @@ MOVE_WORDS = {
     NOW_UNDETERMINED: "go from not eligible to undetermined",
     NOW_DETERMINED: "go from undetermined to not eligible",
 }
+
+
+def count_text(move: str, count: int) -> str:
+    """`1 profile gains eligibility`, `3 profiles gain eligibility`."""
+    if count == 1:
+        verb, rest = MOVE_WORDS[move].split(" ", 1)
+        return f"1 profile {verb}es {rest}" if verb == "go" else f"1 profile {verb}s {rest}"
+    return f"{count} profiles {MOVE_WORDS[move]}"
 EXAMPLES = 3
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 

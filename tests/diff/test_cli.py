@@ -97,8 +97,8 @@ def test_pool_impact_in_text_with_bad_rows_reported() -> None:
     output = result.output
     assert "Impact on the pool: 8 of 10 profile(s) evaluated as of 2025-02-27 under both rulebooks; " \
            "2 row(s) rejected" in output
-    assert "1 lose eligibility: amara-software-engineer" in output
-    assert "why (lose eligibility), profile amara-software-engineer:" in output
+    assert "1 profile loses eligibility: amara-software-engineer" in output
+    assert "why profile amara-software-engineer would lose eligibility:" in output
     assert "2023: eligible" in output and "│ 2025: not eligible" in output
     assert "pool.jsonl:9:\n    $.work_history[0].noc: 'WELD1' is not a five-digit NOC 2021 code" in output
 

@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 from engine import ir
-from engine.impact import GAINS, LOSES, NOW_DETERMINED, CategoryImpact, PoolImpact, pool_impact, read_pool
+from engine.impact import (
+    GAINS,
+    LOSES,
+    NOW_DETERMINED,
+    NOW_UNDETERMINED,
+    CategoryImpact,
+    PoolImpact,
+    count_text,
+    pool_impact,
+    read_pool,
+)
 from engine.rulebook import Compiler
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -83,3 +93,9 @@ def test_a_yaml_pool_and_a_threshold_change(compiler: Compiler) -> None:
     assert healthcare.examples[LOSES] == ("ana-nurse-eight-months", "carla-nurse-part-time")
     assert (healthcare.eligible_before, healthcare.eligible_after) == (3, 1)
     assert [p.origin.endswith("[3]") for p in impact.rejected] == [True]
+
+
+def test_counts_read_as_sentences() -> None:
+    assert count_text(GAINS, 1) == "1 profile gains eligibility"
+    assert count_text(LOSES, 3) == "3 profiles lose eligibility"
+    assert count_text(NOW_UNDETERMINED, 1) == "1 profile goes from not eligible to undetermined"
