@@ -147,6 +147,7 @@ def _impact_text(impact: PoolImpact, diff: RulebookDiff, paint: Paint) -> list[s
     rejected = f"; {len(impact.rejected)} row(s) rejected" if impact.rejected else ""
     lines = [paint(f"Impact on the pool: {impact.evaluated} of {impact.read} profile(s) evaluated as of "
                    f"{impact.as_of} under both rulebooks{rejected}", bold=True)]
+    lines.extend(f"  note: {note}" for note in impact.notes)
     for category in impact.categories:
         lines.append("")
         lines.append(paint(f"  {category.id}: {category.name}", bold=True) +
@@ -284,6 +285,7 @@ def _impact_markdown(impact: PoolImpact, diff: RulebookDiff) -> list[str]:
     lines = ["## Impact on the pool", "",
              f"{impact.evaluated} of {impact.read} profile(s) evaluated as of {impact.as_of} under both rulebooks"
              + (f"; {len(impact.rejected)} row(s) rejected." if impact.rejected else "."), "",
+             *(f"Note: {note}.\n" for note in impact.notes),
              "| Category | Eligible before | Eligible after | Gain | Lose | Now undetermined | Now not eligible |",
              "|---|---|---|---|---|---|---|"]
     for category in impact.categories:

@@ -78,6 +78,7 @@ class PoolImpact:
     evaluated: int
     rejected: tuple[ProfileInput, ...]
     categories: tuple[CategoryImpact, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def read(self) -> int:
@@ -167,7 +168,14 @@ def pool_impact(old: ir.Rulebook, new: ir.Rulebook, pool: Sequence[ProfileInput]
             {move: tuple(ids) for move, ids in tally.examples.items()},
             {move: explanations[move] for move in MOVES if move in explanations},
         ))
-    return PoolImpact(as_of, evaluated, tuple(rejected), tuple(categories))
+    return PoolImpact(as_of, evaluated, tuple(rejected), tuple(categories), _in_force_notes(old, new, as_of))
+
+
+def _in_force_notes(old: ir.Rulebook, new: ir.Rulebook, as_of: date) -> tuple[str, ...]:
+    """Comparing years means applying one year's rules on a day it was not in force: say so, once per rulebook."""
+    return tuple(f"{as_of} is outside the in-force period of rulebook {r.year} ({r.in_force_from} to "
+                 f"{r.in_force_until}); its rules are applied as written"
+                 for r in (old, new) if not r.in_force_from <= as_of <= r.in_force_until)
 
 
 def move_of(old: Verdict, new: Verdict) -> str | None:
@@ -203,6 +211,7 @@ def _result_for(rulebook: ir.Rulebook, category: ir.Category | None, facts: Fact
 def impact_json(impact: PoolImpact) -> dict[str, Any]:
     return {
         "as_of": impact.as_of.isoformat(),
+        "notes": list(impact.notes),
         "profiles_read": impact.read,
         "profiles_evaluated": impact.evaluated,
         "rejected": [{"input": p.origin, "problems": [{"path": q.path, "message": q.message} for q in p.problems]}

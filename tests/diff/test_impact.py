@@ -99,3 +99,8 @@ def test_counts_read_as_sentences() -> None:
     assert count_text(GAINS, 1) == "1 profile gains eligibility"
     assert count_text(LOSES, 3) == "3 profiles lose eligibility"
     assert count_text(NOW_UNDETERMINED, 1) == "1 profile goes from not eligible to undetermined"
+
+
+def test_applying_a_year_outside_its_in_force_period_is_noted(impact: PoolImpact) -> None:
+    assert impact.notes == ("2025-02-27 is outside the in-force period of rulebook 2023 (2023-05-31 to 2024-02-28); "
+                            "its rules are applied as written",)
