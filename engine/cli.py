@@ -16,7 +16,7 @@ from typing import NoReturn
 
 import click
 
-from dsl.diagnostics import Diagnostic, RuleErrors
+from dsl.diagnostics import RuleErrors
 from engine import ir
 from engine.rulebook import Compiler, available_years, default_rules_tree
 
@@ -154,45 +154,10 @@ def show_command(years: tuple[str, ...], folders: tuple[Path, ...], output_forma
         click.echo("\n\n".join(rulebook_text(r) for r in rulebooks))
 
 
-@main.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check_command(paths: tuple[Path, ...], output_format: str) -> None:
-    """Check rulebook folders (or a rules tree holding year folders) and report every problem."""
-    compiler = Compiler()
-    folders = [folder for path in (paths or (default_rules_tree(),)) for folder in _rulebook_folders(path)]
-    diagnostics: list[Diagnostic] = []
-    texts: dict[str, str] = {}
-    for folder in folders:
-        try:
-            rulebook, warnings = compiler.compile_folder(folder)
-            diagnostics.extend(warnings)
-        except RuleErrors as errors:
-            diagnostics.extend(errors.diagnostics)
-            texts.update(errors.sources)
-    errors_found = [d for d in diagnostics if d.is_error]
-    if output_format == "json":
-        click.echo(json.dumps({"checked": [f.as_posix() for f in folders],
-                               "diagnostics": [d.to_json() for d in diagnostics]}, indent=2))
-    else:
-        for diagnostic in diagnostics:
-            click.echo(diagnostic.render(texts) + "\n", err=True)
-        status = "no problems" if not diagnostics else f"{len(errors_found)} error(s), " \
-                                                       f"{len(diagnostics) - len(errors_found)} warning(s)"
-        click.echo(f"checked {len(folders)} rulebook(s): {status}")
-    if errors_found:
-        sys.exit(EXIT_RULE_ERRORS)
+from engine.commands.check import check_command  # noqa: E402 - commands register once `main` exists
+from engine.commands.diff import diff_command  # noqa: E402
 
-
-def _rulebook_folders(path: Path) -> list[Path]:
-    """A folder with `.rules` files and a header is a rulebook; a rules tree holds year folders."""
-    if any(path.glob("*.rules")):
-        return [path]
-    return [path / year for year in available_years(path)] or [path]
-
-
-from engine.commands.diff import diff_command  # noqa: E402 - commands register once `main` exists
-
+main.add_command(check_command)
 main.add_command(diff_command)
 
 if __name__ == "__main__":
