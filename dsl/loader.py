@@ -63,6 +63,30 @@ def load_folder(folder: Path, display_root: str | None = None) -> SourceSet:
     return SourceSet(folder, tuple(loader.modules), loader.texts)
 
 
+def read_rule_file(path: Path, shown: str, where: ast.Span | None = None) -> str:
+    """The text of one rule file, within the size limit and as UTF-8; raises `RuleErrors` otherwise.
+
+    `where` is the place to report a file that cannot be read (the import naming it); by default the file itself.
+    """
+    where = where or ast.Span(shown, 1, 1, 1, 1)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise RuleErrors([Diagnostic("E012", f"cannot read '{shown}': {error.strerror}", where)], {}) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise RuleErrors([Diagnostic(
+            "E005", f"'{shown}' is {len(data):,} bytes; a rule file may be at most {MAX_FILE_BYTES:,}", where,
+            suggestion="split it into several files")], {})
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise RuleErrors([Diagnostic(
+            "E006", f"byte {error.start} is not UTF-8 text", ast.Span(shown, line, column, line, column + 1),
+            suggestion="save the file as UTF-8")], {}) from None
+
+
 class _Loader:
     def __init__(self, folder: Path, tree_root: Path, shown: str) -> None:
         self.folder = folder
@@ -91,23 +115,9 @@ class _Loader:
             self.diagnostics.append(Diagnostic("E011", f"a rulebook may hold at most {MAX_FILES} files", where))
             return
         try:
-            data = real.read_bytes()
-        except OSError as error:
-            self.diagnostics.append(Diagnostic("E012", f"cannot read '{shown}': {error.strerror}", where))
-            return
-        if len(data) > MAX_FILE_BYTES:
-            self.diagnostics.append(Diagnostic(
-                "E005", f"'{shown}' is {len(data):,} bytes; a rule file may be at most {MAX_FILE_BYTES:,}", where,
-                suggestion="split it into several files"))
-            return
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-            self.diagnostics.append(Diagnostic(
-                "E006", f"byte {error.start} is not UTF-8 text", ast.Span(shown, line, column, line, column + 1),
-                suggestion="save the file as UTF-8"))
+            text = read_rule_file(real, shown, where)
+        except RuleErrors as errors:
+            self.diagnostics.extend(errors.diagnostics)
             return
         self.texts[shown] = text
         try:
