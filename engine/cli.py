@@ -157,10 +157,12 @@ def show_command(years: tuple[str, ...], folders: tuple[Path, ...], output_forma
 from engine.commands.check import check_command  # noqa: E402 - commands register once `main` exists
 from engine.commands.diff import diff_command  # noqa: E402
 from engine.commands.fmt import fmt_command  # noqa: E402
+from engine.commands.test import test_command  # noqa: E402
 
 main.add_command(check_command)
 main.add_command(diff_command)
 main.add_command(fmt_command)
+main.add_command(test_command)
 
 if __name__ == "__main__":
     main()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,3 +70,56 @@ def check_golden(path: Path, actual: str, update: bool) -> None:
         if not update:
             pytest.fail(f"golden file {path.name} was missing and has been written; review it and run again")
     assert actual == path.read_text(encoding="utf-8")
+
+
+# Test cases written beside the rules (rules/<year>/tests/*.yaml) ------------------------------------------------------
+# pytest only looks for tests under tests/, so a manifest here (tests/rule_cases/rule_cases.yaml) names the rules
+# trees whose cases become pytest items; `rules test` runs the same cases with the same runner.
+
+RULE_CASES_MANIFEST = "rule_cases.yaml"
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    if file_path.name == RULE_CASES_MANIFEST:
+        return RuleCasesManifest.from_parent(parent, path=file_path)
+    return None
+
+
+class RuleCaseFailure(Exception):
+    """A case whose verdicts or explanation differ from what it expects; the message says how."""
+
+
+class RuleCasesManifest(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        import yaml
+
+        from engine.cases import CaseRunner, case_files, load_cases
+
+        manifest = yaml.safe_load(self.path.read_text(encoding="utf-8"))
+        runner = CaseRunner(Compiler())
+        for tree in manifest["rules_trees"]:
+            root = (self.path.parent / tree).resolve()
+            for file in case_files(root):
+                for case in load_cases(file):
+                    name = f"{file.relative_to(root).as_posix()}::{case.name}"
+                    yield RuleCaseItem.from_parent(self, name=name, case=case, runner=runner)
+
+
+class RuleCaseItem(pytest.Item):
+    def __init__(self, *, case: Any, runner: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+        self.runner = runner
+
+    def runtest(self) -> None:
+        outcome = self.runner.run(self.case)
+        if not outcome.passed:
+            raise RuleCaseFailure(outcome.message)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, RuleCaseFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.case.file, 0, self.name
