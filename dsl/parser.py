@@ -18,6 +18,7 @@ from dsl.diagnostics import Diagnostic, RuleErrors
 from dsl.syntax_errors import describe_syntax_error
 
 MAX_NESTING = 100
+MAX_DIGITS = 9  # no count, duration, level or score in a rulebook comes near a billion
 
 UNIT_PLURALS = {
     "month": "months",
@@ -46,12 +47,29 @@ def parse(text: str, path: str) -> ast.Module:
         span = ast.Span(path, 1, 1, 1, 2)
         raise RuleErrors([Diagnostic("E004", f"the rules are nested {depth} levels deep; the limit is {MAX_NESTING}",
                                      span, suggestion="split the condition into named definitions")], {path: text})
+    too_long = [_number_too_large(token, path) for token in tree.scan_values(_is_number) if _digits(token) > MAX_DIGITS]
+    if too_long:
+        raise RuleErrors(too_long, {path: text})
     builder = _ToAst(path)
     module = builder.build(tree)
     if builder.diagnostics:
         raise RuleErrors(builder.diagnostics, {path: text})
     assert isinstance(module, ast.Module)
     return module
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, Token) and value.type == "INT"
+
+
+def _digits(token: Token) -> int:
+    return len(str(token).lstrip("0"))
+
+
+def _number_too_large(token: Token, path: str) -> Diagnostic:
+    shown = str(token) if len(token) <= 20 else f"{str(token)[:12]}... ({len(token)} digits)"
+    return Diagnostic("E007", f"the number {shown} is too large; numbers in rules have at most {MAX_DIGITS} digits",
+                      _token_span(path, token), suggestion="check for a typo, or a missing unit or separator")
 
 
 def _depth(tree: Tree[Token]) -> int:

@@ -48,8 +48,12 @@ class Duration:
         return Duration(months, (after_last - add_months(first, months)).days)
 
     def before(self, day: date) -> date:
-        """The first day of the period of this length that ends on (and includes) `day`."""
-        return add_months(day, -self.months) - timedelta(days=self.days) + timedelta(days=1)
+        """The first day of the period of this length that ends on (and includes) `day`; a period reaching back past
+        the calendar's first day starts on that day."""
+        try:
+            return add_months(day, -self.months) - timedelta(days=self.days) + timedelta(days=1)
+        except (OverflowError, ValueError):
+            return date.min
 
     def __add__(self, other: Duration) -> Duration:
         return Duration(self.months + other.months, self.days + other.days)
