@@ -30,6 +30,7 @@ Position = tuple[int, int]
 
 # Strings first, so that a '#' inside a string is not taken for a comment.
 _STRING_OR_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"|#[^\n]*')
+_IN_FORCE = re.compile(r"\bin\s+force\b")
 
 # How tightly each kind of expression binds, after the grammar: expr < or < and < not < comparison < sum < postfix.
 _LOOSEST, _OR, _AND, _NOT, _COMPARISON, _SUM, _POSTFIX, _ATOM = range(8)
@@ -297,10 +298,11 @@ def _body(prefix: str, expr: ast.Expr) -> list[_Line]:
     return lines
 
 
-def _rulebook(header: ast.RulebookHeader) -> list[_Line]:
+def _rulebook(header: ast.RulebookHeader, in_force_at: list[Position]) -> list[_Line]:
     return [
         _Line(f"rulebook {header.name} {quote(header.title)}", [_start(header)]),
-        _Line(f"{INDENT}in force {header.in_force_from.isoformat()} until {header.in_force_until.isoformat()}"),
+        _Line(f"{INDENT}in force {header.in_force_from.isoformat()} until {header.in_force_until.isoformat()}",
+              list(in_force_at)),
         *_cite_line(header.cites),
     ]
 
@@ -313,13 +315,13 @@ def _source(source: ast.Source) -> list[_Line]:
     return [_Line(f"source {source.name} {quote(source.title)} {quote(source.url)}", [_start(source)])]
 
 
-def _constant(constant: ast.Constant) -> list[_Line]:
+def _constant(constant: ast.Constant, described_at: list[Position]) -> list[_Line]:
     head = f"constant {constant.name}"
     lines = [_Line(head, [_start(constant)])]
     if constant.description is not None:
         text = wrap_string(constant.description, len(head) + 1, INDENT + " ")
         lines[0].text += " " + text[0]
-        lines.extend(_Line(t) for t in text[1:])
+        lines.extend(_Line(t, list(described_at)) for t in text[1:])
     return [*lines, *_cite_line(constant.cites), *_body(INDENT + "= ", constant.value)]
 
 
@@ -332,23 +334,27 @@ def _occupations(table: ast.OccupationTable) -> list[_Line]:
     width = max(len(quote(row.title)) for row in table.rows)
     rows = [_Line(f"{INDENT}{row.code} {quote(row.title).ljust(width)} teer {row.teer}", [_start(row)])
             for row in table.rows]
-    return [head, *rows, _Line("}")]
+    return [head, *rows, _closing(table)]
 
 
-def _define(definition: ast.Define) -> list[_Line]:
+def _define(definition: ast.Define, described_at: list[Position]) -> list[_Line]:
     parameters = ", ".join(f"{p.name}: {p.type_name}" for p in definition.parameters)
     head = f"define {definition.name}" + (f"({parameters})" if parameters else "")
     lines = [_Line(head, [_start(definition), *(_start(p) for p in definition.parameters)])]
     if definition.description is not None:
         text = wrap_string(definition.description, len(INDENT), INDENT + " ")
-        lines.extend(_Line(t) for t in [INDENT + text[0], *text[1:]])
+        lines.extend(_Line(t, list(described_at)) for t in [INDENT + text[0], *text[1:]])
     return [*lines, *_cite_line(definition.cites), *_body(INDENT + "= ", definition.body)]
 
 
 def _category(category: ast.Category) -> list[_Line]:
     cites = " " + _cite_text(category.cites) if category.cites else ""
     head = _Line(f"category {category.name} {quote(category.title)}{cites} {{", [_start(category)])
-    return [head, *_body(INDENT + "eligible when ", category.condition), _Line("}")]
+    return [head, *_body(INDENT + "eligible when ", category.condition), _closing(category)]
+
+
+def _closing(declaration: ast.Declaration) -> _Line:
+    return _Line("}", [(declaration.span.end_line, declaration.span.end_column - 1)])
 
 
 _LAYOUTS: dict[type, Callable[..., list[_Line]]] = {
@@ -362,10 +368,18 @@ _LAYOUTS: dict[type, Callable[..., list[_Line]]] = {
 }
 
 
-def layout_of(declaration: ast.Declaration) -> list[_Line]:
+# Declarations with a part the AST keeps no position for: a description, an in-force period.
+_UNPLACED_PART = (ast.Constant, ast.Define, ast.RulebookHeader)
+
+
+def layout_of(declaration: ast.Declaration, part_at: Position | None = None) -> list[_Line]:
+    """The lines of a declaration. `part_at` is where its description or in-force period starts in the source, so
+    that comments around it stay around it."""
     layout = _LAYOUTS.get(type(declaration))
     if layout is None:
         raise _unknown(declaration, "the declaration")
+    if isinstance(declaration, _UNPLACED_PART):
+        return layout(declaration, [part_at] if part_at else [])
     return layout(declaration)
 
 
@@ -389,7 +403,9 @@ def _weave(lines: list[_Line], comments: Iterable[Comment]) -> list[str]:
         if following is None:
             after.append(lines[last_with_leaves].indent + comment.text)
         else:
-            before.setdefault(following, []).append(lines[following].indent + comment.text)
+            inside_braces = lines[following].text == "}" and following > 0
+            indent = lines[following - 1 if inside_braces else following].indent
+            before.setdefault(following, []).append(indent + comment.text)
     out: list[str] = []
     for index, line in enumerate(lines):
         out.extend(before.get(index, []))
@@ -405,6 +421,8 @@ class _Formatter:
         self.text = text
         self.module = module
         self.comments = scan_comments(text)
+        self.strings = [(self.position(m.start()), self.position(m.end())) for m in _STRING_OR_COMMENT.finditer(text)
+                        if m.group().startswith('"')]
 
     def render(self) -> str:
         declarations = self.module.declarations
@@ -422,13 +440,36 @@ class _Formatter:
             out.extend(self.comment_block(leading))
             if leading and self.blank_between(leading[-1], declaration):
                 out.append("")
-            out.extend(_weave(layout_of(declaration), inside))
+            out.extend(_weave(layout_of(declaration, self.unplaced_part(declaration)), inside))
             previous = declaration
         if pending:
             if out and pending[0].blank_before:
                 out.append("")
             out.extend(self.comment_block(pending))
         return "\n".join(out) + "\n" if out else ""
+
+    def unplaced_part(self, declaration: ast.Declaration) -> Position | None:
+        """Where the description of a constant or definition (its first string), or the in-force period of a header
+        (after its title, the first string), starts in the source."""
+        start = _start(declaration)
+        first_string = next(((begin, end) for begin, end in self.strings if begin > start), None)
+        if first_string is None:
+            return None
+        if isinstance(declaration, ast.RulebookHeader):
+            offset = self.offset(first_string[1])
+            found = _IN_FORCE.search(self.text, offset)
+            return self.position(found.start()) if found else None
+        return first_string[0] if getattr(declaration, "description", None) is not None else None
+
+    def offset(self, position: Position) -> int:
+        line_start = 0
+        for _ in range(position[0] - 1):
+            line_start = self.text.index("\n", line_start) + 1
+        return line_start + position[1] - 1
+
+    def position(self, offset: int) -> Position:
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        return (self.text.count("\n", 0, offset) + 1, offset - line_start + 1)
 
     def comment_block(self, comments: list[Comment]) -> list[str]:
         out: list[str] = []

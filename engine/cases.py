@@ -112,15 +112,14 @@ def _case(file: Path, folder: Path, index: int, entry: Any) -> Case:
 
 
 def _as_of(value: Any, problems: list[str]) -> date | None:
+    if value is None:
+        problems.append("'as_of' is required: the date of the round, YYYY-MM-DD")
+        return None
     try:
-        return date.fromisoformat(str(value)) if value is not None else _missing(problems, "as_of")
+        return date.fromisoformat(str(value))
     except ValueError:
         problems.append(f"as_of: {value!r} is not a date (write YYYY-MM-DD)")
         return None
-
-
-def _missing(problems: list[str], key: str) -> None:
-    problems.append(f"'{key}' is required")
 
 
 def _profile(file: Path, value: Any, problems: list[str]) -> ProfileInput | None:
