@@ -57,6 +57,12 @@ def load_folder(folder: Path, display_root: str | None = None) -> SourceSet:
         span = ast.Span(shown, 1, 1, 1, 1)
         raise RuleErrors([Diagnostic("E010", f"the folder '{shown}' holds no .rules file", span)], {})
     for path in files:
+        if not path.resolve().is_relative_to(tree_root):
+            span = ast.Span(f"{shown}/{path.name}", 1, 1, 1, 1)
+            loader.diagnostics.append(Diagnostic(
+                "E013", f"'{path.name}' is a symbolic link leading outside the rules tree", span,
+                suggestion="copy the file into the rules tree instead of linking to it"))
+            continue
         loader.load(path, None)
     if loader.diagnostics:
         raise RuleErrors(loader.diagnostics, loader.texts)

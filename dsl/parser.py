@@ -42,9 +42,9 @@ def parse(text: str, path: str) -> ast.Module:
         tree = _lark().parse(text)
     except UnexpectedInput as error:
         raise RuleErrors([_syntax_diagnostic(error, text, path)], {path: text}) from None
-    depth = _depth(tree)
+    depth, deepest = _depth(tree)
     if depth > MAX_NESTING:
-        span = ast.Span(path, 1, 1, 1, 2)
+        span = _span(path, deepest.meta)
         raise RuleErrors([Diagnostic("E004", f"the rules are nested {depth} levels deep; the limit is {MAX_NESTING}",
                                      span, suggestion="split the condition into named definitions")], {path: text})
     too_long = [_number_too_large(token, path) for token in tree.scan_values(_is_number) if _digits(token) > MAX_DIGITS]
@@ -72,14 +72,19 @@ def _number_too_large(token: Token, path: str) -> Diagnostic:
                       _token_span(path, token), suggestion="check for a typo, or a missing unit or separator")
 
 
-def _depth(tree: Tree[Token]) -> int:
+def _depth(tree: Tree[Token]) -> tuple[int, Tree[Token]]:
+    """How deep the tree goes, and the first node at the limit (where a diagnostic points)."""
     deepest = 0
+    at = tree
     stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
     while stack:
         node, level = stack.pop()
-        deepest = max(deepest, level)
+        if level > deepest:
+            deepest = level
+        if level == MAX_NESTING + 1:
+            at = node
         stack.extend((c, level + 1) for c in node.children if isinstance(c, Tree))
-    return deepest
+    return deepest, at
 
 
 def _syntax_diagnostic(error: UnexpectedInput, text: str, path: str) -> Diagnostic:

@@ -171,7 +171,7 @@ def test_rules_fmt_on_a_file_that_does_not_parse_shows_the_diagnostic_and_change
 
 # Generated expressions: whatever the nesting, the formatter's parentheses give back the same tree. ------------------
 
-NAMES = st.sampled_from(["a", "b", "xs", "level", "as_of", "work_history"])
+NAMES = st.sampled_from(["a", "b", "xs", "level", "as_of", "allowance", "clb_minimum", "true_value", "monthsx"])
 WORDS = st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs", "Zs", "Zl", "Zp"]), min_size=1,
                 max_size=6)
 

@@ -1,0 +1,116 @@
+"""What SECURITY.md promises: rule files read nothing but rules inside their tree, and nothing runs code from input."""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dsl.diagnostics import RuleErrors
+from dsl.loader import load_folder
+from engine.cli import main
+from engine.profile import parse_document
+from tests.conftest import ROOT
+
+PACKAGES = ("dsl", "engine")
+
+
+def load_errors(folder: Path) -> list[str]:
+    with pytest.raises(RuleErrors) as raised:
+        load_folder(folder)
+    return [f"{d.code}: {d.message}" for d in raised.value.diagnostics]
+
+
+def test_an_import_that_climbs_out_of_the_rules_tree_is_refused(write_rules: Callable[..., Path]) -> None:
+    folder = write_rules('import "../../outside.rules"\n')
+    (folder.parent.parent / "outside.rules").write_text('source s "S" "https://example.org"\n', encoding="utf-8")
+    assert load_errors(folder) == ["E013: import '../../outside.rules' leads outside the rules tree"]
+
+
+def test_an_import_of_an_absolute_path_is_refused(write_rules: Callable[..., Path], tmp_path: Path) -> None:
+    target = tmp_path / "absolute.rules"
+    target.write_text('source s "S" "https://example.org"\n', encoding="utf-8")
+    folder = write_rules(f'import "{target.as_posix()}"\n')
+    assert load_errors(folder) == [f"E013: import '{target.as_posix()}' is an absolute path; imports are relative to "
+                                   f"the importing file"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links are not available")
+def test_symbolic_links_leading_out_of_the_tree_are_refused_in_the_folder_and_in_imports(
+        write_rules: Callable[..., Path]) -> None:
+    folder = write_rules('import "linked/inside.rules"\n')
+    outside = folder.parent.parent / "outside"
+    outside.mkdir()
+    (outside / "inside.rules").write_text('source s "S" "https://example.org"\n', encoding="utf-8")
+    (folder / "linked").symlink_to(outside, target_is_directory=True)
+    (folder / "stray.rules").symlink_to(outside / "inside.rules")
+    assert load_errors(folder) == [
+        "E013: import 'linked/inside.rules' leads outside the rules tree",
+        "E013: 'stray.rules' is a symbolic link leading outside the rules tree",
+    ]
+
+
+def test_an_import_may_only_name_a_rules_file(write_rules: Callable[..., Path]) -> None:
+    folder = write_rules('import "../../../../etc/passwd"\nimport "notes.txt"\n')
+    (folder / "notes.txt").write_text("secret", encoding="utf-8")
+    errors = load_errors(folder)
+    assert errors == ["E013: import '../../../../etc/passwd' leads outside the rules tree",
+                      "E014: import 'notes.txt' does not name a .rules file"]
+
+
+def test_rules_check_reports_an_escape_as_a_diagnostic_not_a_traceback(write_rules: Callable[..., Path]) -> None:
+    folder = write_rules('import "../../outside.rules"\n')
+    result = CliRunner().invoke(main, ["check", str(folder)])
+    assert result.exit_code == 1 and "E013" in result.stderr and result.exception is not None
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_yaml_tags_that_would_build_python_objects_are_refused() -> None:
+    with pytest.raises(ValueError, match="not valid YAML"):
+        parse_document("id: !!python/object/apply:os.system ['echo owned']\n", ".yaml")
+
+
+def python_sources() -> list[Path]:
+    return sorted(p for package in PACKAGES for p in (ROOT / package).rglob("*.py"))
+
+
+def test_no_code_calls_eval_exec_compile_or_an_unsafe_yaml_loader() -> None:
+    offences = []
+    for path in python_sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            builtin = isinstance(node.func, ast.Name) and name in ("eval", "exec", "compile", "__import__")
+            if builtin or name in ("unsafe_load", "full_load"):
+                offences.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}")
+            if name == "load" and isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") == "yaml":
+                loader = next((k.value for k in node.keywords if k.arg == "Loader"), None)
+                if not (isinstance(loader, ast.Name) and loader.id == "_FactLoader"):
+                    offences.append(f"{path.relative_to(ROOT)}:{node.lineno}: yaml.load without a safe loader")
+    assert offences == []
+
+
+def test_the_safe_loader_used_for_profiles_is_a_yaml_safe_loader() -> None:
+    import yaml
+
+    from engine.profile import _FactLoader
+
+    assert issubclass(_FactLoader, yaml.SafeLoader)
+
+
+def test_nothing_in_the_engine_or_the_language_opens_a_network_connection() -> None:
+    network = ("socket", "urllib", "http", "requests", "httpx", "ftplib", "smtplib")
+    imported = set()
+    for path in python_sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[0])
+    assert imported.isdisjoint(network)
