@@ -31,7 +31,7 @@ def patterns(node: Any) -> Iterator[dict[str, Any]]:
 def keywords() -> list[str]:
     text = LARK.read_text(encoding="utf-8")
     literal = set(re.findall(r'"([a-z_]+)"', text))
-    for alternatives in re.findall(r"/\(([a-z|]+)\)\\b/", text):
+    for alternatives in re.findall(r"\.2: /\(([a-z|]+)\)", text):
         literal.update(alternatives.split("|"))
     return sorted(literal)
 

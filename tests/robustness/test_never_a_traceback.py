@@ -85,8 +85,9 @@ def test_eval_with_a_damaged_rulebook_gives_diagnostics_or_verdicts(name: str, d
         result = run("eval", str(EXAMPLES / "amara-software-engineer.yaml"), "--rules", str(root / "2025"),
                      "--as-of", "2025-06-01", "--format", "json")
         assert_no_traceback(result, (0, 1))
-        if result.exit_code == 0:
-            assert json.loads(result.stdout)["results"][0]["categories"]
+        if result.exit_code == 0:  # a damaged file may still be a valid rulebook, with fewer categories
+            categories = json.loads(result.stdout)["results"][0]["categories"]
+            assert {c["verdict"] for c in categories} <= {"eligible", "not_eligible", "undetermined"}
 
 
 BASE_PROFILE: dict[str, Any] = yaml.safe_load((EXAMPLES / "amara-software-engineer.yaml").read_text("utf-8"))
