@@ -54,7 +54,10 @@ class Case:
 
     @property
     def label(self) -> str:
-        return f"{self.file.as_posix()}::{self.name}"
+        """`file::name`, the file relative to the working directory when it lies under it."""
+        shown = self.file.relative_to(Path.cwd()) if self.file.is_absolute() and self.file.is_relative_to(Path.cwd()) \
+            else self.file
+        return f"{shown.as_posix()}::{self.name}"
 
 
 @dataclass(frozen=True, slots=True)
