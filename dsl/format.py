@@ -247,6 +247,19 @@ def lay_out(expr: ast.Expr, column: int, level: int = _LOOSEST, last: bool = Tru
     return [_Line(one_line, _starts(expr))]
 
 
+def _fill(items: Sequence[ast.Expr], column: int) -> list[_Line]:
+    """Short values (codes, numbers, names) side by side, as many to a line as fit."""
+    lines: list[_Line] = []
+    for index, item in enumerate(items):
+        text = (_atom(item) or "") + ("," if index < len(items) - 1 else "")
+        if lines and len(lines[-1].text) + 1 + len(text) <= WIDTH:
+            lines[-1].text += " " + text
+            lines[-1].leaves.append(_start(item))
+        else:
+            lines.append(_Line(" " * column + text, [_start(item)]))
+    return lines
+
+
 def _continue(column: int, word: str, lines: list[_Line]) -> list[_Line]:
     lines[0].text = " " * column + word + lines[0].text
     return lines
@@ -269,6 +282,8 @@ def _lay_out_items(expr: ast.Call | ast.ListLiteral, column: int) -> list[_Line]
     opening, closing, items = (f"{expr.function}(", ")", expr.arguments) if isinstance(expr, ast.Call) else \
         ("[", "]", expr.items)
     lines = [_Line(opening, [_start(expr)])]
+    if isinstance(expr, ast.ListLiteral) and all(_atom(item) is not None for item in items):
+        return lines + _fill(items, column + 2) + [_Line(" " * column + closing)]
     for index, item in enumerate(items):
         item_lines = lay_out(item, column + 2)
         item_lines[0].text = " " * (column + 2) + item_lines[0].text

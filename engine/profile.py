@@ -152,7 +152,7 @@ def _describe(error: Any) -> Iterator[Problem]:
         yield Problem(path, f"'{missing}' is required")
     elif validator == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
-        for name in sorted(set(error.instance) - set(allowed)):
+        for name in sorted({str(key) for key in error.instance} - set(allowed)):  # YAML keys may be numbers
             hint = did_you_mean(name, allowed)
             yield Problem(f"{path}.{name}", "is not a field of this record" + (f"; {hint}" if hint else
                                                                                   f"; fields: {', '.join(allowed)}"))

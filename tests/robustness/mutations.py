@@ -21,7 +21,8 @@ def tokens(text: str) -> list[str]:
 
 @st.composite
 def mutated_rules(draw: st.DrawFn, text: str) -> bytes:
-    """`text` with one to three of: a token deleted, duplicated, swapped with another or replaced by a huge number;
+    """`text` (a rule file, or any text file) with one to three of: a token deleted, duplicated, swapped with
+    another or replaced by a huge number; the file truncated; deep nesting inserted; bytes that are not UTF-8."""`text` (a rule file, or any text file) with one to three of: a token deleted, duplicated, swapped with another or replaced by a huge number;
     the file truncated; deep nesting inserted; bytes that are not UTF-8 inserted."""
     parts = tokens(text)
     not_utf8 = False
@@ -72,9 +73,9 @@ def mutated_profiles(draw: st.DrawFn, profile: dict[str, Any]) -> dict[str, Any]
         if kind == "wrong_type":
             target = draw(st.sampled_from(["top", "job", "test"]))
             if target == "top" or job is None:
-                mutated[draw(st.sampled_from(sorted(mutated) or ["id"]))] = draw(st.sampled_from(WRONG_VALUES))
+                mutated[draw(st.sampled_from(sorted(mutated, key=str) or ["id"]))] = draw(st.sampled_from(WRONG_VALUES))
             elif target == "job":
-                job[draw(st.sampled_from(sorted(job)))] = draw(st.sampled_from(WRONG_VALUES))
+                job[draw(st.sampled_from(sorted(job, key=str)))] = draw(st.sampled_from(WRONG_VALUES))
             else:
                 tests = mutated.get("language_tests")
                 if isinstance(tests, list) and tests and isinstance(tests[0], dict):
@@ -82,7 +83,7 @@ def mutated_profiles(draw: st.DrawFn, profile: dict[str, Any]) -> dict[str, Any]
         elif kind == "missing":
             container = job if job is not None and draw(st.booleans()) else mutated
             if container:
-                container.pop(draw(st.sampled_from(sorted(container))), None)
+                container.pop(draw(st.sampled_from(sorted(container, key=str))), None)
         elif kind == "future" and job is not None:
             job["start"] = "2999-01-01"
         elif kind == "end_before_start" and job is not None:
@@ -96,5 +97,5 @@ def mutated_profiles(draw: st.DrawFn, profile: dict[str, Any]) -> dict[str, Any]
             if isinstance(tests, list) and tests and isinstance(tests[0], dict):
                 tests[0]["test"] = draw(st.sampled_from(["toefl", "TEF_CANADA", "", 3]))
         elif kind == "unknown_field":
-            mutated[draw(st.sampled_from(["nmae", "work_histroy", "crs_score"]))] = 1
+            mutated[draw(st.sampled_from(["nmae", "work_histroy", "crs_score", 5, True]))] = 1
     return mutated

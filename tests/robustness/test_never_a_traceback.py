@@ -17,6 +17,9 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dsl.diagnostics import RuleErrors
+from dsl.format import format_source
+from dsl.parser import parse
 from engine.cli import main
 from tests.conftest import EXAMPLES, RULES
 from tests.robustness.mutations import mutated_profiles, mutated_rules
@@ -74,6 +77,19 @@ def test_check_and_fmt_of_a_damaged_rule_file_report_located_diagnostics(name: s
         assert (checked.exit_code == 1) == any(d["severity"] == "error" for d in diagnostics)
         formatted = run("fmt", "--check", str(root / name))
         assert_no_traceback(formatted, (0, 1))
+    assert_formatting_keeps_meaning(damaged, name)
+
+
+def assert_formatting_keeps_meaning(data: bytes, name: str) -> None:
+    """No silent wrong answer: when a damaged file still parses, its formatted text means the same."""
+    try:
+        text = data.decode("utf-8")
+        tree = parse(text, name)
+    except (UnicodeDecodeError, RuleErrors):
+        return
+    formatted = format_source(text, name)
+    assert parse(formatted, name) == tree
+    assert format_source(formatted, name) == formatted
 
 
 @PROPERTY
@@ -98,9 +114,11 @@ BASE_PROFILE = json.loads(json.dumps(BASE_PROFILE, default=str))  # dates as tex
 @given(st.data())
 def test_eval_of_a_damaged_profile_gives_json_paths_or_verdicts(data: st.DataObject) -> None:
     profile = data.draw(mutated_profiles(BASE_PROFILE))
+    as_yaml = data.draw(st.booleans())  # YAML keeps keys that are numbers, JSON turns them into text
     with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / "profile.json"
-        path.write_text(json.dumps(profile), encoding="utf-8")
+        path = Path(scratch) / ("profile.yaml" if as_yaml else "profile.json")
+        text = yaml.safe_dump(profile) if as_yaml else json.dumps(profile)
+        path.write_text(text, encoding="utf-8")
         result = run("eval", str(path), "--year", "2025", "--as-of", "2025-06-01", "--format", "json")
     assert_no_traceback(result, (0, 2))
     document = json.loads(result.stdout)
@@ -110,3 +128,18 @@ def test_eval_of_a_damaged_profile_gives_json_paths_or_verdicts(data: st.DataObj
     else:
         verdicts = {c["verdict"] for c in document["results"][0]["categories"]}
         assert verdicts <= {"eligible", "not_eligible", "undetermined"}
+
+
+CASES = RULES / "2025" / "tests" / "categories.yaml"
+
+
+@PROPERTY
+@given(st.data())
+def test_rules_test_on_a_damaged_case_file_reports_failed_cases(data: st.DataObject) -> None:
+    damaged = data.draw(mutated_rules(CASES.read_text(encoding="utf-8")))
+    with rules_tree_copy() as root:
+        (root / "2025" / "tests").mkdir()
+        (root / "2025" / "tests" / "cases.yaml").write_bytes(damaged)
+        result = run("test", str(root / "2025"))
+    assert_no_traceback(result, (0, 1))
+    assert result.stdout.splitlines()[-1].endswith(" failed")
