@@ -22,8 +22,7 @@ def tokens(text: str) -> list[str]:
 @st.composite
 def mutated_rules(draw: st.DrawFn, text: str) -> bytes:
     """`text` (a rule file, or any text file) with one to three of: a token deleted, duplicated, swapped with
-    another or replaced by a huge number; the file truncated; deep nesting inserted; bytes that are not UTF-8."""`text` (a rule file, or any text file) with one to three of: a token deleted, duplicated, swapped with another or replaced by a huge number;
-    the file truncated; deep nesting inserted; bytes that are not UTF-8 inserted."""
+    another or replaced by a huge number; the file truncated; deep nesting inserted; bytes that are not UTF-8."""
     parts = tokens(text)
     not_utf8 = False
     for _ in range(draw(st.integers(1, 3))):
