@@ -57,6 +57,23 @@ cases:
     assert outcome.passed, outcome.message
 
 
+def test_a_profile_may_be_the_path_of_a_profile_file_next_to_the_cases(write_rules: Callable[..., Path]) -> None:
+    folder = write_rules(RULE)
+    cases = write_cases(folder, """
+cases:
+  - name: profile from a file
+    as_of: 2025-06-01
+    profile: profiles/two-programs.json
+    expect: {pool: eligible}
+""")
+    (cases.parent / "profiles").mkdir()
+    (cases.parent / "profiles" / "two-programs.json").write_text('{"id": "two", "eligible_programs": ["fsw", "cec"]}',
+                                                                 encoding="utf-8")
+    (case,) = load_cases(cases)
+    outcome = CaseRunner().run(case)
+    assert outcome.passed, outcome.message
+
+
 def test_a_failing_case_shows_the_profile_expected_and_actual_verdicts_and_the_explanation(
         write_rules: Callable[..., Path]) -> None:
     folder = write_rules(RULE.replace("= 2", "= 3"))
