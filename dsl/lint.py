@@ -213,6 +213,13 @@ class _Linter:
                     earlier = first_seen.setdefault(row.code, (category.name, table))
                     if earlier[0] == category.name:
                         continue
+                    if earlier[1].name == table.name:  # one list for two categories: said once, on the list
+                        key = (table.name, earlier[0], category.name)
+                        if key not in reported:
+                            reported.add(key)
+                            self.inform("I404", f"occupation list '{table.name}' is used by both category "
+                                                f"'{earlier[0]}' and category '{category.name}'", table.span)
+                        continue
                     key = (row.code, earlier[0], category.name)
                     if key in reported:
                         continue

@@ -150,6 +150,21 @@ category education "Education" cite src { eligible when worked(teaching) }
     assert finding.span.line == 7  # the second listing, in 'teaching'
 
 
+def test_one_list_used_by_two_categories_is_said_once(write_rules: Callable[..., Path]) -> None:
+    folder = write_rules("""
+occupations teaching "Teaching" cite src {
+  41220 "Secondary school teachers" teer 1
+  41221 "Elementary school and kindergarten teachers" teer 1
+}
+define worked(list: occupations) "d" cite src = count(worked_in(list)) >= 1
+category education "Education" cite src { eligible when worked(teaching) }
+category schools "Schools" cite src { eligible when worked(teaching) }
+""")
+    (finding,) = lints(folder)
+    assert (finding.code, finding.span.line) == ("I404", 4)
+    assert finding.message == "occupation list 'teaching' is used by both category 'education' and category 'schools'"
+
+
 def test_rules_check_reports_lints_as_warnings_and_still_exits_0(write_rules: Callable[..., Path]) -> None:
     folder = write_rules(CONSTANTS + """
 category stem_category "STEM" cite src { eligible when count(worked_in(stem)) >= 1 }
