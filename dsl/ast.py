@@ -92,6 +92,13 @@ class Level(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class Decimal(Expr):
+    """A number with a fractional part, such as a test score: `6.5`. Kept as written so `6.50` is not rounded."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Text(Expr):
     value: str
 
@@ -137,6 +144,24 @@ class Call(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class Lookup(Expr):
+    """`table[key, ...].column`: the value of `column` in the first row whose key cells match the keys."""
+
+    table: str
+    keys: tuple[Expr, ...]
+    column: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Selection(Expr):
+    """`each x in xs where condition`: the elements of a list that meet a condition."""
+
+    variable: str
+    domain: Expr
+    where: Expr
+
+
+@dataclass(frozen=True, slots=True)
 class Compare(Expr):
     operator: str
     left: Expr
@@ -174,7 +199,8 @@ class Not(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Quantifier(Expr):
-    """`any x in xs where filter: body` or `all x in xs: body`."""
+    """`any x in xs where filter: body` or `all x in xs: body`; `total` and `highest` add up, or take the largest of,
+    a quantity over the elements (0 when there is none)."""
 
     kind: str
     variable: str
@@ -272,6 +298,66 @@ class Category(Declaration):
     title: str
     cites: tuple[Citation, ...]
     condition: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Cell(Node):
+    """One key cell of a table row: `kind` is `exact`, `range` (`a to b`), `at_most`, `at_least` or `below`; `low`
+    and `high` are literal expressions (one of them `None` for open ranges)."""
+
+    kind: str
+    low: Expr | None
+    high: Expr | None
+
+
+@dataclass(frozen=True, slots=True)
+class Column(Node):
+    name: str
+    type_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow(Node):
+    keys: tuple[Cell, ...]
+    values: tuple[Cell, ...]  # each `exact`; the checker says so otherwise
+
+
+@dataclass(frozen=True, slots=True)
+class Table(Declaration):
+    """A cited table with typed columns, such as a points grid or a test-score conversion chart."""
+
+    title: str
+    cites: tuple[Citation, ...]
+    key_columns: tuple[Column, ...]
+    value_columns: tuple[Column, ...]
+    rows: tuple[TableRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Program(Declaration):
+    """A program of the pool, reported with its own verdict: `program fsw "title" cite s { eligible when ... }`."""
+
+    title: str
+    cites: tuple[Citation, ...]
+    condition: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSection(Node):
+    name: str
+    title: str
+    value: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Score(Declaration):
+    """A points score in force for a period (`until` is `None` when open-ended); its total is the sum of sections."""
+
+    title: str
+    cites: tuple[Citation, ...]
+    in_force_from: date
+    in_force_until: date | None
+    sections: tuple[ScoreSection, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,9 @@ class CheckedRulebook:
     expression_types: Mapping[int, t.Type]
     texts: Mapping[str, str]
     warnings: tuple[Diagnostic, ...] = ()
+    value_tables: Mapping[str, ast.Table] = field(default_factory=dict)
+    programs: tuple[ast.Program, ...] = ()
+    scores: tuple[ast.Score, ...] = ()
 
     def type_of(self, expression: ast.Expr) -> t.Type:
         return self.expression_types.get(id(expression), t.ANY)
@@ -71,6 +74,9 @@ class _Checker:
         self.tables: dict[str, ast.OccupationTable] = {}
         self.definitions: dict[str, ast.Define] = {}
         self.categories: dict[str, ast.Category] = {}
+        self.value_tables: dict[str, ast.Table] = {}
+        self.programs: dict[str, ast.Program] = {}
+        self.scores: dict[str, ast.Score] = {}
         self.headers: list[ast.RulebookHeader] = []
         self.references: dict[str, set[str]] = {}
         self.current: str | None = None
@@ -91,6 +97,8 @@ class _Checker:
         header = self.check_header(source_set)
         for table in self.tables.values():
             self.check_table(table)
+        for value_table in self.value_tables.values():
+            self.check_value_table(value_table)
         for declaration in self.cited_declarations():
             self.check_citations(declaration)
         for constant in self.constants.values():
@@ -101,6 +109,12 @@ class _Checker:
             self.current = None
             found = self.expression(category.condition, _Scope())
             self.expect_condition(found, category.condition, f"the rule of category '{category.name}'")
+        for program in self.programs.values():
+            self.current = None
+            found = self.expression(program.condition, _Scope())
+            self.expect_condition(found, program.condition, f"the rule of program '{program.name}'")
+        for score in self.scores.values():
+            self.check_score(score)
         self.check_cycles()
         if header is None:
             return None
@@ -115,6 +129,9 @@ class _Checker:
             expression_types=dict(self.types),
             texts=source_set.texts,
             warnings=tuple(d for d in self.diagnostics if not d.is_error),
+            value_tables=dict(self.value_tables),
+            programs=tuple(self.programs.values()),
+            scores=tuple(self.scores.values()),
         )
 
     # pass 1: collect
@@ -131,6 +148,12 @@ class _Checker:
         elif isinstance(declaration, ast.Category):
             if self.not_yet_declared("category", declaration, self.categories):
                 self.categories[declaration.name] = declaration
+        elif isinstance(declaration, ast.Program):
+            if self.not_yet_declared("program", declaration, self.programs):
+                self.programs[declaration.name] = declaration
+        elif isinstance(declaration, ast.Score):
+            if self.not_yet_declared("score", declaration, self.scores):
+                self.scores[declaration.name] = declaration
         else:
             self.collect_value_name(declaration)
 
@@ -145,7 +168,7 @@ class _Checker:
     def collect_value_name(self, declaration: ast.Declaration) -> None:
         """Constants, occupation lists and definitions share one namespace: a name means one thing."""
         existing = self.constants.get(declaration.name) or self.tables.get(declaration.name) or \
-            self.definitions.get(declaration.name)
+            self.definitions.get(declaration.name) or self.value_tables.get(declaration.name)
         if existing is not None:
             self.error("E101", f"'{declaration.name}' is declared twice (first at {existing.span})", declaration.span)
             return
@@ -160,6 +183,8 @@ class _Checker:
             self.tables[declaration.name] = declaration
         elif isinstance(declaration, ast.Define):
             self.definitions[declaration.name] = declaration
+        elif isinstance(declaration, ast.Table):
+            self.value_tables[declaration.name] = declaration
 
     # pass 2: declarations
 
@@ -199,6 +224,9 @@ class _Checker:
         yield from self.tables.values()
         yield from self.definitions.values()
         yield from self.categories.values()
+        yield from self.value_tables.values()
+        yield from self.programs.values()
+        yield from self.scores.values()
         yield from self.constants.values()
         yield from self.headers[:1]
 
@@ -224,11 +252,12 @@ class _Checker:
         self.references.setdefault(definition.name, set())
         scope = _Scope()
         for parameter in definition.parameters:
-            parameter_type = t.PARAMETER_TYPES.get(parameter.type_name)
+            parameter_type = self.prelude.parameter_type(parameter.type_name)
             if parameter_type is None:
+                known = [*t.PARAMETER_TYPES, *self.prelude.types]
                 self.error("E204", f"'{parameter.type_name}' is not a type", parameter.span,
-                           suggestion=did_you_mean(parameter.type_name, t.PARAMETER_TYPES) or
-                           "types: " + ", ".join(sorted(t.PARAMETER_TYPES)))
+                           suggestion=did_you_mean(parameter.type_name, known) or
+                           "types: " + ", ".join(sorted(known)))
                 parameter_type = t.ANY
             scope = scope.with_name(parameter.name, parameter_type)
         self.expression(definition.body, scope)
@@ -260,6 +289,12 @@ class _Checker:
             return t.LEVEL
         if isinstance(expr, ast.Text):
             return t.TEXT
+        if isinstance(expr, ast.Decimal):
+            return t.SCORE
+        if isinstance(expr, ast.Lookup):
+            return self.lookup(expr, scope)
+        if isinstance(expr, ast.Selection):
+            return self.selection(expr, scope)
         if isinstance(expr, ast.DateLiteral):
             return t.DATE
         if isinstance(expr, ast.DateTimeLiteral):
@@ -323,6 +358,9 @@ class _Checker:
         if name in self.tables:
             self.note_reference(name)
             return t.OCCUPATIONS
+        if name in self.value_tables:
+            self.error("E207", f"'{name}' is a table; read a value with {name}[key].column", expr.span)
+            return t.ANY
         if name in self.definitions:
             definition = self.definitions[name]
             self.note_reference(name)
@@ -358,7 +396,7 @@ class _Checker:
         if definition.name in self._in_progress:
             return t.ANY  # a cycle; reported by `check_cycles`
         self._in_progress.add(definition.name)
-        scope = _Scope({p.name: t.PARAMETER_TYPES.get(p.type_name, t.ANY) for p in definition.parameters})
+        scope = _Scope({p.name: (self.prelude.parameter_type(p.type_name) or t.ANY) for p in definition.parameters})
         found = self.infer_quietly_in(definition.body, scope)
         self._in_progress.discard(definition.name)
         return found
@@ -404,10 +442,12 @@ class _Checker:
 
     def call(self, expr: ast.Call, scope: _Scope) -> t.Type:
         argument_types = [self.expression(a, scope) for a in expr.arguments]
+        if expr.function in EXTREMES and expr.function not in self.definitions:
+            return self.extreme(expr, argument_types)
         if expr.function in self.definitions:
             definition = self.definitions[expr.function]
             self.note_reference(expr.function)
-            expected = [t.PARAMETER_TYPES.get(p.type_name, t.ANY) for p in definition.parameters]
+            expected = [(self.prelude.parameter_type(p.type_name) or t.ANY) for p in definition.parameters]
             self.check_arguments(expr, expected, argument_types)
             return self.definition_type(definition)
         signature = self.prelude.functions.get(expr.function)
@@ -477,6 +517,8 @@ class _Checker:
     def arithmetic(self, expr: ast.Arithmetic, scope: _Scope) -> t.Type:
         left = self.expression(expr.left, scope)
         right = self.expression(expr.right, scope)
+        if left == t.DATE and right == t.DURATION:
+            return t.DATE  # a date moved by a duration: `result.date + 2 years`
         if not t.same_family(left, right):
             self.error("E301", f"cannot combine {t.describe(left)} with {t.describe(right)}", expr.span,
                        suggestion=_unit_hint(left, right))
@@ -499,8 +541,141 @@ class _Checker:
         inner = scope.with_name(expr.variable, element)
         if expr.where is not None:
             self.expect_condition(self.expression(expr.where, inner), expr.where, "the filter after 'where'")
-        self.expect_condition(self.expression(expr.body, inner), expr.body, f"what '{expr.kind}' checks")
+        body = self.expression(expr.body, inner)
+        if expr.kind in AGGREGATES:
+            if body not in t.ADDITIVE and body != t.ANY:
+                self.error("E302", f"'{expr.kind}' adds up or compares counts or quantities, but this is "
+                                   f"{t.describe(body)}", expr.body.span)
+                return t.ANY
+            return body
+        self.expect_condition(body, expr.body, f"what '{expr.kind}' checks")
         return t.BOOL
+
+    def selection(self, expr: ast.Selection, scope: _Scope) -> t.Type:
+        domain = self.expression(expr.domain, scope)
+        if domain == t.ANY:
+            element: t.Type = t.ANY
+        elif isinstance(domain, t.ListOf):
+            element = domain.element
+        else:
+            self.error("E301", f"'each' goes over a list, but this is {t.describe(domain)}", expr.domain.span)
+            return t.ANY
+        self.expect_condition(self.expression(expr.where, scope.with_name(expr.variable, element)), expr.where,
+                              "the filter after 'where'")
+        return domain
+
+    def extreme(self, expr: ast.Call, found: list[t.Type]) -> t.Type:
+        """`min(a, b, ...)` and `max(a, b, ...)`: caps and floors over values of one ordered kind."""
+        if len(found) < 2:
+            self.error("E202", f"'{expr.function}' takes two or more values", expr.span)
+            return t.ANY
+        result: t.Type = t.ANY
+        for argument, kind in zip(expr.arguments, found):
+            result = self.unify(result, kind, argument.span, f"the values of '{expr.function}'")
+        if result not in t.ORDERED and result != t.ANY:
+            self.error("E302", f"'{expr.function}' needs quantities that have an order, but this is "
+                               f"{t.describe(result)}", expr.span)
+            return t.ANY
+        return result
+
+    def lookup(self, expr: ast.Lookup, scope: _Scope) -> t.Type:
+        key_types = [self.expression(k, scope) for k in expr.keys]
+        table = self.value_tables.get(expr.table)
+        if table is None:
+            if expr.table in self.tables:
+                self.error("E207", f"'{expr.table}' is an occupation list, not a table", expr.span,
+                           suggestion=f"write: code in {expr.table}")
+            else:
+                self.unknown(expr.table, expr.span, scope)
+            return t.ANY
+        self.note_reference(expr.table)
+        if len(key_types) != len(table.key_columns):
+            self.error("E208", f"table '{table.name}' has {len(table.key_columns)} key column(s) "
+                               f"({', '.join(c.name for c in table.key_columns)}), but {len(key_types)} key(s) "
+                               f"were given", expr.span)
+            return t.ANY
+        for column, kind, key in zip(table.key_columns, key_types, expr.keys):
+            want = self.column_type(column)
+            if not t.same_family(want, kind):
+                self.error("E301", f"the key '{column.name}' of table '{table.name}' is {t.describe(want)}, but "
+                                   f"this is {t.describe(kind)}", key.span, suggestion=_unit_hint(want, kind))
+        names = [c.name for c in table.value_columns]
+        column_name = expr.column
+        if column_name is None:
+            if len(names) == 1:
+                return self.column_type(table.value_columns[0])
+            self.error("E208", f"table '{table.name}' has several value columns; say which", expr.span,
+                       suggestion=f"write: {table.name}[...].{names[0]}")
+            return t.ANY
+        for column in table.value_columns:
+            if column.name == column_name:
+                return self.column_type(column)
+        self.error("E203", f"table '{table.name}' has no column '{column_name}'", expr.span,
+                   suggestion=did_you_mean(column_name, names) or "its columns: " + ", ".join(names))
+        return t.ANY
+
+    def column_type(self, column: ast.Column) -> t.Type:
+        return self.prelude.parameter_type(column.type_name) or t.ANY
+
+    # tables and scores
+
+    def check_value_table(self, table: ast.Table) -> None:
+        for column in (*table.key_columns, *table.value_columns):
+            if self.prelude.parameter_type(column.type_name) is None:
+                self.error("E204", f"'{column.type_name}' is not a type", column.span,
+                           suggestion=did_you_mean(column.type_name, t.PARAMETER_TYPES) or
+                           "types: " + ", ".join(sorted(t.PARAMETER_TYPES)))
+        width = len(table.key_columns) + len(table.value_columns)
+        if not table.rows:
+            self.error("E115", f"table '{table.name}' has no rows", table.span)
+        for row in table.rows:
+            if len(row.keys) + len(row.values) != width:
+                self.error("E114", f"a row of '{table.name}' has {len(row.keys) + len(row.values)} cells; the "
+                                   f"table has {width} columns", row.span)
+                continue
+            for column, cell in zip(table.key_columns, row.keys):
+                self.check_cell(column, cell, ranges=True)
+            for column, cell in zip(table.value_columns, row.values):
+                self.check_cell(column, cell, ranges=False)
+
+    def check_cell(self, column: ast.Column, cell: ast.Cell, ranges: bool) -> None:
+        want = self.column_type(column)
+        if cell.kind != "exact" and not ranges:
+            self.error("E116", f"the value column '{column.name}' holds single values, not ranges", cell.span)
+            return
+        if cell.kind != "exact" and want not in t.ORDERED and want != t.ANY:
+            self.error("E116", f"'{column.name}' is {t.describe(want)}, which has no ranges", cell.span)
+            return
+        for value in (cell.low, cell.high):
+            if value is None:
+                continue
+            found = self.expression(value, _Scope())
+            if found == t.INT and want in (t.POINTS, t.HOURS, t.SCORE):
+                continue  # a bare number in a column whose unit the header gives
+            if not t.same_family(want, found):
+                self.error("E301", f"column '{column.name}' holds {t.describe(want)}, but this is "
+                                   f"{t.describe(found)}", value.span, suggestion=_unit_hint(want, found))
+            self.check_choice_literal(want, value)
+        if cell.kind == "range" and cell.low is not None and cell.high is not None:
+            low, high = _literal_number(cell.low), _literal_number(cell.high)
+            if low is not None and high is not None and high < low:
+                self.error("E117", "a range must run from the lower value to the higher", cell.span)
+
+    def check_score(self, score: ast.Score) -> None:
+        if score.in_force_until is not None and score.in_force_until < score.in_force_from:
+            self.error("E132", f"the in-force period ends ({score.in_force_until}) before it starts "
+                               f"({score.in_force_from})", score.span)
+        seen: set[str] = set()
+        for section in score.sections:
+            if section.name in seen:
+                self.error("E101", f"section '{section.name}' is declared twice in score '{score.name}'",
+                           section.span)
+            seen.add(section.name)
+            self.current = None
+            found = self.expression(section.value, _Scope())
+            if found not in (t.POINTS, t.ANY):
+                self.error("E301", f"a section of a score must be points, but this is {t.describe(found)}",
+                           section.value.span)
 
     # pass 4: cycles
 
@@ -530,8 +705,26 @@ class _Checker:
         return None
 
 
+EXTREMES = frozenset({"min", "max"})
+AGGREGATES = frozenset({"total", "highest"})
+
+
+def _literal_number(expr: ast.Expr) -> float | None:
+    if isinstance(expr, (ast.Integer, ast.Level)):
+        return expr.value
+    if isinstance(expr, ast.Quantity):
+        return expr.amount
+    if isinstance(expr, ast.Decimal):
+        return float(expr.text)
+    return None
+
+
 def _kind_of(declaration: ast.Declaration) -> str:
     return {
+        ast.Table: "table",
+        ast.Program: "program",
+        ast.Score: "score",
+        ast.Source: "source",
         ast.OccupationTable: "occupation list",
         ast.Define: "definition",
         ast.Category: "category",

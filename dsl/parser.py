@@ -285,9 +285,11 @@ class _ToAst:
         assert isinstance(length, ast.Expr) and isinstance(anchor, ast.Expr)
         return ast.Window(length, anchor, span=self._span(meta))
 
-    def rule_field(self, children: list[object], meta: Meta) -> ast.Field:
+    def rule_field(self, children: list[object], meta: Meta) -> ast.Expr:
         subject, name = children
         assert isinstance(subject, ast.Expr)
+        if isinstance(subject, ast.Lookup) and subject.column is None:
+            return ast.Lookup(subject.table, subject.keys, str(name), span=self._span(meta))
         return ast.Field(subject, str(name), span=self._span(meta))
 
     def rule_call(self, children: list[object], meta: Meta) -> ast.Call:
@@ -346,3 +348,106 @@ class _ToAst:
         condition, then, otherwise = children
         assert isinstance(condition, ast.Expr) and isinstance(then, ast.Expr) and isinstance(otherwise, ast.Expr)
         return ast.Conditional(condition, then, otherwise, span=self._span(meta))
+
+    def rule_decimal(self, children: list[object], meta: Meta) -> ast.Decimal:
+        (token,) = children
+        return ast.Decimal(str(token), span=self._span(meta))
+
+    def rule_lookup(self, children: list[object], meta: Meta) -> ast.Lookup:
+        table, *keys = children
+        return ast.Lookup(str(table), tuple(k for k in keys if isinstance(k, ast.Expr)), None, span=self._span(meta))
+
+    def rule_selection(self, children: list[object], meta: Meta) -> ast.Selection:
+        variable, domain, where = children
+        assert isinstance(domain, ast.Expr) and isinstance(where, ast.Expr)
+        return ast.Selection(str(variable), domain, where, span=self._span(meta))
+
+    # tables, programs, scores
+
+    def rule_table_decl(self, children: list[object], meta: Meta) -> ast.Table:
+        name, title, cites, keys, values, *rows = children
+        assert isinstance(name, Token) and isinstance(title, Token)
+        assert isinstance(keys, tuple) and isinstance(values, tuple)
+        width = len(keys)
+        table_rows = []
+        for row in rows:
+            assert isinstance(row, tuple)
+            cells, span = row
+            all_cells = tuple(c for c in cells if isinstance(c, ast.Cell))
+            table_rows.append(ast.TableRow(all_cells[:width], all_cells[width:], span=span))
+        return ast.Table(str(name), _string_value(title), self._cites(cites), keys, values, tuple(table_rows),
+                         span=self._span(meta))
+
+    def rule_key_columns(self, children: list[object], meta: Meta) -> tuple[ast.Column, ...]:
+        return tuple(c for c in children if isinstance(c, ast.Column))
+
+    def rule_value_columns(self, children: list[object], meta: Meta) -> tuple[ast.Column, ...]:
+        return tuple(c for c in children if isinstance(c, ast.Column))
+
+    def rule_column(self, children: list[object], meta: Meta) -> ast.Column:
+        name, type_name = children
+        return ast.Column(str(name), str(type_name), span=self._span(meta))
+
+    def rule_table_row(self, children: list[object], meta: Meta) -> tuple[tuple[object, ...], ast.Span]:
+        return tuple(children), self._span(meta)
+
+    def rule_cell_value(self, children: list[object], meta: Meta) -> ast.Expr:
+        span = self._span(meta)
+        first = children[0]
+        assert isinstance(first, Token)
+        if first.type == "INT":
+            unit = children[1] if len(children) > 1 else None
+            if isinstance(unit, Token):
+                return ast.Quantity(int(str(first)), UNIT_PLURALS.get(str(unit), str(unit)), span=span)
+            return ast.Integer(int(str(first)), span=span)
+        if first.type == "DECIMAL":
+            return ast.Decimal(str(first), span=span)
+        if first.type == "LEVEL_SCALE":
+            return ast.Level(str(first), int(str(children[1])), span=span)
+        if first.type == "STRING":
+            return ast.Text(_string_value(first), span=span)
+        if first.type == "BOOLEAN":
+            return ast.Boolean(str(first) == "true", span=span)
+        return ast.DateLiteral(self._date(first), span=span)
+
+    def rule_cell_exact(self, children: list[object], meta: Meta) -> ast.Cell:
+        (value,) = children
+        assert isinstance(value, ast.Expr)
+        return ast.Cell("exact", value, None, span=self._span(meta))
+
+    def rule_cell_range(self, children: list[object], meta: Meta) -> ast.Cell:
+        low, high = children
+        assert isinstance(low, ast.Expr) and isinstance(high, ast.Expr)
+        return ast.Cell("range", low, high, span=self._span(meta))
+
+    def rule_cell_at_most(self, children: list[object], meta: Meta) -> ast.Cell:
+        (value,) = children
+        assert isinstance(value, ast.Expr)
+        return ast.Cell("at_most", None, value, span=self._span(meta))
+
+    def rule_cell_at_least(self, children: list[object], meta: Meta) -> ast.Cell:
+        (value,) = children
+        assert isinstance(value, ast.Expr)
+        return ast.Cell("at_least", value, None, span=self._span(meta))
+
+    def rule_cell_below(self, children: list[object], meta: Meta) -> ast.Cell:
+        (value,) = children
+        assert isinstance(value, ast.Expr)
+        return ast.Cell("below", None, value, span=self._span(meta))
+
+    def rule_program_decl(self, children: list[object], meta: Meta) -> ast.Program:
+        name, title, cites, condition = children
+        assert isinstance(name, Token) and isinstance(title, Token) and isinstance(condition, ast.Expr)
+        return ast.Program(str(name), _string_value(title), self._cites(cites), condition, span=self._span(meta))
+
+    def rule_score_decl(self, children: list[object], meta: Meta) -> ast.Score:
+        name, title, cites, start, until, *sections = children
+        assert isinstance(name, Token) and isinstance(title, Token) and isinstance(start, Token)
+        end = self._date(until) if isinstance(until, Token) else None
+        return ast.Score(str(name), _string_value(title), self._cites(cites), self._date(start), end,
+                         tuple(s for s in sections if isinstance(s, ast.ScoreSection)), span=self._span(meta))
+
+    def rule_score_section(self, children: list[object], meta: Meta) -> ast.ScoreSection:
+        name, title, value = children
+        assert isinstance(name, Token) and isinstance(title, Token) and isinstance(value, ast.Expr)
+        return ast.ScoreSection(str(name), _string_value(title), value, span=self._span(meta))

@@ -86,7 +86,7 @@ _PLAIN_NAMES = {
     "UNIT": "a unit (months, years, weeks, days, hours, points)",
     "LEVEL_SCALE": "a language level (clb 7, nclc 7)",
     "COMPARATOR": "a comparison (>=, <=, ==, !=, >, <)",
-    "QUANTIFIER": "'any' or 'all'",
+    "QUANTIFIER": "'any', 'all', 'total' or 'highest'",
     "BOOLEAN": "true or false",
     "ADD_OP": "'+' or '-'",
     "$END": "the end of the file",
@@ -102,7 +102,8 @@ _PLAIN_NAMES = {
     "DOT": "'.'",
 }
 
-_DECLARATION_KEYWORDS = ["rulebook", "import", "source", "constant", "occupations", "define", "category"]
+_DECLARATION_KEYWORDS = ["rulebook", "import", "source", "constant", "occupations", "define", "category", "table",
+                        "program", "score"]
 
 
 def plain_token_name(name: str, parser: Lark) -> str:
@@ -215,7 +216,7 @@ def _typo_hint(error: UnexpectedInput, parser: Lark) -> str | None:
 
 _WORD_ALTERNATIVES = {
     "UNIT": ["months", "years", "weeks", "days", "hours", "points"],
-    "QUANTIFIER": ["any", "all"],
+    "QUANTIFIER": ["any", "all", "total", "highest"],
     "LEVEL_SCALE": ["clb", "nclc"],
     "BOOLEAN": ["true", "false"],
 }

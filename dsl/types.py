@@ -8,7 +8,7 @@ engine) hands the checker a `Prelude` describing the profile and the built-in fu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,7 @@ DURATION = Type("duration")
 HOURS = Type("hours")
 POINTS = Type("points")
 LEVEL = Type("language level")
+SCORE = Type("test score")
 PERIOD = Type("period")
 CODE = Type("occupation code")
 OCCUPATIONS = Type("occupation list")
@@ -67,7 +68,7 @@ UNIT_TYPES = {
     "points": POINTS,
 }
 
-ORDERED = frozenset({INT, DATE, DATETIME, DURATION, HOURS, POINTS, LEVEL})
+ORDERED = frozenset({INT, DATE, DATETIME, DURATION, HOURS, POINTS, LEVEL, SCORE})
 ADDITIVE = frozenset({INT, DURATION, HOURS, POINTS})
 
 PARAMETER_TYPES: Mapping[str, Type] = {
@@ -77,6 +78,7 @@ PARAMETER_TYPES: Mapping[str, Type] = {
     "hours": HOURS,
     "points": POINTS,
     "level": LEVEL,
+    "score": SCORE,
     "count": INT,
     "date": DATE,
     "period": PERIOD,
@@ -103,6 +105,7 @@ def describe(t: Type) -> str:
         HOURS: "a number of hours",
         POINTS: "a number of points",
         LEVEL: "a language level (CLB/NCLC)",
+        SCORE: "a test score",
         PERIOD: "a period of time",
         CODE: "an occupation code",
         OCCUPATIONS: "an occupation list",
@@ -140,3 +143,7 @@ class Prelude:
 
     facts: Mapping[str, Type]
     functions: Mapping[str, FunctionSignature]
+    types: Mapping[str, Type] = field(default_factory=dict)  # host types definitions may take, by name
+
+    def parameter_type(self, name: str) -> Type | None:
+        return PARAMETER_TYPES.get(name) or self.types.get(name)

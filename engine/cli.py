@@ -105,7 +105,7 @@ _rules_option = click.option("--rules", "folders", multiple=True, metavar="DIR",
 def eval_command(profiles: tuple[Path, ...], years: tuple[str, ...], folders: tuple[Path, ...],
                  as_of: object, output_format: str, detail: str) -> None:
     """Evaluate candidate PROFILES (YAML or JSON) against every category of a rulebook, with explanations."""
-    from engine.evaluate import EvaluationLimit, evaluate
+    from engine.evaluate import EvaluationLimit, evaluate_profile
     from engine.facts import facts_from_profile
     from engine.profile import Problem, ProfileInput, read_profiles
     from engine.report import build_report, rejected_text, to_json, to_markdown, to_text
@@ -121,11 +121,12 @@ def eval_command(profiles: tuple[Path, ...], years: tuple[str, ...], folders: tu
         for rulebook in rulebooks:
             when = choose_as_of(rulebook, given)
             try:
-                results = evaluate(rulebook, facts, when.day)
+                evaluation = evaluate_profile(rulebook, facts, when.day)
             except EvaluationLimit as limit:
                 rejected.append(ProfileInput(profile.origin, None, (Problem("$", str(limit)),)))
                 continue
-            reports.append(build_report(facts.profile_id, rulebook, when.day, when.note, results, detail))
+            reports.append(build_report(facts.profile_id, rulebook, when.day, when.note, evaluation.categories, detail,
+                                        evaluation.programs, evaluation.score))
     if output_format == "json":
         click.echo(to_json(reports, rejected), nl=False)
     elif output_format == "markdown":

@@ -13,13 +13,13 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
 from engine import ir
-from engine.facts import FIELD_PATHS, MISSING, Facts, Item
-from engine.quantities import Duration, Period
+from engine.facts import DERIVED_FIELDS, FIELD_PATHS, MISSING, Facts, Item
+from engine.quantities import Duration, Hours, Period, Points, add_months
 from engine.work import OccupationTime, Stint, in_window
 
 MAX_STEPS = 200_000
@@ -70,6 +70,64 @@ def evaluate(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> list[CategoryR
         trace = context.eval(category.condition, {})
         results.append(CategoryResult(category, verdict_of(trace.value), trace))
     return results
+
+
+@dataclass(frozen=True, slots=True)
+class SectionResult:
+    section: ir.Section
+    trace: Trace
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    """A profile's points score: computed from the version in force, or given in the profile (then no sections)."""
+
+    score: ir.Score | None
+    total: Any
+    sections: tuple[SectionResult, ...]
+    given: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileEvaluation:
+    categories: list[CategoryResult]
+    programs: list[CategoryResult]
+    score: ScoreResult | None
+
+
+def evaluate_profile(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> ProfileEvaluation:
+    """Categories, programs and the score of one profile, sharing one evaluation (each rule runs once)."""
+    context = _Context(facts, as_of)
+    categories = [_result(context, category) for category in rulebook.categories]
+    programs = [_result(context, program) for program in rulebook.programs]
+    return ProfileEvaluation(categories, programs, _score(context, rulebook, facts))
+
+
+def evaluate_rule(rulebook: ir.Rulebook, name: str, facts: Facts, as_of: date,
+                  arguments: tuple[Any, ...] = ()) -> Trace:
+    """One named definition on one profile: what a test or a tool asks of a single rule (a level, a factor)."""
+    rule = rulebook.rules[name]
+    return _Context(facts, as_of).eval(rule.body, dict(zip(rule.parameters, arguments)))
+
+
+def _result(context: _Context, category: ir.Category) -> CategoryResult:
+    trace = context.eval(category.condition, {})
+    return CategoryResult(category, verdict_of(trace.value), trace)
+
+
+def _score(context: _Context, rulebook: ir.Rulebook, facts: Facts) -> ScoreResult | None:
+    if not rulebook.scores:
+        return None
+    score = rulebook.score_on(context.as_of)
+    given = facts.values.get("crs", MISSING)
+    if given is not MISSING:
+        return ScoreResult(score, given, (), True)
+    if score is None:
+        return None
+    sections = tuple(SectionResult(s, context.eval(s.value, {})) for s in score.sections)
+    values = [s.trace.value for s in sections]
+    total = MISSING if any(v is MISSING for v in values) else sum(values, Points(0))
+    return ScoreResult(score, total, sections, False)
 
 
 def verdict_of(value: Any) -> Verdict:
@@ -169,7 +227,9 @@ def _field(context: _Context, node: ir.FieldGet, env: Mapping[str, Any]) -> Trac
     if node.name == "end" and value is None:
         value = context.as_of
     path = f"{item.path}.{FIELD_PATHS.get(node.name, node.name)}"
-    return Trace(node, value, (subject,), ((path, value),))
+    source = DERIVED_FIELDS.get(node.name)
+    shown = item.fields[source] if source is not None else value
+    return Trace(node, value, (subject,), ((path, shown),))
 
 
 def _window(context: _Context, node: ir.WindowNode, env: Mapping[str, Any]) -> Trace:
@@ -194,10 +254,18 @@ def _builtin(context: _Context, node: ir.Builtin, env: Mapping[str, Any]) -> Tra
     function = node.function
     if function == "worked_in":
         return _worked_in(context, node, arguments)
+    if function == "hours_in":
+        return _hours_in(context, node, arguments)
     if any(v is MISSING for v in values):
         return Trace(node, MISSING, arguments)
     if function == "count":
         return Trace(node, len(values[0]), arguments)
+    if function == "age_on":
+        born, day = values
+        return Trace(node, day.year - born.year - ((day.month, day.day) < (born.month, born.day)), arguments)
+    if function == "full_time_years":
+        hours, per_year = values
+        return Trace(node, int(hours.amount // per_year.amount) if per_year.amount > 0 else 0, arguments)
     if function in ("continuous_full_time", "hours_worked"):
         time, facts = context.occupation_time(values[0], values[1])
         if time is None:
@@ -222,6 +290,26 @@ def _worked_in(context: _Context, node: ir.Builtin, arguments: tuple[Trace, ...]
     return Trace(node, tuple(sorted(codes)), arguments, tuple(facts))
 
 
+def _hours_in(context: _Context, node: ir.Builtin, arguments: tuple[Trace, ...]) -> Trace:
+    """Hours in a window over several jobs together (any occupations), at most 30 a week counted."""
+    jobs, window = arguments[0].value, arguments[1].value
+    if jobs is MISSING or window is MISSING:
+        return Trace(node, MISSING, arguments)
+    stints = []
+    facts: list[tuple[str, Any]] = []
+    for job in jobs:
+        fields = job.fields
+        facts.append((f"{job.path}.start", fields["start"]))
+        facts.append((f"{job.path}.end", fields["end"] if fields["end"] is not None else "ongoing"))
+        facts.append((f"{job.path}.hours_per_week", fields["hours_per_week"]))
+        if fields["start"] is MISSING or fields["hours_per_week"] is MISSING:
+            return Trace(node, MISSING, arguments, tuple(facts))
+        end = fields["end"] if fields["end"] is not None else context.as_of
+        stints.append(Stint(fields["start"], end, fields["hours_per_week"].amount))
+    time = in_window(stints, window)
+    return Trace(node, time.counted_hours, arguments, tuple(facts), note=time)
+
+
 def _rule_call(context: _Context, node: ir.RuleCall, env: Mapping[str, Any]) -> Trace:
     arguments = tuple(context.eval(a, env) for a in node.arguments)
     key = (node.name, *(_memo_key(a.value) for a in arguments))
@@ -236,7 +324,7 @@ def _rule_call(context: _Context, node: ir.RuleCall, env: Mapping[str, Any]) -> 
 
 
 def _memo_key(value: Any) -> Any:
-    return id(value) if isinstance(value, ir.OccupationList) else value
+    return id(value) if isinstance(value, (ir.OccupationList, Item)) else value
 
 
 def _compare(context: _Context, node: ir.Compare, env: Mapping[str, Any]) -> Trace:
@@ -262,8 +350,15 @@ def _arithmetic(context: _Context, node: ir.Arithmetic, env: Mapping[str, Any]) 
     right = context.eval(node.right, env)
     if left.value is MISSING or right.value is MISSING:
         return Trace(node, MISSING, (left, right))
+    if isinstance(left.value, date):
+        return Trace(node, shift(left.value, right.value, 1 if node.operator == "+" else -1), (left, right))
     value = left.value + right.value if node.operator == "+" else left.value - right.value
     return Trace(node, value, (left, right))
+
+
+def shift(day: date, duration: Duration, sign: int) -> date:
+    """A date moved by a calendar duration: months first (clamped to the month's end), then days."""
+    return add_months(day, sign * duration.months) + timedelta(days=sign * duration.days)
 
 
 def _all_of(context: _Context, node: ir.AllOf, env: Mapping[str, Any]) -> Trace:
@@ -316,14 +411,71 @@ def _quantifier(context: _Context, node: ir.Quantifier, env: Mapping[str, Any]) 
                 skipped.append(where)
                 continue
             body = context.eval(node.body, inner)
-            value = kleene_all((where.value, body.value))
+            if node.kind in ("total", "highest"):
+                value = MISSING if where.value is MISSING else body.value
+            else:
+                value = kleene_all((where.value, body.value))
             instances.append(Trace(node, value, (where, body), note=element))
         else:
             body = context.eval(node.body, inner)
             instances.append(Trace(node, body.value, (body,), note=element))
     values = (i.value for i in instances)
-    value = kleene_any(values) if node.kind == "any" else kleene_all(values)
+    if node.kind in ("total", "highest"):
+        value = _aggregate(node, [i.value for i in instances])
+    else:
+        value = kleene_any(values) if node.kind == "any" else kleene_all(values)
     return Trace(node, value, (domain, *instances), note=tuple(skipped))
+
+
+def _aggregate(node: ir.Quantifier, values: list[Any]) -> Any:
+    """`total` adds up, `highest` takes the largest; over no element both are zero of the body's kind."""
+    if any(v is MISSING for v in values):
+        return MISSING
+    if not values:
+        return _ZEROS.get(node.type.name, 0)
+    if node.kind == "highest":
+        return max(values)
+    result = values[0]
+    for value in values[1:]:
+        result = result + value
+    return result
+
+
+_ZEROS: Mapping[str, Any] = {"points": Points(0), "hours": Hours(0.0), "duration": Duration(0), "count": 0}
+
+
+def _table_lookup(context: _Context, node: ir.TableLookup, env: Mapping[str, Any]) -> Trace:
+    keys = tuple(context.eval(k, env) for k in node.keys)
+    if any(k.value is MISSING for k in keys):
+        return Trace(node, MISSING, keys)
+    row = node.table.row_for(tuple(k.value for k in keys))
+    if row is None:
+        return Trace(node, MISSING, keys)
+    return Trace(node, row.values[node.column], keys, note=row)
+
+
+def _selection(context: _Context, node: ir.Selection, env: Mapping[str, Any]) -> Trace:
+    domain = context.eval(node.domain, env)
+    if domain.value is MISSING:
+        return Trace(node, MISSING, (domain,))
+    kept = []
+    checks = []
+    for element in domain.value:
+        where = context.eval(node.where, {**env, node.variable: element})
+        checks.append(where)
+        if where.value is MISSING:
+            return Trace(node, MISSING, (domain, *checks))
+        if where.value:
+            kept.append(element)
+    return Trace(node, tuple(kept), (domain, *checks))
+
+
+def _extreme(context: _Context, node: ir.Extreme, env: Mapping[str, Any]) -> Trace:
+    operands = tuple(context.eval(o, env) for o in node.operands)
+    if any(o.value is MISSING for o in operands):
+        return Trace(node, MISSING, operands)
+    values = [o.value for o in operands]
+    return Trace(node, min(values) if node.kind == "min" else max(values), operands)
 
 
 def _otherwise(context: _Context, node: ir.Otherwise, env: Mapping[str, Any]) -> Trace:
@@ -362,4 +514,7 @@ _EVALUATORS: Mapping[type, Callable[[_Context, Any, Mapping[str, Any]], Trace]] 
     ir.Quantifier: _quantifier,
     ir.Otherwise: _otherwise,
     ir.Conditional: _conditional,
+    ir.TableLookup: _table_lookup,
+    ir.Selection: _selection,
+    ir.Extreme: _extreme,
 }

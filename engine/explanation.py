@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from engine import ir
-from engine.evaluate import CategoryResult, Trace, Verdict
+from engine.evaluate import CategoryResult, SectionResult, Trace, Verdict
 from engine.facts import GIVEN_CONCLUSIONS, MISSING, Item
 from engine.quantities import Period
 from engine.work import OccupationTime
@@ -109,10 +109,15 @@ def _fact_json(fact: Fact) -> dict[str, Any]:
     return document
 
 
-def outcome_of(value: Any) -> str:
+def outcome_of(value: Any) -> str | None:
+    """Conditions hold or fail; a quantity (points, a level) has no outcome, only its value."""
     if value is MISSING:
         return UNKNOWN
-    return HOLDS if value is True else FAILS
+    if value is True:
+        return HOLDS
+    if value is False:
+        return FAILS
+    return None
 
 
 def explain_category(result: CategoryResult, rulebook: ir.Rulebook) -> Explanation:
@@ -125,8 +130,19 @@ def explain_results(results: Iterable[CategoryResult], rulebook: ir.Rulebook) ->
     return [_explain_one(result, builder) for result in results]
 
 
+def explain_sections(sections: Iterable[SectionResult], rulebook: ir.Rulebook) -> list[Explanation]:
+    """One statement per section of a score: its points, and every factor with the table row behind it."""
+    builder = _Builder(rulebook)
+    return [Explanation(kind="section", label=s.section.title, outcome=outcome_of(s.trace.value),
+                        detail=value_text(s.trace.value), rule=f"section {s.section.id}",
+                        source=s.section.span.short, children=tuple(builder.lines(s.trace)))
+            for s in sections]
+
+
 def _explain_one(result: CategoryResult, builder: _Builder) -> Explanation:
     category = result.category
+    is_program = any(category is program for program in builder.rulebook.programs)
+    builder.current_program = category.id if is_program else None
     verdict_words = {Verdict.ELIGIBLE: "eligible", Verdict.NOT_ELIGIBLE: "not eligible",
                      Verdict.UNDETERMINED: "undetermined"}
     root = Explanation(
@@ -134,7 +150,7 @@ def _explain_one(result: CategoryResult, builder: _Builder) -> Explanation:
         label=category.name,
         outcome=outcome_of(result.trace.value),
         detail=verdict_words[result.verdict],
-        rule=f"category {category.id}",
+        rule=f"{'program' if is_program else 'category'} {category.id}",
         cites=category.cites,
         source=category.span.short,
         children=tuple(builder.lines(result.trace)),
@@ -166,15 +182,41 @@ class _Builder:
     def __init__(self, rulebook: ir.Rulebook) -> None:
         self.rulebook = rulebook
         self.explained_rules: dict[int, Explanation] = {}
+        # A program's rule is explained in full under the program; elsewhere (pool membership) by its outcome.
+        self.program_rules = {p.condition.name: p.id for p in rulebook.programs if isinstance(p.condition, ir.RuleCall)}
+        self.current_program: str | None = None
 
     # statements
 
     def lines(self, trace: Trace) -> list[Explanation]:
         """The statements for a boolean trace; an `and` directly under a rule reads as the rule's list of
         conditions."""
-        if isinstance(trace.node, ir.AllOf):
+        node = trace.node
+        if isinstance(node, ir.AllOf):
             return [self.statement(child) for child in trace.children]
+        if isinstance(node, ir.Arithmetic) and node.operator == "+" and node.type.name != "date":
+            return [line for child in trace.children for line in self.lines(child)]
+        if isinstance(node, ir.Conditional) and node.type.name != "condition" and len(trace.children) == 2:
+            return [self.chosen_branch(trace)]
         return [self.statement(trace)]
+
+    def chosen_branch(self, trace: Trace) -> Explanation:
+        """A value chosen by a condition reads as the chosen value, with the condition that chose it."""
+        condition, branch = trace.children
+        lines = self.lines(branch)
+        if isinstance(branch.node, ir.Conditional):
+            return lines[0] if len(lines) == 1 else Explanation("group", "the sum of these", None,
+                                                                detail=value_text(branch.value),
+                                                                children=tuple(lines))
+        chosen = lines[0] if len(lines) == 1 else Explanation("group", "the sum of these", None,
+                                                              detail=value_text(branch.value),
+                                                              children=tuple(lines))
+        what = self.statement(condition).label if isinstance(condition.node, ir.Compare) else self.label(condition)
+        reason = f"{what}: {value_text(condition.value)}"
+        detail = f"{chosen.detail} ({reason})" if chosen.detail else f"({reason})"
+        if chosen.kind == "check" and not chosen.detail:
+            detail = f"{chosen.label} ({reason})"
+        return replace(chosen, detail=detail)
 
     def statement(self, trace: Trace) -> Explanation:  # noqa: C901 - one case per node kind
         node = trace.node
@@ -190,13 +232,22 @@ class _Builder:
         if isinstance(node, ir.Not):
             return Explanation("group", "this must not hold", outcome, children=(self.statement(trace.children[0]),))
         if isinstance(node, ir.Quantifier):
-            return self.quantifier(trace)
+            return self.aggregate(trace) if node.kind in ("total", "highest") else self.quantifier(trace)
+        if isinstance(node, ir.TableLookup):
+            return self.lookup(trace)
+        if isinstance(node, ir.Extreme):
+            return self.extreme(trace)
+        if isinstance(node, ir.Arithmetic) and node.operator == "+" and node.type.name != "date":
+            return Explanation("group", "the sum of these", outcome, detail=value_text(trace.value),
+                               children=tuple(self.lines(trace)))
         if isinstance(node, ir.Compare):
             return self.compare(trace)
         if isinstance(node, ir.Member):
             return self.member(trace)
         if isinstance(node, ir.Otherwise):
             return self.otherwise(trace)
+        if isinstance(node, ir.Conditional) and node.type.name != "condition" and len(trace.children) == 2:
+            return self.chosen_branch(trace)
         if isinstance(node, ir.Conditional):
             condition, branch = (trace.children + (trace.children[0],))[:2]
             children = (self.statement(condition),) if len(trace.children) == 1 else \
@@ -206,6 +257,14 @@ class _Builder:
                            facts=tuple(self.facts(trace)))
 
     def rule_call(self, trace: Trace) -> Explanation:
+        program = self.program_rules.get(trace.node.name)
+        if program is not None and program != self.current_program:
+            rule = trace.node.rule
+            missing = self._rule_call(trace).missing if trace.value is MISSING else ()
+            return Explanation(kind="rule", label=rule.description or rule.name.replace("_", " "),
+                               outcome=outcome_of(trace.value), detail=f"see program {program}", rule=rule.name,
+                               cites=rule.cites, source=rule.span.short,
+                               facts=tuple(Fact(path, MISSING, missing=True) for path in missing))
         known = self.explained_rules.get(id(trace))
         if known is None:
             known = self.explained_rules[id(trace)] = self._rule_call(trace)
@@ -219,15 +278,72 @@ class _Builder:
         if rule.parameters:
             call += "(" + ", ".join(self.argument_text(a) for a in arguments) + ")"
         body = trace.children[0]
+        outcome = outcome_of(trace.value)
         return Explanation(
             kind="rule",
             label=rule.description or rule.name.replace("_", " "),
-            outcome=outcome_of(trace.value),
+            outcome=outcome,
+            detail=value_text(trace.value) if outcome is None else None,
             rule=call,
             cites=rule.cites,
             source=rule.span.short,
             children=tuple(self.lines(body)),
         )
+
+    def lookup(self, trace: Trace) -> Explanation:
+        """`age 29: row '20 to 29' gives 110 points`: the keys, the row that matched, and the value it gave."""
+        node: ir.TableLookup = trace.node
+        table = node.table
+        keys = "; ".join(f"{self.label(k)} = {value_text(k.value)}" for k in trace.children)
+        row: ir.TableRow | None = trace.note
+        if row is not None:
+            detail = f"{keys}: row '{row.label}' gives {value_text(trace.value)}"
+            source = row.span.short
+        elif trace.value is MISSING and any(k.value is MISSING for k in trace.children):
+            detail = f"{keys}: unknown (a fact is missing)"
+            source = table.span.short
+        else:
+            detail = f"{keys}: no row of the table matches"
+            source = table.span.short
+        column = node.column.replace("_", " ")
+        label = table.title if len(table.value_columns) == 1 else f"{table.title} ({column})"
+        return Explanation("row", label, outcome_of(trace.value), detail=detail, rule=f"table {table.name}",
+                           cites=table.cites, source=source, facts=tuple(self.facts(trace)))
+
+    def extreme(self, trace: Trace) -> Explanation:
+        node: ir.Extreme = trace.node
+        static = [i for i, o in enumerate(node.operands) if isinstance(o, (ir.Literal, ir.ConstantRef))]
+        value = value_text(trace.value)
+        if len(static) == 1 and len(node.operands) == 2:
+            bound = trace.children[static[0]]
+            other = trace.children[1 - static[0]]
+            word = "capped at" if node.kind == "min" else "at least"
+            label = f"{word} {value_text(bound.value)}"
+            applied = other.value is not MISSING and bound.value is not MISSING and trace.value == bound.value \
+                and other.value != bound.value
+            detail = f"{value} ({value_text(other.value)} before the {'cap' if node.kind == 'min' else 'floor'})" \
+                if applied else value
+            return Explanation("group", label, outcome_of(trace.value), detail=detail,
+                               children=tuple(self.lines(other)))
+        label = "the lowest of these" if node.kind == "min" else "the highest of these"
+        return Explanation("group", label, outcome_of(trace.value), detail=value,
+                           children=tuple(s for c in trace.children for s in self.lines(c)))
+
+    def aggregate(self, trace: Trace) -> Explanation:
+        node: ir.Quantifier = trace.node
+        domain, *instances = trace.children
+        what = self.label(domain)
+        label = ("the total over " if node.kind == "total" else "the highest over ") + what
+        if node.where is not None:
+            label += self.filter_text(node.where)
+        detail = value_text(trace.value)
+        if domain.value is not MISSING and not instances:
+            detail += ": there is none"
+        facts = [*self.facts(domain)]
+        for skipped in trace.note or ():
+            facts.extend(self.facts(skipped))
+        return Explanation("group", label, outcome_of(trace.value), detail=detail, facts=tuple(facts),
+                           children=tuple(self.instance(i) for i in instances))
 
     def argument_text(self, trace: Trace) -> str:
         node = trace.node
@@ -241,7 +357,7 @@ class _Builder:
         what = self.label(domain)
         label = ("at least one of the " if node.kind == "any" else "each of the ") + what.removeprefix("the ")
         if node.where is not None:
-            label += " whose " + self.condition_label(node.where)
+            label += self.filter_text(node.where)
         label += " meets this"
         children = tuple(self.instance(i) for i in instances)
         detail = None
@@ -323,11 +439,20 @@ class _Builder:
             return node.rule.description or node.name.replace("_", " ")
         if isinstance(node, ir.Arithmetic):
             return f"{self.label(trace.children[0])} {node.operator} {self.label(trace.children[1])}"
+        if isinstance(node, ir.TableLookup):
+            return f"{node.column.replace('_', ' ')} from '{node.table.title}'"
+        if isinstance(node, ir.Selection):
+            return f"{self.label(trace.children[0])} ({self.condition_label(node.where)})"
+        if isinstance(node, ir.Quantifier):
+            return ("the total over " if node.kind == "total" else "the highest over ") + self.label(trace.children[0])
+        if isinstance(node, ir.Extreme):
+            return ("the lowest of " if node.kind == "min" else "the highest of ") + \
+                ", ".join(self.label(c) for c in trace.children)
         return value_text(trace.value)
 
     def argument_label(self, trace: Trace) -> str:
         node = trace.node
-        if isinstance(node, ir.Local) and isinstance(trace.value, str):
+        if isinstance(node, (ir.Local, ir.FieldGet)) and isinstance(trace.value, str):
             return trace.value
         if isinstance(trace.value, ir.OccupationList):
             return f"'{trace.value.title}'"
@@ -338,7 +463,15 @@ class _Builder:
             return value_text(node.value)
         return "the required value"
 
+    def filter_text(self, node: ir.Node) -> str:
+        """How a quantifier's `where` reads after the list it filters."""
+        if isinstance(node, ir.RuleCall):
+            return f" that are {self.condition_label(node)}" if node.arguments else f" ({self.condition_label(node)})"
+        return " whose " + self.condition_label(node)
+
     def condition_label(self, node: ir.Node) -> str:
+        if isinstance(node, ir.RuleCall):
+            return (node.rule.description or node.name.replace("_", " ")).rstrip(".")
         if isinstance(node, ir.Member) and isinstance(node.item, ir.FieldGet):
             collection = node.collection
             values = collection.value if isinstance(collection, (ir.Literal, ir.ConstantRef)) else None
@@ -368,17 +501,21 @@ class _Builder:
             if path in seen or path == "as_of":
                 continue
             seen.add(path)
+            if isinstance(value, Item):
+                continue  # a record read whole is shown by the fields read from it
             root = path.split("[", 1)[0].split(".", 1)[0]
             missing = value is MISSING
             yield Fact(path, value, given=root in GIVEN_CONCLUSIONS and not missing, missing=missing)
 
 
-
 def _folded_facts(trace: Trace) -> Iterable[tuple[str, Any]]:
     yield from trace.facts
-    for child in trace.children:
-        if isinstance(child.node, ir.RuleCall):
-            continue
+    children = trace.children
+    if isinstance(trace.node, ir.Otherwise) and len(children) == 2 and children[1].value is not MISSING:
+        children = children[1:]  # the fallback decided: the facts the first way lacked do not matter
+    for child in children:
+        if isinstance(child.node, ir.RuleCall) and child.node.type.name == "condition":
+            continue  # a named condition is a statement of its own; a named value folds into its reader
         yield from _folded_facts(child)
 
 

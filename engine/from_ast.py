@@ -10,7 +10,7 @@ from dsl.checker import CheckedRulebook
 from dsl.loader import content_hash
 from engine import ir
 from engine.facts import FUNCTIONS
-from engine.quantities import Duration, Hours, LanguageLevel, Points
+from engine.quantities import Duration, Hours, LanguageLevel, Points, Score
 
 
 def from_checked(checked: CheckedRulebook, folder: str) -> ir.Rulebook:
@@ -25,6 +25,7 @@ class _Lowering:
         self.rules: dict[str, ir.Rule] = {}
         self.lists = {name: self.occupation_list(table) for name, table in checked.tables.items()}
         self.constants: dict[str, ir.ConstantRef] = {}
+        self.tables = {name: self.table(table) for name, table in sorted(checked.value_tables.items())}
 
     def cites(self, citations: tuple[ast.Citation, ...]) -> tuple[ir.SourceRef, ...]:
         return tuple(self.sources[c.source] for c in citations)
@@ -42,6 +43,9 @@ class _Lowering:
             self.rules[name] = ir.Rule(name, tuple(p.name for p in definition.parameters), definition.description,
                                        self.cites(definition.cites), body, definition.span)
         categories = tuple(self.category(c) for c in checked.categories)
+        programs = tuple(self.category(ast.Category(p.name, p.title, p.cites, p.condition, span=p.span))
+                         for p in checked.programs)
+        scores = tuple(self.score(s) for s in checked.scores)
         header = checked.header
         titles: dict[str, str] = {}
         for table in self.lists.values():
@@ -61,7 +65,61 @@ class _Lowering:
             folder=self.folder,
             content_hash=content_hash(dict(checked.texts)),
             occupation_titles=titles,
+            tables=self.tables,
+            programs=programs,
+            scores=scores,
         )
+
+    def score(self, score: ast.Score) -> ir.Score:
+        sections = tuple(ir.Section(s.name, s.title, self.expr(s.value, frozenset()), s.span) for s in score.sections)
+        return ir.Score(score.name, score.title, self.cites(score.cites), score.in_force_from, score.in_force_until,
+                        sections, score.span)
+
+    def table(self, table: ast.Table) -> ir.Table:
+        key_types = [self.column_type(c) for c in table.key_columns]
+        value_types = [self.column_type(c) for c in table.value_columns]
+        rows = []
+        for row in table.rows:
+            keys = tuple(self.key_cell(cell, kind) for cell, kind in zip(row.keys, key_types))
+            values = {column.name: self.cell_value(cell.low, kind)
+                      for column, cell, kind in zip(table.value_columns, row.values, value_types)
+                      if cell.low is not None}
+            rows.append(ir.TableRow(keys, values, row.span))
+        return ir.Table(table.name, table.title, self.cites(table.cites), tuple(c.name for c in table.key_columns),
+                        tuple(c.name for c in table.value_columns), tuple(rows), table.span)
+
+    def column_type(self, column: ast.Column) -> t.Type:
+        return t.PARAMETER_TYPES.get(column.type_name, t.ANY)
+
+    def cell_value(self, expr: ast.Expr, kind: t.Type) -> object:
+        """A literal cell; a bare number takes the unit its column declares."""
+        if isinstance(expr, ast.Integer):
+            if kind == t.POINTS:
+                return Points(expr.value)
+            if kind == t.HOURS:
+                return Hours(float(expr.value))
+            if kind == t.SCORE:
+                return Score(float(expr.value))
+        node = self.expr(expr, frozenset())
+        return node.value if isinstance(node, ir.Literal) else None
+
+    def cell_text(self, expr: ast.Expr | None, kind: t.Type) -> str:
+        if expr is None:
+            return ""
+        if isinstance(expr, ast.Decimal):
+            return expr.text
+        value = self.cell_value(expr, kind)
+        if isinstance(value, (Score, LanguageLevel, Duration, str)):
+            return str(value)
+        return str(value.amount) if isinstance(value, (Points, Hours)) else str(value)
+
+    def key_cell(self, cell: ast.Cell, kind: t.Type) -> ir.KeyCell:
+        low = self.cell_value(cell.low, kind) if cell.low is not None else None
+        high = self.cell_value(cell.high, kind) if cell.high is not None else None
+        low_text, high_text = self.cell_text(cell.low, kind), self.cell_text(cell.high, kind)
+        text = {"exact": low_text, "range": f"{low_text} to {high_text}", "at_least": f"{low_text} or more",
+                "at_most": f"{high_text} or less", "below": f"below {high_text}"}[cell.kind]
+        return ir.KeyCell(cell.kind, low, high, text)
 
     def constant(self, name: str, constant: ast.Constant) -> ir.ConstantRef:
         if name in self.constants:
@@ -109,6 +167,15 @@ class _Lowering:
             return ir.Literal(span, typ, level, str(level))
         if isinstance(expr, ast.Text):
             return ir.Literal(span, typ, expr.value, expr.value)
+        if isinstance(expr, ast.Decimal):
+            return ir.Literal(span, typ, Score(float(expr.text)), expr.text)
+        if isinstance(expr, ast.Lookup):
+            table = self.tables[expr.table]
+            column = expr.column or table.value_columns[0]
+            return ir.TableLookup(span, typ, table, tuple(self.expr(k, local) for k in expr.keys), column)
+        if isinstance(expr, ast.Selection):
+            return ir.Selection(span, typ, expr.variable, self.expr(expr.domain, local),
+                                self.expr(expr.where, local | {expr.variable}))
         if isinstance(expr, (ast.DateLiteral, ast.DateTimeLiteral)):
             return ir.Literal(span, typ, expr.value, expr.value.isoformat())
         if isinstance(expr, ast.Boolean):
@@ -126,6 +193,8 @@ class _Lowering:
             return ir.FieldGet(span, typ, self.expr(expr.subject, local), expr.name)
         if isinstance(expr, ast.Call):
             arguments = tuple(self.expr(a, local) for a in expr.arguments)
+            if expr.function in ("min", "max") and expr.function not in self.checked.definitions:
+                return ir.Extreme(span, typ, expr.function, arguments)
             if expr.function in self.checked.definitions:
                 return ir.RuleCall(span, typ, expr.function, arguments, self.rules)
             return ir.Builtin(span, typ, expr.function, FUNCTIONS[expr.function].description, arguments)

@@ -43,6 +43,74 @@ class OccupationList:
         object.__setattr__(self, "codes", frozenset(o.code for o in self.occupations))
 
 
+@dataclass(frozen=True, slots=True)
+class KeyCell:
+    """A key cell of a table row: `exact`, `range` (both ends included), `at_most`, `at_least` or `below`."""
+
+    kind: str
+    low: Any
+    high: Any
+    text: str
+
+    def matches(self, value: Any) -> bool:
+        if self.kind == "exact":
+            return bool(value == self.low)
+        if self.kind == "range":
+            return bool(self.low <= value <= self.high)
+        if self.kind == "at_least":
+            return bool(value >= self.low)
+        if self.kind == "at_most":
+            return bool(value <= self.high)
+        return bool(value < self.high)
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    keys: tuple[KeyCell, ...]
+    values: Mapping[str, Any]
+    span: Span
+
+    @property
+    def label(self) -> str:
+        """The row as a reader finds it in the table: its key cells."""
+        return " | ".join(cell.text for cell in self.keys)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Table:
+    """A cited, typed table; a lookup takes the first row whose key cells all match."""
+
+    name: str
+    title: str
+    cites: tuple[SourceRef, ...]
+    key_columns: tuple[str, ...]
+    value_columns: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    span: Span
+    _exact: int = field(init=False)
+    _index: dict[tuple[Any, ...], tuple[TableRow, ...]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Index the rows by their leading key columns that hold exact values in every row (a test scale and an
+        ability, an education level), so a lookup scans only the few rows that can match."""
+        exact = 0
+        while exact < len(self.key_columns) and all(row.keys[exact].kind == "exact" for row in self.rows):
+            exact += 1
+        index: dict[tuple[Any, ...], list[TableRow]] = {}
+        for row in self.rows:
+            index.setdefault(tuple(cell.low for cell in row.keys[:exact]), []).append(row)
+        object.__setattr__(self, "_exact", exact)
+        object.__setattr__(self, "_index", {key: tuple(rows) for key, rows in index.items()})
+
+    def row_for(self, keys: tuple[Any, ...]) -> TableRow | None:
+        """The first row whose key cells all match."""
+        exact = self._exact
+        for row in self._index.get(keys[:exact], ()):
+            if all(cell.matches(key) for cell, key in zip(row.keys[exact:], keys[exact:])):
+                return row
+        return None
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Node:
     span: Span
@@ -115,6 +183,30 @@ class RuleCall(Node):
     @property
     def rule(self) -> Rule:
         return self.rules[self.name]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TableLookup(Node):
+    table: Table
+    keys: tuple[Node, ...]
+    column: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Selection(Node):
+    """The elements of a list that meet a condition."""
+
+    variable: str
+    domain: Node
+    where: Node
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Extreme(Node):
+    """`min(...)` (a cap) or `max(...)` (a floor)."""
+
+    kind: str
+    operands: tuple[Node, ...]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -199,6 +291,30 @@ class Category:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class Section:
+    id: str
+    title: str
+    value: Node
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Score:
+    """A points score in force from `in_force_from` to `in_force_until` (open-ended when `None`)."""
+
+    id: str
+    title: str
+    cites: tuple[SourceRef, ...]
+    in_force_from: date
+    in_force_until: date | None
+    sections: tuple[Section, ...]
+    span: Span
+
+    def in_force_on(self, day: date) -> bool:
+        return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Rulebook:
     """A compiled year of rules: what the evaluator, the renderers and the diff work from."""
 
@@ -215,3 +331,13 @@ class Rulebook:
     folder: str
     content_hash: str
     occupation_titles: Mapping[str, str]
+    tables: Mapping[str, Table] = field(default_factory=dict)
+    programs: tuple[Category, ...] = ()
+    scores: tuple[Score, ...] = ()
+
+    def score_on(self, day: date) -> Score | None:
+        """The score version in force on `day`, if any."""
+        for score in self.scores:
+            if score.in_force_on(day):
+                return score
+        return None

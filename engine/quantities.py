@@ -117,6 +117,16 @@ class Points:
 
 
 @dataclass(frozen=True, slots=True, order=True)
+class Score:
+    """A language test score (an IELTS band, a CELPIP level, TEF points): ordered, never mixed with levels."""
+
+    amount: float
+
+    def __str__(self) -> str:
+        return f"{self.amount:g}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
 class LanguageLevel:
     """A CLB or NCLC level. The two scales are equivalent benchmarks; the scale is kept for display only."""
 

@@ -12,9 +12,10 @@ from datetime import date
 from typing import Any
 
 from engine import ir
-from engine.evaluate import CategoryResult
-from engine.explanation import FAILS, HOLDS, Explanation, explain_results, summarise
+from engine.evaluate import CategoryResult, ScoreResult
+from engine.explanation import FAILS, HOLDS, Explanation, explain_results, explain_sections, summarise
 from engine.profile import ProfileInput
+from engine.quantities import Points
 
 MARKS = {HOLDS: "✓", FAILS: "✗", None: "•"}
 UNKNOWN_MARK = "?"
@@ -29,23 +30,59 @@ class CategoryReport:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionReport:
+    id: str
+    title: str
+    points: int | None
+    explanation: Explanation
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreReport:
+    """The CRS of a profile: `version` is the score declaration in force, or `given` when the profile gave it."""
+
+    version: str
+    title: str
+    total: int | None
+    sections: tuple[SectionReport, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileReport:
     profile: str
     rulebook: ir.Rulebook
     as_of: date
     as_of_note: str | None
     categories: tuple[CategoryReport, ...]
+    programs: tuple[CategoryReport, ...] = ()
+    score: ScoreReport | None = None
 
 
 def build_report(profile_id: str, rulebook: ir.Rulebook, as_of: date, as_of_note: str | None,
-                 results: Sequence[CategoryResult], detail: str) -> ProfileReport:
-    categories = []
-    for result, explanation in zip(results, explain_results(results, rulebook), strict=True):
+                 results: Sequence[CategoryResult], detail: str, programs: Sequence[CategoryResult] = (),
+                 score: ScoreResult | None = None) -> ProfileReport:
+    explanations = explain_results([*results, *programs], rulebook)
+    reports = []
+    for result, explanation in zip([*results, *programs], explanations, strict=True):
         if detail == "summary":
             explanation = summarise(explanation)
-        categories.append(CategoryReport(result.category.id, result.category.name, result.verdict.value,
-                                         explanation))
-    return ProfileReport(profile_id, rulebook, as_of, as_of_note, tuple(categories))
+        reports.append(CategoryReport(result.category.id, result.category.name, result.verdict.value, explanation))
+    return ProfileReport(profile_id, rulebook, as_of, as_of_note, tuple(reports[:len(results)]),
+                         tuple(reports[len(results):]), _score_report(score, rulebook))
+
+
+def _score_report(score: ScoreResult | None, rulebook: ir.Rulebook) -> ScoreReport | None:
+    if score is None:
+        return None
+    total = score.total.amount if isinstance(score.total, Points) else None
+    if score.given or score.score is None:
+        return ScoreReport("given", "given in the profile", total, ())
+    sections = []
+    for section, explanation in zip(score.sections, explain_sections(score.sections, rulebook), strict=True):
+        value = section.trace.value
+        sections.append(SectionReport(section.section.id, section.section.title,
+                                      value.amount if isinstance(value, Points) else None, explanation))
+    return ScoreReport(score.score.id, score.score.title, total, tuple(sections))
 
 
 def _mark(outcome: str | None) -> str:
@@ -75,6 +112,16 @@ def _report_json(report: ProfileReport) -> dict[str, Any]:
         {"id": c.id, "name": c.name, "verdict": c.verdict, "explanation": c.explanation.to_json()}
         for c in report.categories
     ]
+    if report.programs:
+        document["programs"] = [{"id": p.id, "verdict": p.verdict, "explanation": p.explanation.to_json()}
+                                for p in report.programs]
+    if report.score is not None:
+        document["crs"] = {
+            "total": report.score.total,
+            "version": report.score.version,
+            "sections": {s.id: {"title": s.title, "points": s.points, "explanation": s.explanation.to_json()}
+                         for s in report.score.sections},
+        }
     return document
 
 
@@ -105,10 +152,22 @@ def _report_text(report: ProfileReport) -> str:
         lines.append(f"  note: {report.as_of_note}")
     verdicts = ", ".join(f"{c.id} {c.verdict.replace('_', ' ')}" for c in report.categories)
     lines.append(f"  verdicts: {verdicts}")
+    if report.programs:
+        lines.append("  programs: " + ", ".join(f"{p.id} {p.verdict.replace('_', ' ')}" for p in report.programs))
+    if report.score is not None:
+        lines.append(f"  CRS: {_score_headline(report.score)}")
     cited: dict[str, ir.SourceRef] = {}
     for category in report.categories:
         lines.append("")
         lines.extend(_explanation_lines(category.explanation, 0, cited, category.id))
+    for program in report.programs:
+        lines.append("")
+        lines.extend(_explanation_lines(program.explanation, 0, cited, program.id))
+    if report.score is not None and report.score.sections:
+        lines.append("")
+        lines.append(f"CRS breakdown: {_score_headline(report.score)}")
+        for section in report.score.sections:
+            lines.extend(_explanation_lines(section.explanation, 1, cited, section.id))
     if cited:
         lines.append("")
         lines.append("Sources")
@@ -116,6 +175,13 @@ def _report_text(report: ProfileReport) -> str:
             lines.append(f"  [{source.id}] {source.title}")
             lines.append(f"      {source.url}")
     return "\n".join(lines)
+
+
+def _score_headline(score: ScoreReport) -> str:
+    total = "undetermined" if score.total is None else f"{score.total} points"
+    if score.version == "given":
+        return f"{total} (given in the profile)"
+    return f"{total} ({score.title}, computed)"
 
 
 def _explanation_lines(node: Explanation, depth: int, cited: dict[str, ir.SourceRef],

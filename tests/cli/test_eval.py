@@ -54,7 +54,7 @@ class TestVerdicts:
                             "2025-11-30")
         stem = next(c for c in document["results"][0]["categories"] if c["id"] == "stem")
         assert stem["verdict"] == "undetermined"
-        assert stem["explanation"]["missing"] == ["eligible_programs", "work_history[0].hours_per_week"]
+        assert stem["explanation"]["missing"] == ["eligible_programs", "work_history[0].hours_per_week", "education"]
 
 
 class TestJsonDocument:
@@ -101,7 +101,7 @@ class TestText:
     def test_a_failed_comparison_shows_its_margin_and_citation(self) -> None:
         output = run("eval", str(EXAMPLES / "julien-nurse-francophone.json"), "--year", "2025", "--as-of",
                      "2025-06-01").output
-        assert "✗ writing: NCLC 6; needs NCLC 7 or more" in output
+        assert "✗ writing level: NCLC 6; needs NCLC 7 or more" in output
         assert "(french_proficiency; cite cbs_page; rules/2025/eligibility.rules:" in output
         assert "[cbs_page] Express Entry: rounds of invitations, category-based selection" in output
 
