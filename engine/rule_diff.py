@@ -199,6 +199,12 @@ def _parts(node: ir.Node) -> tuple[Any, tuple[ir.Node, ...]]:  # noqa: C901 - on
         return None, (node.first, node.fallback)
     if isinstance(node, ir.Conditional):
         return None, (node.condition, node.then, node.otherwise)
+    if isinstance(node, ir.TableLookup):
+        return (node.table.name, node.column), node.keys
+    if isinstance(node, ir.Extreme):
+        return node.kind, node.operands
+    if isinstance(node, ir.Selection):
+        return node.variable, (node.domain, node.where)
     raise AssertionError(f"no canonical form for {type(node).__name__}")
 
 
