@@ -311,8 +311,12 @@ def _hours_in(context: _Context, node: ir.Builtin, arguments: tuple[Trace, ...])
 
 
 def _rule_call(context: _Context, node: ir.RuleCall, env: Mapping[str, Any]) -> Trace:
-    arguments = tuple(context.eval(a, env) for a in node.arguments)
-    key = (node.name, *(_memo_key(a.value) for a in arguments))
+    if not node.arguments:
+        arguments: tuple[Trace, ...] = ()
+        key: tuple[Any, ...] = (node.name,)
+    else:
+        arguments = tuple([context.eval(a, env) for a in node.arguments])
+        key = (node.name, *[_memo_key(a.value) for a in arguments])
     memo = context.rule_memo.get(key)
     if memo is not None:
         return memo
