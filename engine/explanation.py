@@ -294,7 +294,8 @@ class _Builder:
         """`age 29: row '20 to 29' gives 110 points`: the keys, the row that matched, and the value it gave."""
         node: ir.TableLookup = trace.node
         table = node.table
-        keys = "; ".join(f"{self.label(k)} = {value_text(k.value)}" for k in trace.children)
+        keys = "; ".join(value_text(k.value) if isinstance(k.node, (ir.Literal, ir.ConstantRef))
+                         else f"{self.label(k)} = {value_text(k.value)}" for k in trace.children)
         row: ir.TableRow | None = trace.note
         if row is not None:
             detail = f"{keys}: row '{row.label}' gives {value_text(trace.value)}"
@@ -385,9 +386,10 @@ class _Builder:
         left_label = self.label(left)
         right_text = value_text(right.value) if right.value is not MISSING else self.label(right)
         label = f"{left_label} is {_OPERATOR_WORDS[node.operator]} {self.static_text(node.right)}"
-        facts = tuple(self.facts(trace))
+        shown = [side for side in (left, right) if _worth_showing(side)]
+        facts = tuple(self.facts(trace, skip=shown))
         if left.value is MISSING:
-            missing = ", ".join(f.path for f in facts if f.missing) or "a fact"
+            missing = ", ".join(f.path for f in self.facts(trace) if f.missing) or "a fact"
             detail = f"{left_label}: unknown, because {missing} is missing"
         else:
             detail = f"{left_label}: {value_text(left.value)}{self.period_note(left)}; needs {right_text}" \
@@ -395,7 +397,8 @@ class _Builder:
             if node.operator in (">", "<", "==", "!="):
                 detail = f"{left_label}: {value_text(left.value)}{self.period_note(left)}; needs " \
                          f"{_NEEDS[node.operator]} {right_text}"
-        return Explanation("check", label, outcome_of(trace.value), detail=detail, facts=facts)
+        derived = tuple(self.rule_call(side) for side in shown)
+        return Explanation("check", label, outcome_of(trace.value), detail=detail, facts=facts, children=derived)
 
     def member(self, trace: Trace) -> Explanation:
         node: ir.Member = trace.node
@@ -494,10 +497,14 @@ class _Builder:
             return f"{element} {title}" if title else element
         return value_text(element)
 
-    def facts(self, trace: Trace) -> Iterator[Fact]:
-        """The profile facts read under this trace, except those of nested statements."""
+    def facts(self, trace: Trace, skip: Iterable[Trace] = ()) -> Iterator[Fact]:
+        """The profile facts read under this trace, except those of nested statements (and of `skip`)."""
         seen: set[str] = set()
-        for path, value in _folded_facts(trace):
+        skipped = [id(t) for t in skip]
+        folded = _folded_facts(trace) if not skipped else \
+            (pair for child in (trace, *(c for c in trace.children if id(c) not in skipped))
+             for pair in (child.facts if child is trace else _folded_facts(child)))
+        for path, value in folded:
             if path in seen or path == "as_of":
                 continue
             seen.add(path)
@@ -506,6 +513,23 @@ class _Builder:
             root = path.split("[", 1)[0].split(".", 1)[0]
             missing = value is MISSING
             yield Fact(path, value, given=root in GIVEN_CONCLUSIONS and not missing, missing=missing)
+
+
+def _worth_showing(trace: Trace) -> bool:
+    """A named value compared in a condition gets its own lines when it was computed from a table (a level read
+    off a conversion chart, a points grid), so the reader sees the row behind the number."""
+    if not isinstance(trace.node, ir.RuleCall) or trace.node.type.name == "condition":
+        return False
+    if trace.node.type.name == "points":
+        return True
+    stack = list(trace.children)
+    while stack:
+        child = stack.pop()
+        if isinstance(child.node, ir.TableLookup):
+            return True
+        if not isinstance(child.node, ir.RuleCall):
+            stack.extend(child.children)
+    return False
 
 
 def _folded_facts(trace: Trace) -> Iterable[tuple[str, Any]]:
