@@ -19,7 +19,7 @@ from typing import Any
 
 from engine import ir
 from engine.facts import DERIVED_FIELDS, FIELD_PATHS, MISSING, Facts, Item
-from engine.quantities import Duration, Hours, Period, Points, add_months
+from engine.quantities import Duration, Hours, LanguageLevel, Period, Points, add_months
 from engine.work import OccupationTime, Stint, in_window
 
 MAX_STEPS = 200_000
@@ -328,6 +328,8 @@ def _rule_call(context: _Context, node: ir.RuleCall, env: Mapping[str, Any]) -> 
 
 
 def _memo_key(value: Any) -> Any:
+    if isinstance(value, LanguageLevel):
+        return value.value, value.scale  # equal levels, but an explanation names the scale it was asked in
     return id(value) if isinstance(value, (ir.OccupationList, Item)) else value
 
 

@@ -413,6 +413,8 @@ class _Builder:
         if len(trace.children) == 1:
             return self.statement(trace.children[0])
         first, fallback = trace.children
+        if isinstance(first.node, (ir.FieldGet, ir.FactRef)) and fallback.value is not MISSING:
+            return self.statement(fallback)  # a fact not given, read another way: the other way is the reason
         return Explanation("group", "facts are missing for the first way, so the second decides",
                            outcome_of(trace.value), children=(self.statement(first), self.statement(fallback)))
 
