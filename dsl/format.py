@@ -127,20 +127,20 @@ def _precedence(expr: ast.Expr) -> int:
         return _OR
     if isinstance(expr, ast.AllOf):
         return _AND
-    if isinstance(expr, (ast.Not, ast.Quantifier)):
+    if isinstance(expr, (ast.Not, ast.Quantifier, ast.Selection)):
         return _NOT
     if isinstance(expr, (ast.Compare, ast.Membership)):
         return _COMPARISON
     if isinstance(expr, ast.Arithmetic):
         return _SUM
-    if isinstance(expr, (ast.Field, ast.Call)):
+    if isinstance(expr, (ast.Field, ast.Call, ast.Lookup)):
         return _POSTFIX
     return _ATOM
 
 
 def _needs_parentheses(expr: ast.Expr, level: int, last: bool) -> bool:
     """`level`: the loosest binding the context accepts; `last`: nothing follows in the enclosing expression."""
-    open_ended = isinstance(expr, (ast.Quantifier, ast.Otherwise, ast.Conditional))
+    open_ended = isinstance(expr, (ast.Quantifier, ast.Otherwise, ast.Conditional, ast.Selection))
     return _precedence(expr) < level or (open_ended and not last)
 
 
@@ -166,6 +166,8 @@ def _atom(expr: ast.Expr) -> str | None:
         return expr.value.strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(expr, ast.Boolean):
         return "true" if expr.value else "false"
+    if isinstance(expr, ast.Decimal):
+        return expr.text
     return None
 
 
@@ -193,6 +195,11 @@ def flat(expr: ast.Expr, level: int = _LOOSEST, last: bool = True) -> str:
         return f"{flat(expr.subject, _POSTFIX, False)}.{expr.name}"
     if isinstance(expr, ast.Call):
         return f"{expr.function}({', '.join(flat(a) for a in expr.arguments)})"
+    if isinstance(expr, ast.Lookup):
+        column = f".{expr.column}" if expr.column is not None else ""
+        return f"{expr.table}[{', '.join(flat(k) for k in expr.keys)}]{column}"
+    if isinstance(expr, ast.Selection):
+        return f"each {expr.variable} in {flat(expr.domain, _POSTFIX, False)} where {flat(expr.where, _OR, last)}"
     if isinstance(expr, ast.ListLiteral):
         return f"[{', '.join(flat(i) for i in expr.items)}]"
     if isinstance(expr, ast.Window):
@@ -368,6 +375,68 @@ def _category(category: ast.Category) -> list[_Line]:
     return [head, *_body(INDENT + "eligible when ", category.condition), _closing(category)]
 
 
+def _program(program: ast.Program) -> list[_Line]:
+    cites = " " + _cite_text(program.cites) if program.cites else ""
+    head = _Line(f"program {program.name} {quote(program.title)}{cites} {{", [_start(program)])
+    return [head, *_body(INDENT + "eligible when ", program.condition), _closing(program)]
+
+
+def _cell(cell: ast.Cell) -> str:
+    low = _atom(cell.low) if cell.low is not None else None
+    high = _atom(cell.high) if cell.high is not None else None
+    if cell.kind == "range":
+        return f"{low} to {high}"
+    if cell.kind == "at_least":
+        return f"{low} or more"
+    if cell.kind == "at_most":
+        return f"{high} or less"
+    if cell.kind == "below":
+        return f"below {high}"
+    return low or ""
+
+
+def _columns(word: str, columns: Sequence[ast.Column]) -> _Line:
+    return _Line(f"{INDENT}{word} " + ", ".join(f"{c.name}: {c.type_name}" for c in columns),
+                 [_start(c) for c in columns])
+
+
+def _table(table: ast.Table) -> list[_Line]:
+    """Rows as aligned columns of cells separated by `|`."""
+    cites = " " + _cite_text(table.cites) if table.cites else ""
+    head = _Line(f"table {table.name} {quote(table.title)}{cites} {{", [_start(table)])
+    cells = [[_cell(c) for c in (*row.keys, *row.values)] for row in table.rows]
+    widths = [max((len(r[i]) for r in cells if i < len(r)), default=0) for i in range(max(map(len, cells), default=0))]
+    keys = len(table.key_columns)
+    rows = [_Line((INDENT + " | ".join(_aligned(text, widths[i], i >= keys) for i, text in enumerate(r))).rstrip(),
+                  [_start(row)]) for r, row in zip(cells, table.rows)]
+    return [head, _columns("key", table.key_columns), _columns("value", table.value_columns), *rows,
+            _closing(table)]
+
+
+def _aligned(text: str, width: int, value: bool) -> str:
+    """Numbers in value columns to the right, so that units and tens line up; everything else to the left."""
+    return text.rjust(width) if value and _NUMBER.fullmatch(text) else text.ljust(width)
+
+
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+
+
+def _score(score: ast.Score, in_force_at: list[Position]) -> list[_Line]:
+    period = f"in force {score.in_force_from.isoformat()}" + \
+        (f" until {score.in_force_until.isoformat()}" if score.in_force_until is not None else "")
+    lines = [_Line(f"score {score.name} {quote(score.title)}", [_start(score)]), *_cite_line(score.cites),
+             _Line(f"{INDENT}{period} {{", list(in_force_at))]
+    for section in score.sections:
+        head = f"{INDENT}section {section.name} {quote(section.title)}"
+        one_line = f"{head} = {flat(section.value)}"
+        if len(one_line) <= WIDTH:
+            lines.append(_Line(one_line, [_start(section), *_starts(section.value)]))
+        else:
+            lines.append(_Line(head, [_start(section)]))
+            lines.extend(_body(INDENT * 2 + "= ", section.value))
+    return [*lines, _closing(score)]
+
+
 def _closing(declaration: ast.Declaration) -> _Line:
     return _Line("}", [(declaration.span.end_line, declaration.span.end_column - 1)])
 
@@ -380,11 +449,14 @@ _LAYOUTS: dict[type, Callable[..., list[_Line]]] = {
     ast.OccupationTable: _occupations,
     ast.Define: _define,
     ast.Category: _category,
+    ast.Table: _table,
+    ast.Program: _program,
+    ast.Score: _score,
 }
 
 
 # Declarations with a part the AST keeps no position for: a description, an in-force period.
-_UNPLACED_PART = (ast.Constant, ast.Define, ast.RulebookHeader)
+_UNPLACED_PART = (ast.Constant, ast.Define, ast.RulebookHeader, ast.Score)
 
 
 def layout_of(declaration: ast.Declaration, part_at: Position | None = None) -> list[_Line]:
@@ -470,7 +542,7 @@ class _Formatter:
         first_string = next(((begin, end) for begin, end in self.strings if begin > start), None)
         if first_string is None:
             return None
-        if isinstance(declaration, ast.RulebookHeader):
+        if isinstance(declaration, (ast.RulebookHeader, ast.Score)):
             offset = self.offset(first_string[1])
             found = _IN_FORCE.search(self.text, offset)
             return self.position(found.start()) if found else None

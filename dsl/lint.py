@@ -76,12 +76,19 @@ class _Linter:
                           frozenset(p.name for p in definition.parameters)))
         for category in self.checked.categories:
             found.append((f"category '{category.name}'", category.condition, frozenset()))
+        for program in self.checked.programs:
+            found.append((f"program '{program.name}'", program.condition, frozenset()))
+        for score in self.checked.scores:
+            found.extend((f"section '{s.name}' of score '{score.name}'", s.value, frozenset())
+                         for s in score.sections)
         return found
 
     # W401 -----------------------------------------------------------------------------------------------------------
 
     def bare_thresholds(self, owner: str, body: ast.Expr) -> None:
         for node in _walk(body):
+            if isinstance(node, ast.Quantity) and node.amount == 0:
+                continue  # nothing of a kind (no points) is not a threshold
             if isinstance(node, (ast.Quantity, ast.Level)):
                 self.bare(owner, node, _literal_text(node))
             elif isinstance(node, ast.Compare):
@@ -107,6 +114,7 @@ class _Linter:
             *(("constant", c) for c in self.checked.constants.values()),
             *(("definition", d) for d in self.checked.definitions.values()),
             *(("occupation list", o) for o in self.checked.tables.values()),
+            *(("table", t) for t in self.checked.value_tables.values()),
         ]
         for kind, declaration in declared:
             if declaration.name not in used:
@@ -264,6 +272,12 @@ def _references(expr: ast.Expr, local: frozenset[str]) -> Iterator[str]:
             continue
         if isinstance(node, ast.Call) and node.function not in names:
             yield node.function
+        if isinstance(node, ast.Lookup):
+            yield node.table
+        if isinstance(node, ast.Selection):
+            stack.append((node.domain, names))
+            stack.append((node.where, names | {node.variable}))
+            continue
         if isinstance(node, ast.Quantifier):
             stack.append((node.domain, names))
             inner = names | {node.variable}
