@@ -13,7 +13,7 @@ from importlib.resources import files
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.tree import Meta
 
-from dsl import ast
+from dsl import ast, ast_cache
 from dsl.diagnostics import Diagnostic, RuleErrors
 from dsl.syntax_errors import describe_syntax_error
 
@@ -36,8 +36,20 @@ def _lark() -> Lark:
     return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
 
 
+@functools.lru_cache(maxsize=512)
 def parse(text: str, path: str) -> ast.Module:
-    """Parse one file. Raises `RuleErrors` with located diagnostics when the text is not valid."""
+    """Parse one file. Raises `RuleErrors` with located diagnostics when the text is not valid.
+
+    The AST is immutable, so a file shared by several rulebooks (`rules/common/`) is parsed once per process."""
+    cached = ast_cache.load(text, path)
+    if cached is not None:
+        return cached
+    module = _parse_text(text, path)
+    ast_cache.store(module, text, path)
+    return module
+
+
+def _parse_text(text: str, path: str) -> ast.Module:
     try:
         tree = _lark().parse(text)
     except UnexpectedInput as error:

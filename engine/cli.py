@@ -5,14 +5,15 @@ Exit codes: 0 done, 1 errors in rule files (or, for `check`, problems found), 2 
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -79,7 +80,37 @@ def load_rulebooks(compiler: Compiler, years: Sequence[str], folders: Sequence[P
         _fail_rules(errors)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose other commands live in their own modules, imported only when one of them runs or help lists
+    them: `rules eval` does not pay for the imports of `rules diff`."""
+
+    def __init__(self, *args: Any, lazy_commands: Mapping[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.lazy_commands.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+# Commands kept in engine/commands/: name -> "module:click command".
+LAZY_COMMANDS = {
+    "check": "engine.commands.check:check_command",
+    "diff": "engine.commands.diff:diff_command",
+    "fmt": "engine.commands.fmt:fmt_command",
+    "test": "engine.commands.test:test_command",
+}
+
+
+@click.group(cls=_LazyGroup, lazy_commands=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="express-entry-rules")
 def main() -> None:
     """Rules as code for Express Entry category-based selection: evaluate profiles, show and check rulebooks."""
@@ -155,15 +186,6 @@ def show_command(years: tuple[str, ...], folders: tuple[Path, ...], output_forma
         click.echo("\n\n".join(rulebook_text(r) for r in rulebooks))
 
 
-from engine.commands.check import check_command  # noqa: E402 - commands register once `main` exists
-from engine.commands.diff import diff_command  # noqa: E402
-from engine.commands.fmt import fmt_command  # noqa: E402
-from engine.commands.test import test_command  # noqa: E402
-
-main.add_command(check_command)
-main.add_command(diff_command)
-main.add_command(fmt_command)
-main.add_command(test_command)
 
 if __name__ == "__main__":
     main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,19 @@ HEADER = """\
 rulebook 2025 "Test rulebook" in force 2025-01-01 until 2025-12-31 cite src
 source src "A source" "https://example.org/source"
 """
+
+
+@pytest.fixture(scope="session", autouse=True)
+def parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Each test session gets its own cache of parsed files, so no run depends on what an earlier one left."""
+    folder = tmp_path_factory.mktemp("parse-cache")
+    previous = os.environ.get("RULES_CACHE_DIR")
+    os.environ["RULES_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["RULES_CACHE_DIR"]
+    else:
+        os.environ["RULES_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")
