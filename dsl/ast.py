@@ -361,6 +361,26 @@ class Score(Declaration):
 
 
 @dataclass(frozen=True, slots=True)
+class Round(Declaration):
+    """A round of invitations; `name` is its number as text.
+
+    `grouping` is "all" (every candidate in the pool), "program" or "category", with `target` naming the program or
+    category. `lowest_crs` and `tie_break` are the published outcome, absent for a round not yet held.
+    `instructions` names the category instructions a round was held under, when not this rulebook's.
+    """
+
+    title: str
+    cites: tuple[Citation, ...]
+    held: date | datetime
+    grouping: str
+    target: str | None
+    instructions: str | None
+    invitations: int
+    lowest_crs: int | None
+    tie_break: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class Module(Node):
     """One parsed `.rules` file."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from dsl import ast
 from dsl import types as t
@@ -16,6 +17,7 @@ from dsl.diagnostics import Diagnostic, RuleErrors, Severity, did_you_mean
 from dsl.loader import SourceSet
 
 RESERVED_NAMES = frozenset({"as_of"})
+MAX_CRS = 1200
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class CheckedRulebook:
     value_tables: Mapping[str, ast.Table] = field(default_factory=dict)
     programs: tuple[ast.Program, ...] = ()
     scores: tuple[ast.Score, ...] = ()
+    rounds: tuple[ast.Round, ...] = ()
 
     def type_of(self, expression: ast.Expr) -> t.Type:
         return self.expression_types.get(id(expression), t.ANY)
@@ -78,6 +81,7 @@ class _Checker:
         self.programs: dict[str, ast.Program] = {}
         self.scores: dict[str, ast.Score] = {}
         self.headers: list[ast.RulebookHeader] = []
+        self.rounds: dict[str, ast.Round] = {}
         self.references: dict[str, set[str]] = {}
         self.current: str | None = None
         self._in_progress: set[str] = set()
@@ -116,6 +120,8 @@ class _Checker:
         for score in self.scores.values():
             self.check_score(score)
         self.check_cycles()
+        for round_ in self.rounds.values():
+            self.check_round(round_, header)
         if header is None:
             return None
         return CheckedRulebook(
@@ -132,6 +138,7 @@ class _Checker:
             value_tables=dict(self.value_tables),
             programs=tuple(self.programs.values()),
             scores=tuple(self.scores.values()),
+            rounds=tuple(sorted(self.rounds.values(), key=lambda r: int(r.name))),
         )
 
     # pass 1: collect
@@ -154,6 +161,9 @@ class _Checker:
         elif isinstance(declaration, ast.Score):
             if self.not_yet_declared("score", declaration, self.scores):
                 self.scores[declaration.name] = declaration
+        elif isinstance(declaration, ast.Round):
+            if self.not_yet_declared("round", declaration, self.rounds):
+                self.rounds[declaration.name] = declaration
         else:
             self.collect_value_name(declaration)
 
@@ -229,6 +239,7 @@ class _Checker:
         yield from self.scores.values()
         yield from self.constants.values()
         yield from self.headers[:1]
+        yield from self.rounds.values()
 
     def check_citations(self, declaration: ast.Declaration) -> None:
         cites: tuple[ast.Citation, ...] = getattr(declaration, "cites", ())
@@ -678,6 +689,40 @@ class _Checker:
                            section.value.span)
 
     # pass 4: cycles
+    # pass 4: rounds of invitations
+
+    def check_round(self, round_: ast.Round, header: ast.RulebookHeader | None) -> None:
+        """A round names a grouping that exists, sane numbers, and, for a category round, a date when the category
+        was in force (or the instructions it was held under)."""
+        if round_.grouping == "category" and round_.target not in self.categories:
+            self.error("E150", f"round {round_.name} draws from category '{round_.target}', which this rulebook does "
+                               f"not declare", round_.span,
+                       suggestion=did_you_mean(str(round_.target), self.categories) or
+                       "categories: " + ", ".join(self.categories))
+        if round_.grouping == "program" and round_.target not in self.prelude.round_programs:
+            self.error("E151", f"round {round_.name} draws from program '{round_.target}', which is not a program",
+                       round_.span, suggestion=did_you_mean(str(round_.target), self.prelude.round_programs) or
+                       "programs: " + ", ".join(self.prelude.round_programs))
+        if round_.invitations < 1:
+            self.error("E152", f"round {round_.name} issues {round_.invitations} invitations; a round issues at "
+                               f"least one", round_.span)
+        if round_.lowest_crs is not None and not 0 <= round_.lowest_crs <= MAX_CRS:
+            self.error("E153", f"round {round_.name} gives a lowest score of {round_.lowest_crs}; CRS scores run "
+                               f"from 0 to {MAX_CRS}", round_.span)
+        held_day = round_.held.date() if isinstance(round_.held, datetime) else round_.held
+        if round_.tie_break is not None and round_.tie_break.date() > held_day:
+            self.error("E154", f"round {round_.name}'s tie-break ({round_.tie_break:%Y-%m-%dT%H:%M:%SZ}) is after "
+                               f"the round was held ({held_day})", round_.span,
+                       suggestion="the tie-break is the submission time of the last profile invited")
+        if header is None or round_.grouping != "category" or round_.instructions is not None:
+            return
+        if not header.in_force_from <= held_day <= header.in_force_until:
+            self.warn("W150", f"round {round_.name} is a '{round_.target}' round held on {held_day}, outside this "
+                              f"rulebook's in-force period ({header.in_force_from} to {header.in_force_until})",
+                      round_.span, suggestion='name the category instructions it was held under: '
+                                              'instructions "2024-1"')
+
+    # pass 5: cycles
 
     def check_cycles(self) -> None:
         reported: set[frozenset[str]] = set()
@@ -730,6 +775,7 @@ def _kind_of(declaration: ast.Declaration) -> str:
         ast.Category: "category",
         ast.Constant: "constant",
         ast.RulebookHeader: "rulebook",
+        ast.Round: "round",
     }.get(type(declaration), "declaration")
 
 

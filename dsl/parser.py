@@ -173,6 +173,15 @@ class _ToAst:
             )
             return date(1, 1, 1)
 
+    def _datetime(self, token: Token) -> datetime:
+        try:
+            return datetime.strptime(str(token), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        except ValueError:
+            self.diagnostics.append(Diagnostic("E003", f"'{token}' is not a date and time on the calendar",
+                                               _token_span(self.path, token),
+                                               suggestion="write date-times as YYYY-MM-DDTHH:MM:SSZ (UTC)"))
+            return datetime(1, 1, 1, tzinfo=UTC)
+
     def _cites(self, item: object) -> tuple[ast.Citation, ...]:
         return item if isinstance(item, tuple) else ()
 
@@ -245,6 +254,45 @@ class _ToAst:
         assert isinstance(name, Token) and isinstance(title, Token) and isinstance(condition, ast.Expr)
         return ast.Category(str(name), _string_value(title), self._cites(cites), condition, span=self._span(meta))
 
+    def rule_round_decl(self, children: list[object], meta: Meta) -> ast.Round:
+        number, title, cites, held, grouping, instructions, invitations, outcome = children
+        assert isinstance(number, Token) and isinstance(title, Token) and isinstance(grouping, tuple)
+        assert isinstance(held, (date, datetime)) and isinstance(invitations, int)
+        lowest, tie_break = outcome if isinstance(outcome, tuple) else (None, None)
+        return ast.Round(str(number), _string_value(title), self._cites(cites), held, grouping[0], grouping[1],
+                         instructions if isinstance(instructions, str) else None, invitations, lowest, tie_break,
+                         span=self._span(meta))
+
+    def rule_round_held(self, children: list[object], meta: Meta) -> date | datetime:
+        (token,) = children
+        assert isinstance(token, Token)
+        return self._datetime(token) if token.type == "DATETIME" else self._date(token)
+
+    def rule_grouping_all(self, children: list[object], meta: Meta) -> tuple[str, str | None]:
+        return "all", None
+
+    def rule_grouping_program(self, children: list[object], meta: Meta) -> tuple[str, str | None]:
+        (name,) = children
+        return "program", str(name)
+
+    def rule_grouping_category(self, children: list[object], meta: Meta) -> tuple[str, str | None]:
+        (name,) = children
+        return "category", str(name)
+
+    def rule_round_instructions(self, children: list[object], meta: Meta) -> str:
+        (label,) = children
+        assert isinstance(label, Token)
+        return _string_value(label)
+
+    def rule_round_invitations(self, children: list[object], meta: Meta) -> int:
+        (count,) = children
+        return int(str(count))
+
+    def rule_round_outcome(self, children: list[object], meta: Meta) -> tuple[int, datetime]:
+        lowest, tie_break = children
+        assert isinstance(tie_break, Token)
+        return int(str(lowest)), self._datetime(tie_break)
+
     # expressions
 
     def rule_name(self, children: list[object], meta: Meta) -> ast.Name:
@@ -276,14 +324,8 @@ class _ToAst:
 
     def rule_datetime(self, children: list[object], meta: Meta) -> ast.DateTimeLiteral:
         (token,) = children
-        try:
-            value = datetime.strptime(str(token), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        except ValueError:
-            self.diagnostics.append(Diagnostic("E003", f"'{token}' is not a date and time on the calendar",
-                                               self._span(meta),
-                                               suggestion="write date-times as YYYY-MM-DDTHH:MM:SSZ (UTC)"))
-            value = datetime(1, 1, 1, tzinfo=UTC)
-        return ast.DateTimeLiteral(value, span=self._span(meta))
+        assert isinstance(token, Token)
+        return ast.DateTimeLiteral(self._datetime(token), span=self._span(meta))
 
     def rule_boolean(self, children: list[object], meta: Meta) -> ast.Boolean:
         (token,) = children

@@ -144,6 +144,8 @@ class Prelude:
     facts: Mapping[str, Type]
     functions: Mapping[str, FunctionSignature]
     types: Mapping[str, Type] = field(default_factory=dict)  # host types definitions may take, by name
+    # The programs a round of invitations may be limited to (for `grouping program NAME`).
+    round_programs: tuple[str, ...] = ()
 
     def parameter_type(self, name: str) -> Type | None:
         return PARAMETER_TYPES.get(name) or self.types.get(name)

@@ -145,8 +145,12 @@ FUNCTIONS: Mapping[str, t.FunctionSignature] = {
         "full_time_years", (t.HOURS, t.HOURS), t.INT, "whole years in {0}, at {1} a year"),
 }
 
+# A round may be limited to one program; "pnp" (the Provincial Nominee Program) is a grouping of rounds, not a
+# program a profile declares eligibility for.
+ROUND_PROGRAMS = (*PROGRAMS, "pnp")
+
 PRELUDE = t.Prelude(facts=FACT_TYPES, functions=FUNCTIONS,
-                    types={"language_result": LANGUAGE_RESULT, "job": JOB})
+                    types={"language_result": LANGUAGE_RESULT, "job": JOB}, round_programs=ROUND_PROGRAMS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,7 @@ class _Lowering:
             tables=self.tables,
             programs=programs,
             scores=scores,
+            rounds=tuple(self.round(r, categories) for r in checked.rounds),
         )
 
     def score(self, score: ast.Score) -> ir.Score:
@@ -120,6 +121,13 @@ class _Lowering:
         text = {"exact": low_text, "range": f"{low_text} to {high_text}", "at_least": f"{low_text} or more",
                 "at_most": f"{high_text} or less", "below": f"below {high_text}"}[cell.kind]
         return ir.KeyCell(cell.kind, low, high, text)
+
+    def round(self, round_: ast.Round, categories: tuple[ir.Category, ...]) -> ir.Round:
+        category = next((c for c in categories if c.id == round_.target), None) \
+            if round_.grouping == "category" else None
+        return ir.Round(int(round_.name), round_.title, self.cites(round_.cites), round_.held, round_.grouping,
+                        round_.target, category, round_.instructions, round_.invitations, round_.lowest_crs,
+                        round_.tie_break, round_.span)
 
     def constant(self, name: str, constant: ast.Constant) -> ir.ConstantRef:
         if name in self.constants:

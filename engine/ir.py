@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from dsl import types as t
@@ -315,6 +315,32 @@ class Score:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class Round:
+    """A round of invitations: its instructions (when, from which grouping, how many) and its published outcome.
+
+    `grouping` is "all", "program" (with `target` a program id) or "category" (with `category` the compiled one).
+    `held` is a date, or a date and time when the instructions give the hour.
+    """
+
+    number: int
+    title: str
+    cites: tuple[SourceRef, ...]
+    held: date | datetime
+    grouping: str
+    target: str | None
+    category: Category | None
+    instructions: str | None
+    invitations: int
+    lowest_crs: int | None
+    tie_break: datetime | None
+    span: Span
+
+    @property
+    def held_on(self) -> date:
+        return self.held.date() if isinstance(self.held, datetime) else self.held
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Rulebook:
     """A compiled year of rules: what the evaluator, the renderers and the diff work from."""
 
@@ -334,6 +360,7 @@ class Rulebook:
     tables: Mapping[str, Table] = field(default_factory=dict)
     programs: tuple[Category, ...] = ()
     scores: tuple[Score, ...] = ()
+    rounds: tuple[Round, ...] = ()
 
     def score_on(self, day: date) -> Score | None:
         """The score version in force on `day`, if any."""

@@ -42,6 +42,29 @@ def rulebook_json(rulebook: ir.Rulebook) -> dict[str, Any]:
         "in_force": {"from": rulebook.in_force_from.isoformat(), "until": rulebook.in_force_until.isoformat()},
         "sources": [{"id": s.id, "title": s.title, "url": s.url} for s in rulebook.sources.values()],
         "categories": [_category_json(c) for c in rulebook.categories],
+        "rounds": [round_json(r) for r in rulebook.rounds],
+    }
+
+
+def grouping_text(round_: ir.Round) -> str:
+    if round_.grouping == "all":
+        return "all candidates"
+    return f"{round_.grouping} {round_.target}"
+
+
+def round_json(round_: ir.Round) -> dict[str, Any]:
+    return {
+        "round": round_.number,
+        "title": round_.title,
+        "held": round_.held.isoformat().replace("+00:00", "Z"),
+        "grouping": round_.grouping,
+        "target": round_.target,
+        "instructions": round_.instructions,
+        "invitations": round_.invitations,
+        "lowest_crs": round_.lowest_crs,
+        "tie_break": round_.tie_break.strftime("%Y-%m-%dT%H:%M:%SZ") if round_.tie_break else None,
+        "cites": [c.id for c in round_.cites],
+        "source": round_.span.short,
     }
 
 
@@ -74,4 +97,15 @@ def rulebook_text(rulebook: ir.Rulebook) -> str:
         if occupations:
             lines.append(f"  Occupations ({len(occupations)}):")
             lines.extend(f"    {o.code}  TEER {o.teer}  {o.title}" for o in occupations)
+    if rulebook.rounds:
+        lines.extend(["", f"Rounds of invitations ({len(rulebook.rounds)})"])
+        lines.extend(_round_line(r) for r in rulebook.rounds)
     return "\n".join(lines)
+
+
+def _round_line(round_: ir.Round) -> str:
+    outcome = ""
+    if round_.lowest_crs is not None and round_.tie_break is not None:
+        outcome = f"  lowest CRS {round_.lowest_crs}, tie-break {round_.tie_break:%Y-%m-%dT%H:%M:%SZ}"
+    return (f"  {round_.number}  {round_.held_on}  {grouping_text(round_):<22} {round_.invitations:>6,} invited"
+            f"{outcome}  (cite {', '.join(c.id for c in round_.cites)})")
