@@ -103,9 +103,12 @@ class _LazyGroup(click.Group):
 
 # Commands kept in engine/commands/: name -> "module:click command".
 LAZY_COMMANDS = {
+    "batch": "engine.commands.batch:batch_command",
     "check": "engine.commands.check:check_command",
     "diff": "engine.commands.diff:diff_command",
     "fmt": "engine.commands.fmt:fmt_command",
+    "pool": "engine.commands.pool:pool_command",
+    "round": "engine.commands.round:round_command",
     "test": "engine.commands.test:test_command",
 }
 

@@ -1,0 +1,68 @@
+"""`rules batch`: evaluate every profile of a pool against every category of a rulebook."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command("batch")
+@click.argument("pool", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--year", "year", metavar="YEAR", help="Rulebook year. Default: the latest.")
+@click.option("--rules", "folder", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+              help="A rulebook folder instead of a shipped year.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Evaluate as of this date (YYYY-MM-DD). Default: today, within the rulebook's in-force period.")
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="One row per profile: .parquet, .jsonl or .csv.")
+@click.option("--errors", "errors", type=click.Path(path_type=Path, dir_okay=False),
+              help="Rejected rows with line and reason (.jsonl, .csv or .parquet). Default: OUT's name + .errors.jsonl")
+@click.option("--engine", "engine_name", type=click.Choice(["duckdb", "python"]), default="duckdb", show_default=True,
+              help="duckdb: rules compiled to SQL; python: the single-profile evaluator on each row.")
+def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: object, out: Path, errors: Path | None,
+                  engine_name: str) -> None:
+    """Evaluate every profile in POOL (Parquet, JSON Lines or CSV): a verdict and a reason per category."""
+    import duckdb
+
+    from engine.cli import choose_as_of, load_rulebooks
+    from engine.pool.batch import python_verdict_rows, register_python_results, summarise, write_rejects, write_results
+    from engine.pool.load import PoolError, load_pool
+    from engine.rulebook import Compiler
+
+    (rulebook,) = load_rulebooks(Compiler(), (year,) if year else (), (folder,) if folder else ())
+    when = choose_as_of(rulebook, as_of.date() if as_of is not None else None)  # type: ignore[attr-defined]
+    if when.note:
+        click.echo(f"note: {when.note}", err=True)
+    errors = errors or out.with_name(out.name + ".errors.jsonl")
+    connection = duckdb.connect()
+    try:
+        loaded = load_pool(connection, pool)
+    except PoolError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    rejects = list(loaded.rejects)
+    if engine_name == "python":
+        with click.progressbar(length=loaded.rows_kept, label="evaluating", file=sys.stderr) as bar:
+            rows, limited = python_verdict_rows(connection, rulebook, when.day,
+                                                bar.update if sys.stderr.isatty() else None)
+        register_python_results(connection, rulebook, rows)
+        rejects += limited
+    else:
+        from engine.sql.duckdb_backend import register_sql_results
+
+        if sys.stderr.isatty():
+            connection.execute("SET enable_progress_bar = true")
+        register_sql_results(connection, rulebook, when.day)
+    try:
+        write_results(connection, out)
+        write_rejects(connection, sorted(rejects, key=lambda r: r.line), errors)
+    except (ValueError, duckdb.Error) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    summary = summarise(connection, rulebook, loaded, rejects)
+    for category, counts in summary.counts.items():
+        click.echo(f"{category:<12} " + "  ".join(f"{k} {v:,}" for k, v in counts.items()), err=True)
+    click.echo(f"rows in {summary.rows_in:,} = evaluated {summary.evaluated:,} + rejected {summary.rejected:,}"
+               f" (errors in {errors})", err=True)

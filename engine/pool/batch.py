@@ -1,0 +1,136 @@
+"""Batch evaluation: one row per profile of a pool, with a verdict and a reason code per category.
+
+Two engines give the same rows: `duckdb` compiles the rule trees to SQL (the default, for whole pools) and `python`
+runs the single-profile evaluator on each row (the reference the SQL backend is tested against).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from engine import ir
+from engine.evaluate import EvaluationLimit, evaluate
+from engine.facts import facts_from_profile
+from engine.pool.load import POOL_VIEW, LoadedPool, Reject
+from engine.pool.reasons import conjuncts
+from engine.pool.schema import profile_from_row
+
+FETCH = 10_000
+RESULT_VIEW = "verdicts"
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    rows_in: int
+    evaluated: int
+    rejected: int
+    counts: dict[str, dict[str, int]]
+
+
+def result_columns(rulebook: ir.Rulebook) -> list[str]:
+    columns = ["line", "id", "crs", "programs"]
+    for category in rulebook.categories:
+        columns += [category.id, f"{category.id}_reason"]
+    return columns
+
+
+def python_verdict_rows(connection: Any, rulebook: ir.Rulebook, as_of: date,
+                        progress: Callable[[int], None] | None = None) -> tuple[list[dict[str, Any]], list[Reject]]:
+    """Every profile through the single-profile evaluator; a profile that exceeds the evaluation limit is rejected."""
+    results: list[dict[str, Any]] = []
+    rejects: list[Reject] = []
+    for row in _pool_rows(connection):
+        facts = facts_from_profile(profile_from_row(row))
+        try:
+            evaluated = evaluate(rulebook, facts, as_of)
+        except EvaluationLimit as limit:
+            rejects.append(Reject(int(row["_line"]), str(limit)))
+            continue
+        record: dict[str, Any] = {"line": row["_line"], "id": row["id"], "crs": row["crs"],
+                                  "programs": row["eligible_programs"]}
+        for result in evaluated:
+            record[result.category.id] = str(result.verdict)
+            record[f"{result.category.id}_reason"] = _reason(result.category, result.trace.children) \
+                if result.trace.value is False else None
+        results.append(record)
+        if progress is not None:
+            progress(1)
+    return results, rejects
+
+
+def _reason(category: ir.Category, children: tuple[Any, ...]) -> str | None:
+    parts = conjuncts(category)
+    if len(parts) == 1:
+        return parts[0][0]
+    for (code, _), child in zip(parts, children):
+        if child.value is False:
+            return code
+    return None
+
+
+def _pool_rows(connection: Any) -> Iterator[dict[str, Any]]:
+    cursor = connection.execute(f"SELECT * FROM {POOL_VIEW} ORDER BY _line")
+    names = [d[0] for d in cursor.description]
+    while True:
+        chunk = cursor.fetchmany(FETCH)
+        if not chunk:
+            return
+        for values in chunk:
+            yield dict(zip(names, values))
+
+
+def register_python_results(connection: Any, rulebook: ir.Rulebook, rows: list[dict[str, Any]]) -> None:
+    import pyarrow as pa
+
+    fields = [("line", pa.int64()), ("id", pa.string()), ("crs", pa.int32()), ("programs", pa.list_(pa.string()))]
+    for category in rulebook.categories:
+        fields += [(category.id, pa.string()), (f"{category.id}_reason", pa.string())]
+    table = pa.Table.from_pylist(rows, schema=pa.schema(fields))
+    connection.register("python_verdicts", table)
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE {RESULT_VIEW} AS SELECT * FROM python_verdicts")
+    connection.unregister("python_verdicts")
+
+
+def write_results(connection: Any, out: Path) -> None:
+    connection.execute(f"COPY (SELECT * FROM {RESULT_VIEW} ORDER BY line) TO {_literal(out)} {_format(out)}")
+
+
+def write_rejects(connection: Any, rejects: list[Reject], out: Path) -> None:
+    import pyarrow as pa
+
+    table = pa.table({"line": pa.array([r.line for r in rejects], pa.int64()),
+                      "reason": pa.array([r.reason for r in rejects], pa.string())})
+    connection.register("rejects", table)
+    connection.execute(f"COPY (SELECT * FROM rejects ORDER BY line) TO {_literal(out)} {_format(out)}")
+    connection.unregister("rejects")
+
+
+def summarise(connection: Any, rulebook: ir.Rulebook, pool: LoadedPool, rejects: list[Reject]) -> BatchSummary:
+    counts: dict[str, dict[str, int]] = {}
+    for category in rulebook.categories:
+        column = '"' + category.id + '"'
+        found = dict(connection.execute(f"SELECT {column}, count(*) FROM {RESULT_VIEW} GROUP BY 1").fetchall())
+        counts[category.id] = {v: int(found.get(v, 0)) for v in ("eligible", "not_eligible", "undetermined")}
+    evaluated = connection.execute(f"SELECT count(*) FROM {RESULT_VIEW}").fetchone()
+    assert evaluated is not None
+    return BatchSummary(pool.rows_in, int(evaluated[0]), len(rejects), counts)
+
+
+def _format(out: Path) -> str:
+    suffix = out.suffix.lower()
+    if suffix == ".parquet":
+        return "(FORMAT parquet)"
+    if suffix == ".csv":
+        return "(FORMAT csv, HEADER true)"
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "(FORMAT json)"
+    raise ValueError(f"cannot write '{out.name}': use .parquet, .jsonl or .csv")
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+

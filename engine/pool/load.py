@@ -1,0 +1,208 @@
+"""Reading a pool into DuckDB: every row either becomes a typed profile row or a rejection with its line and reason.
+
+Parquet is read by DuckDB directly (its columns must have the pool's types; values are checked in SQL, as the
+profile schema would check them). JSON Lines and CSV are read line by line and each profile is checked against the
+profile schema itself, so a malformed line names its JSON path. Either way: rows in = rows kept + rows rejected.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine.pool.schema import COLUMNS, row_from_profile
+from engine.profile import validate
+
+POOL_VIEW = "pool"
+NESTED_CSV_COLUMNS = ("eligible_programs", "language_tests", "work_history")
+PROGRAMS = ("fsw", "cec", "fst")
+TESTS = ("ielts_general", "celpip_general", "pte_core", "tef_canada", "tcf_canada")
+
+
+class PoolError(Exception):
+    """The pool file as a whole cannot be read (missing, unknown format, wrong column types)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPool:
+    """A pool registered in a DuckDB connection as the view `pool` (typed columns plus `_line`)."""
+
+    path: Path
+    rows_in: int
+    rejects: tuple[Reject, ...]
+
+    @property
+    def rows_kept(self) -> int:
+        return self.rows_in - len(self.rejects)
+
+
+def load_pool(connection: Any, path: Path) -> LoadedPool:
+    if not path.is_file():
+        raise PoolError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return _load_parquet(connection, path)
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return _load_rows(connection, path, _json_lines(path))
+    if suffix == ".csv":
+        return _load_rows(connection, path, _csv_rows(path))
+    raise PoolError(f"{path}: a pool is a .parquet, .jsonl (JSON Lines) or .csv file")
+
+
+# Parquet ------------------------------------------------------------------------------------------------------------
+
+
+def _load_parquet(connection: Any, path: Path) -> LoadedPool:
+    import duckdb
+
+    literal = "'" + str(path).replace("'", "''") + "'"
+    try:
+        present = {row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM read_parquet({literal})").fetchall()}
+    except duckdb.Error as error:
+        raise PoolError(f"{path}: not a readable Parquet file ({_first_line(error)})") from None
+    if "id" not in present:
+        raise PoolError(f"{path}: the pool has no 'id' column")
+    columns = ", ".join(
+        f'CAST({_quote(name)} AS {kind}) AS {_quote(name)}' if name in present else f"CAST(NULL AS {kind}) AS {name}"
+        for name, kind in COLUMNS.items())
+    checks = _row_checks()
+    try:
+        connection.execute(f"""
+            CREATE OR REPLACE TEMP VIEW pool_checked AS
+            SELECT *, {checks} AS _reject FROM (
+              SELECT file_row_number + 1 AS _line, {columns} FROM read_parquet({literal}, file_row_number = true))""")
+        connection.execute(f"CREATE OR REPLACE TEMP VIEW {POOL_VIEW} AS "
+                           f"SELECT * EXCLUDE (_reject) FROM pool_checked WHERE _reject IS NULL")
+        counts = connection.execute("SELECT count(*), count(_reject) FROM pool_checked").fetchone()
+        rejected = connection.execute(
+            "SELECT _line, _reject FROM pool_checked WHERE _reject IS NOT NULL ORDER BY _line").fetchall()
+    except duckdb.Error as error:
+        raise PoolError(f"{path}: the columns do not have the pool's types ({_first_line(error)})") from None
+    assert counts is not None
+    return LoadedPool(path, int(counts[0]), tuple(Reject(int(line), str(reason)) for line, reason in rejected))
+
+
+def _row_checks() -> str:
+    """One SQL expression: NULL for a row the profile schema would accept, else the first problem found."""
+    tests = ", ".join(f"'{t}'" for t in TESTS)
+    programs = ", ".join(f"'{p}'" for p in PROGRAMS)
+    levels = " OR ".join(f"NOT coalesce(t.levels.{a} BETWEEN 1 AND 12, true)" for a in
+                         ("listening", "reading", "writing", "speaking"))
+    problems = [
+        ("id IS NULL OR id = ''", "$.id: 'id' is required"),
+        ("crs IS NOT NULL AND (crs < 0 OR crs > 1200)", "$.crs: must be a whole number from 0 to 1200"),
+        (f"len(list_filter(eligible_programs, lambda p: p IS NULL OR p NOT IN ({programs}))) > 0",
+         f"$.eligible_programs: each program is one of: {', '.join(PROGRAMS)}"),
+        ("len(eligible_programs) <> len(list_distinct(eligible_programs))",
+         "$.eligible_programs: a program is listed twice"),
+        ("len(language_tests) > 50", "$.language_tests: at most 50 results"),
+        (f"len(list_filter(language_tests, lambda t: t IS NULL OR t.test IS NULL OR t.test NOT IN ({tests}))) > 0",
+         f"$.language_tests[*].test: each test is one of: {', '.join(TESTS)}"),
+        (f"len(list_filter(language_tests, lambda t: {levels})) > 0",
+         "$.language_tests[*].levels: levels run from 1 to 12"),
+        ("len(work_history) > 200", "$.work_history: at most 200 jobs"),
+        ("len(list_filter(work_history, lambda j: j IS NULL OR j.noc IS NULL "
+         "OR NOT regexp_full_match(j.noc, '[0-9]{5}'))) > 0",
+         "$.work_history[*].noc: each job needs a five-digit NOC 2021 code"),
+        ("len(list_filter(work_history, lambda j: j.start IS NULL)) > 0",
+         "$.work_history[*].start: each job needs a start date"),
+        ("len(list_filter(work_history, lambda j: j.hours_per_week < 0 OR j.hours_per_week > 168)) > 0",
+         "$.work_history[*].hours_per_week: hours per week run from 0 to 168"),
+        ('len(list_filter(work_history, lambda j: j."end" < j.start)) > 0',
+         "$.work_history[*].end: a job ends before it starts"),
+    ]
+    cases = " ".join(f"WHEN coalesce({condition}, false) THEN '{reason.replace(chr(39), chr(39) * 2)}'"
+                     for condition, reason in problems)
+    return f"CASE {cases} END"
+
+
+# JSON Lines and CSV -------------------------------------------------------------------------------------------------
+
+
+def _load_rows(connection: Any, path: Path, documents: Iterator[tuple[int, Any, str | None]]) -> LoadedPool:
+    import pyarrow as pa
+
+    from engine.pool.schema import arrow_schema
+
+    kept: list[dict[str, Any]] = []
+    lines: list[int] = []
+    rejects: list[Reject] = []
+    rows_in = 0
+    for line, document, problem in documents:
+        rows_in += 1
+        if problem is not None:
+            rejects.append(Reject(line, problem))
+            continue
+        checked = validate(document, f"line {line}")
+        if checked.data is None:
+            rejects.append(Reject(line, "; ".join(str(p) for p in checked.problems)))
+            continue
+        kept.append(row_from_profile(checked.data))
+        lines.append(line)
+    table = pa.Table.from_pylist(kept, schema=arrow_schema())
+    table = table.add_column(0, "_line", pa.array(lines, type=pa.int64()))
+    connection.register("pool_rows", table)
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE {POOL_VIEW} AS SELECT * FROM pool_rows")
+    connection.unregister("pool_rows")
+    return LoadedPool(path, rows_in, tuple(rejects))
+
+
+def _json_lines(path: Path) -> Iterator[tuple[int, Any, str | None]]:
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, text in enumerate(handle, 1):
+            if not text.strip():
+                continue
+            try:
+                yield number, json.loads(text), None
+            except json.JSONDecodeError as error:
+                yield number, None, f"not valid JSON: {error.msg} at column {error.colno}"
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, Any, str | None]]:
+    """One profile per CSV record; the list columns hold JSON text, an empty cell means the fact is not given."""
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        unknown = [name for name in header if name not in COLUMNS]
+        for record in reader:
+            line = reader.line_num
+            if None in record or any(value is None for value in record.values()):
+                yield line, None, f"expected {len(header)} fields, found a different number"
+                continue
+            if unknown:
+                yield line, None, f"unknown column(s): {', '.join(unknown)}"
+                continue
+            document: dict[str, Any] = {}
+            problem = None
+            for name, value in record.items():
+                if value == "":
+                    continue
+                if name in NESTED_CSV_COLUMNS:
+                    try:
+                        document[name] = json.loads(value)
+                    except json.JSONDecodeError as error:
+                        problem = f"$.{name}: not valid JSON: {error.msg}"
+                        break
+                elif name == "crs":
+                    document[name] = int(value) if value.strip().lstrip("-").isdigit() else value
+                else:
+                    document[name] = value
+            yield line, document if problem is None else None, problem
+
+
+def _quote(name: str) -> str:
+    return f'"{name}"'
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

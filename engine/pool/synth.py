@@ -1,0 +1,182 @@
+"""Synthetic pools: realistic, reproducible candidate profiles for analysis and benchmarks.
+
+The distributions are documented in docs/pools.md; the occupation codes come from the rulebooks given (listed
+occupations) and from random NOC-shaped codes outside every list, so no category fact lives here. The same size, seed
+and rulebooks always give the same pool, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from engine import ir
+from engine.pool.schema import ABILITIES, arrow_schema, profile_from_row
+
+ENGLISH_TESTS = ("celpip_general", "ielts_general", "pte_core")
+FRENCH_TESTS = ("tef_canada", "tcf_canada")
+COUNTRIES = ("Canada", "India", "Nigeria", "Philippines", "France", "Brazil", "China", "Morocco", "Mexico")
+PART_TIME_HOURS = (15.0, 20.0, 24.0, 25.0, 28.0)
+CHUNK = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class SynthSettings:
+    size: int
+    seed: int
+    as_of: date
+    listed_codes: tuple[str, ...]
+    titles: dict[str, str]
+
+
+def settings_for(size: int, seed: int, as_of: date, rulebooks: Sequence[ir.Rulebook]) -> SynthSettings:
+    titles: dict[str, str] = {}
+    for rulebook in rulebooks:
+        for code, title in rulebook.occupation_titles.items():
+            titles.setdefault(code, title)
+    return SynthSettings(size, seed, as_of, tuple(sorted(titles)), titles)
+
+
+def rows(settings: SynthSettings) -> Iterator[dict[str, Any]]:
+    """Pool rows (typed, as in `engine.pool.schema`), in id order."""
+    rng = random.Random(settings.seed)
+    listed = frozenset(settings.listed_codes)
+    for index in range(settings.size):
+        yield _profile(rng, index, settings, listed)
+
+
+def write(settings: SynthSettings, out: Path) -> int:
+    """Write the pool as Parquet (`.parquet`) or JSON Lines (`.jsonl`, `.ndjson`); returns the number of rows."""
+    suffix = out.suffix.lower()
+    if suffix == ".parquet":
+        return _write_parquet(settings, out)
+    if suffix in (".jsonl", ".ndjson"):
+        with out.open("w", encoding="utf-8") as handle:
+            for row in rows(settings):
+                handle.write(json.dumps(profile_from_row(row), ensure_ascii=False, separators=(",", ":")) + "\n")
+        return settings.size
+    raise ValueError(f"cannot write a pool as '{suffix or out.name}': use .parquet, .jsonl or .ndjson")
+
+
+def _write_parquet(settings: SynthSettings, out: Path) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = arrow_schema()
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+        chunk: list[dict[str, Any]] = []
+        for row in rows(settings):
+            chunk.append(row)
+            if len(chunk) == CHUNK:
+                writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+                chunk = []
+        if chunk or settings.size == 0:
+            writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+    return settings.size
+
+
+def _profile(rng: random.Random, index: int, settings: SynthSettings, listed: frozenset[str]) -> dict[str, Any]:
+    as_of = settings.as_of
+    age_days = int(rng.triangular(20, 47, 29) * 365.25) + rng.randrange(365)
+    submitted = None
+    if rng.random() >= 0.01:
+        moment = datetime(as_of.year, as_of.month, as_of.day) - timedelta(seconds=rng.randrange(730 * 86_400))
+        submitted = moment
+    return {
+        "id": f"c{index:07d}",
+        "submitted_at": submitted,
+        "date_of_birth": as_of - timedelta(days=age_days),
+        "eligible_programs": _programs(rng),
+        "crs": _crs(rng),
+        "language_tests": _tests(rng, as_of),
+        "work_history": _jobs(rng, settings, listed),
+    }
+
+
+def _programs(rng: random.Random) -> list[str] | None:
+    draw = rng.random()
+    if draw < 0.04:
+        return None
+    if draw < 0.12:
+        return []
+    programs = [p for p, share in (("fsw", 0.65), ("cec", 0.45), ("fst", 0.07)) if rng.random() < share]
+    return programs or ["fsw"]
+
+
+def _crs(rng: random.Random) -> int | None:
+    if rng.random() < 0.02:
+        return None
+    score = int(min(640, max(250, rng.gauss(455, 45))))
+    if rng.random() < 0.04:
+        score = min(1200, score + 600)
+    return score
+
+
+def _tests(rng: random.Random, as_of: date) -> list[dict[str, Any]] | None:
+    if rng.random() < 0.01:
+        return None
+    tests = []
+    if rng.random() < 0.97:
+        tests.append(_test(rng, rng.choice(ENGLISH_TESTS), rng.gauss(8, 1.3), as_of))
+    if rng.random() < 0.14:
+        tests.append(_test(rng, rng.choice(FRENCH_TESTS), rng.gauss(7, 1.5), as_of))
+    return tests
+
+
+def _test(rng: random.Random, name: str, centre: float, as_of: date) -> dict[str, Any]:
+    base = round(centre)
+    levels: dict[str, int | None] = {a: min(10, max(3, base + rng.choice((-1, 0, 0, 0, 1)))) for a in ABILITIES}
+    if rng.random() < 0.02:
+        levels[rng.choice(ABILITIES)] = None
+    return {"test": name, "date": as_of - timedelta(days=rng.randrange(20, 700)), "levels": levels}
+
+
+def _jobs(rng: random.Random, settings: SynthSettings, listed: frozenset[str]) -> list[dict[str, Any]] | None:
+    if rng.random() < 0.01:
+        return None
+    count = rng.choices((0, 1, 2, 3, 4), weights=(3, 38, 34, 18, 7))[0]
+    jobs: list[dict[str, Any]] = []
+    end: date | None = None if rng.random() < 0.45 else settings.as_of - timedelta(days=rng.randrange(400))
+    last_day = end or settings.as_of
+    code = _code(rng, settings, listed)
+    for _ in range(count):
+        length = rng.randrange(30, 240) if rng.random() < 0.25 else rng.randrange(60, 1500)
+        start = last_day - timedelta(days=length)
+        jobs.append({"noc": code, "title": settings.titles.get(code), "country": rng.choice(COUNTRIES)
+                     if rng.random() < 0.45 else "Canada", "start": start, "end": end,
+                     "hours_per_week": _hours(rng), "self_employed": rng.random() < 0.05})
+        end = start - timedelta(days=1 if rng.random() < 0.5 else rng.randrange(2, 200))
+        last_day = end
+        if rng.random() >= 0.6:
+            code = _code(rng, settings, listed)
+    jobs.reverse()
+    return jobs
+
+
+def _code(rng: random.Random, settings: SynthSettings, listed: frozenset[str]) -> str:
+    if settings.listed_codes and rng.random() < 0.55:
+        return rng.choice(settings.listed_codes)
+    while True:
+        code = f"{rng.randrange(10)}{rng.randrange(4)}{rng.randrange(1000):03d}"
+        if code not in listed:
+            return code
+
+
+def _hours(rng: random.Random) -> float | None:
+    draw = rng.random()
+    if draw < 0.02:
+        return None
+    if draw < 0.14:
+        return rng.choice(PART_TIME_HOURS)
+    if draw < 0.22:
+        return 30.0
+    if draw < 0.32:
+        return 37.5
+    if draw < 0.35:
+        return 45.0
+    return 40.0

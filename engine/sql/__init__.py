@@ -1,0 +1,1 @@
+"""The SQL backend: rule trees compiled to SQL over a pool table, run in DuckDB (or Spark)."""

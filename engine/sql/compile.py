@@ -1,0 +1,340 @@
+"""Rule trees to SQL: one query that gives every profile of a pool a verdict and a reason code per category.
+
+Values map to SQL values (a missing fact is NULL, so SQL's AND/OR/NOT are exactly Kleene's); quantities become
+numbers (a duration is `months * 100000 + days`, which orders as the evaluator orders durations); quantifiers over a
+profile's lists become list lambdas whose three-valued results are folded as 0 (false) < 1 (missing) < 2 (true).
+
+Work history stays a list of structs per profile. The interval arithmetic of `engine.work` (window, per-occupation
+daily sums of weekly hours, full-time days, longest continuous run, hours capped at 30 a week) runs once per window
+as a relational sweep over the jobs, and its answer comes back to each profile as a map from occupation code to
+(longest run, counted hours, complete).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from engine import ir
+from engine.facts import FIELD_PATHS
+from engine.pool.reasons import conjuncts
+from engine.quantities import Duration, Hours, LanguageLevel, Period, Points
+from engine.sql.dialect import DUCKDB, Dialect
+from engine.work import FULL_TIME_HOURS_PER_WEEK
+
+DURATION_SCALE = 100_000
+EPSILON = 1e-9
+POOL = "pool"
+
+
+class SqlUnsupported(Exception):
+    """A rule uses a construct the SQL backend does not compile; the single-profile evaluator still handles it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRulebook:
+    """The statements to run in order (temporary views), then the query that gives one row per profile."""
+
+    views: tuple[str, ...]
+    query: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Static:
+    """A value known when compiling: an occupation list, a period, a list of literal values."""
+
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class _Code:
+    """A quantifier variable that ranges over occupation codes taken from the lists (safe to prune jobs by)."""
+
+    sql: str
+
+
+_Value = str | _Static | _Code
+
+
+@dataclass
+class _State:
+    windows: dict[Period, int] = field(default_factory=dict)
+    listed_only: bool = True
+    variables: int = 0
+
+
+def compile_rulebook(rulebook: ir.Rulebook, as_of: date, dialect: Dialect = DUCKDB,
+                     pool: str = POOL) -> CompiledRulebook:
+    return _Compiler(rulebook, as_of, dialect, pool).compile()
+
+
+class _Compiler:
+    def __init__(self, rulebook: ir.Rulebook, as_of: date, dialect: Dialect, pool: str) -> None:
+        self.rulebook = rulebook
+        self.as_of = as_of
+        self.d = dialect
+        self.pool = pool
+        self.state = _State()
+
+    # the query
+
+    def compile(self) -> CompiledRulebook:
+        columns: dict[str, str] = {}
+        outputs: list[str] = []
+        for category in self.rulebook.categories:
+            parts = []
+            for code, node in conjuncts(category):
+                sql = self.sql(node, {})
+                alias = columns.setdefault(sql, f"c{len(columns)}")
+                parts.append((code, alias))
+            outputs.append(self.verdict_columns(category.id, parts))
+        d = self.d
+        joins = "".join(f" LEFT JOIN occ_{index} o{index} ON o{index}._line = p._line"
+                        for index in self.state.windows.values())
+        inner = ", ".join(f"{sql} AS {alias}" for sql, alias in columns.items())
+        query = (f"SELECT _line AS line, id, crs, eligible_programs AS programs, {', '.join(outputs)} FROM ("
+                 f"SELECT p._line, p.id, p.crs, p.eligible_programs, {inner} FROM {self.pool} p{joins}) q")
+        views = tuple(d.temp_view(f"occ_{index}", self.occupation_time(window))
+                      for window, index in self.state.windows.items())
+        return CompiledRulebook(views, query, tuple(c.id for c in self.rulebook.categories))
+
+    def verdict_columns(self, category: str, parts: list[tuple[str, str]]) -> str:
+        value = " AND ".join(alias for _, alias in parts)
+        verdict = (f"CASE WHEN {value} THEN 'eligible' WHEN NOT ({value}) THEN 'not_eligible' "
+                   f"ELSE 'undetermined' END AS {self.d.ident(category)}")
+        if len(parts) == 1:
+            why = self.d.text(parts[0][0])
+        else:
+            why = "CASE " + " ".join(f"WHEN NOT coalesce({alias}, true) THEN {self.d.text(code)}"
+                                     for code, alias in parts) + " END"
+        reason = f"CASE WHEN NOT coalesce({value}, true) THEN {why} END AS {self.d.ident(category + '_reason')}"
+        return f"{verdict}, {reason}"
+
+    # expressions
+
+    def sql(self, node: ir.Node, env: Mapping[str, _Value]) -> str:
+        value = self.value(node, env)
+        if isinstance(value, _Static):
+            return self.static_sql(value.value, node)
+        if isinstance(value, _Code):
+            return value.sql
+        return value
+
+    def value(self, node: ir.Node, env: Mapping[str, _Value]) -> _Value:  # noqa: C901 - one case per node type
+        d = self.d
+        if isinstance(node, (ir.Literal, ir.ConstantRef)):
+            if node.value is None:
+                raise SqlUnsupported(f"{node.span.short}: a constant the SQL backend cannot compute")
+            return _Static(node.value)
+        if isinstance(node, ir.FactRef):
+            if node.name == "as_of":
+                return _Static(self.as_of)
+            return f"p.{d.ident(node.name)}"
+        if isinstance(node, ir.Local):
+            return env[node.name]
+        if isinstance(node, ir.ListRef):
+            return _Static(node.table)
+        if isinstance(node, ir.WindowNode):
+            return _Static(self.period(node, env))
+        if isinstance(node, ir.FieldGet):
+            return self.field(node, env)
+        if isinstance(node, ir.ListNode):
+            items = [self.sql(i, env) for i in node.items]
+            nulls = " OR ".join(f"{i} IS NULL" for i in items)
+            return f"(CASE WHEN {nulls} THEN NULL ELSE {d.array(items)} END)" if items else d.array([])
+        if isinstance(node, ir.Builtin):
+            return self.builtin(node, env)
+        if isinstance(node, ir.RuleCall):
+            inner = {name: self.value(a, env) for name, a in zip(node.rule.parameters, node.arguments)}
+            return self.value(node.rule.body, inner)
+        if isinstance(node, ir.Compare):
+            operator = {"==": "=", "!=": "<>"}.get(node.operator, node.operator)
+            return f"({self.sql(node.left, env)} {operator} {self.sql(node.right, env)})"
+        if isinstance(node, ir.Member):
+            return self.member(node, env)
+        if isinstance(node, ir.Arithmetic):
+            return f"({self.sql(node.left, env)} {node.operator} {self.sql(node.right, env)})"
+        if isinstance(node, ir.AllOf):
+            return "(" + " AND ".join(self.sql(o, env) for o in node.operands) + ")"
+        if isinstance(node, ir.AnyOf):
+            return "(" + " OR ".join(self.sql(o, env) for o in node.operands) + ")"
+        if isinstance(node, ir.Not):
+            return f"(NOT {self.sql(node.operand, env)})"
+        if isinstance(node, ir.Quantifier):
+            return self.quantifier(node, env)
+        if isinstance(node, ir.Otherwise):
+            return f"coalesce({self.sql(node.first, env)}, {self.sql(node.fallback, env)})"
+        if isinstance(node, ir.Conditional):
+            condition = self.sql(node.condition, env)
+            return (f"(CASE WHEN {condition} IS NULL THEN NULL WHEN {condition} THEN {self.sql(node.then, env)} "
+                    f"ELSE {self.sql(node.otherwise, env)} END)")
+        raise SqlUnsupported(f"{node.span.short}: no SQL for {type(node).__name__}")
+
+    def static_sql(self, value: Any, node: ir.Node) -> str:  # noqa: C901 - one case per value kind
+        d = self.d
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, Points):
+            return str(value.amount)
+        if isinstance(value, LanguageLevel):
+            return str(value.value)
+        if isinstance(value, Hours):
+            return d.double(value.amount)
+        if isinstance(value, Duration):
+            return str(value.months * DURATION_SCALE + value.days)
+        if isinstance(value, str):
+            return d.text(value)
+        if isinstance(value, datetime):
+            return d.timestamp(value)
+        if isinstance(value, date):
+            return d.date(value)
+        if isinstance(value, ir.OccupationList):
+            return d.array([d.text(c) for c in sorted(value.codes)])
+        if isinstance(value, tuple):
+            return d.array([self.static_sql(v, node) for v in value])
+        raise SqlUnsupported(f"{node.span.short}: no SQL for the value {value!r}")
+
+    def period(self, node: ir.WindowNode, env: Mapping[str, _Value]) -> Period:
+        length = self.value(node.length, env)
+        anchor = self.value(node.anchor, env)
+        if not (isinstance(length, _Static) and isinstance(anchor, _Static)):
+            raise SqlUnsupported(f"{node.span.short}: a period must have a fixed length and end for the SQL backend")
+        duration: Duration = length.value
+        return Period(duration.before(anchor.value), anchor.value)
+
+    def field(self, node: ir.FieldGet, env: Mapping[str, _Value]) -> str:
+        subject = self.sql(node.subject, env)
+        path = FIELD_PATHS.get(node.name, node.name).split(".")
+        sql = subject
+        for part in path:
+            sql = self.d.field(sql, part)
+        if node.name == "end":
+            return f"coalesce({sql}, {self.d.date(self.as_of)})"
+        return sql
+
+    def member(self, node: ir.Member, env: Mapping[str, _Value]) -> str:
+        item = self.sql(node.item, env)
+        collection = self.value(node.collection, env)
+        if isinstance(collection, _Static):
+            values = collection.value
+            members = sorted(values.codes) if isinstance(values, ir.OccupationList) else list(values)
+            if not members:
+                found = f"(CASE WHEN {item} IS NULL THEN NULL ELSE FALSE END)"
+            else:
+                found = f"({item} IN ({', '.join(self.static_sql(m, node) for m in members)}))"
+        else:
+            lists = self.sql(node.collection, env)
+            found = f"(CASE WHEN {item} IS NULL OR {lists} IS NULL THEN NULL ELSE {self.d.contains(lists, item)} END)"
+        return f"(NOT {found})" if node.negated else found
+
+    def builtin(self, node: ir.Builtin, env: Mapping[str, _Value]) -> str:
+        d = self.d
+        if node.function == "count":
+            return d.length(self.sql(node.arguments[0], env))
+        if node.function == "worked_in":
+            table = self.value(node.arguments[0], env)
+            assert isinstance(table, _Static) and isinstance(table.value, ir.OccupationList)
+            codes = ", ".join(d.text(c) for c in sorted(table.value.codes)) or "NULL"
+            nocs = d.transform("p.work_history", "j_", "j_.noc")
+            return d.sorted_distinct(d.filter(nocs, "c_", f"c_ IN ({codes})"))
+        if node.function in ("continuous_full_time", "hours_worked"):
+            code = self.value(node.arguments[0], env)
+            if not isinstance(code, _Code):
+                self.state.listed_only = False
+            period = self.value(node.arguments[1], env)
+            assert isinstance(period, _Static)
+            index = self.state.windows.setdefault(period.value, len(self.state.windows))
+            code_sql = code.sql if isinstance(code, _Code) else self.sql(node.arguments[0], env)
+            entry = d.map_get(f"o{index}.occ", code_sql)
+            part = "longest" if node.function == "continuous_full_time" else "hours"
+            zero = "0" if part == "longest" else d.double(0.0)
+            return (f"(CASE WHEN p.work_history IS NULL OR {code_sql} IS NULL THEN NULL "
+                    f"WHEN {entry} IS NULL THEN {zero} WHEN {entry}.complete THEN {entry}.{part} ELSE NULL END)")
+        raise SqlUnsupported(f"{node.span.short}: no SQL for the built-in {node.function}")
+
+    def quantifier(self, node: ir.Quantifier, env: Mapping[str, _Value]) -> str:
+        d = self.d
+        self.state.variables += 1
+        variable = f"x{self.state.variables}_"
+        domain = self.value(node.domain, env)
+        listed = isinstance(domain, _Static) and isinstance(domain.value, ir.OccupationList) or \
+            isinstance(node.domain, ir.Builtin) and node.domain.function == "worked_in"
+        domain_sql = self.sql(node.domain, env)
+        inner: dict[str, _Value] = {**env, node.variable: _Code(variable) if listed else variable}
+        body = self.sql(node.body, inner)
+        if node.where is not None:
+            where = self.sql(node.where, inner)
+            element = f"({where} AND {body})" if node.kind == "any" else \
+                f"(CASE WHEN NOT coalesce({where}, true) THEN TRUE ELSE ({where} AND {body}) END)"
+        else:
+            element = body
+        encoded = f"CASE WHEN {element} THEN 2 WHEN NOT {element} THEN 0 ELSE 1 END"
+        folded = d.transform(domain_sql, variable, encoded)
+        fold = f"coalesce({d.list_max(folded)}, 0)" if node.kind == "any" else f"coalesce({d.list_min(folded)}, 2)"
+        return (f"(CASE WHEN {domain_sql} IS NULL THEN NULL ELSE "
+                f"(CASE {fold} WHEN 2 THEN TRUE WHEN 0 THEN FALSE END) END)")
+
+    # work history
+
+    def occupation_time(self, window: Period) -> str:
+        """Per profile and occupation: longest continuous full-time run, hours counted, whether every job in that
+        occupation gives its hours (when not, both are missing, as in the evaluator)."""
+        d = self.d
+        full = d.double(FULL_TIME_HOURS_PER_WEEK - EPSILON)
+        cap = d.double(FULL_TIME_HOURS_PER_WEEK)
+        epsilon = d.double(EPSILON)
+        as_of = d.date(self.as_of)
+        codes = sorted({c for table in self.rulebook.occupation_lists.values() for c in table.codes})
+        prune = f" WHERE j.noc IN ({', '.join(d.text(c) for c in codes)})" if self.state.listed_only and codes else ""
+        end = d.field("j", "end")
+        segment_days = d.days_between("next_day", "day")
+        first_month = "(year(after_) * 12 + month(after_) - year(first_) * 12 - month(first_))"
+        months = (f"(CASE WHEN {first_month} > 0 AND {d.add_months('first_', first_month)} > after_ "
+                  f"THEN {first_month} - 1 ELSE {first_month} END)")
+        order = "PARTITION BY _line, noc ORDER BY day"
+        value = d.struct([("longest", "coalesce(r.longest, 0)"), ("hours", "coalesce(h.hour_days, 0) / 7"),
+                          ("complete", "c.complete")])
+        return f"""
+WITH jobs AS (
+  SELECT _line, j.noc AS noc, j.start AS s, coalesce({end}, {as_of}) AS e, j.hours_per_week AS h
+  FROM (SELECT _line, {d.explode('work_history')} AS j FROM {self.pool}) exploded{prune}
+), codes AS (
+  SELECT _line, noc, bool_and(h IS NOT NULL) AS complete FROM jobs GROUP BY _line, noc
+), clipped AS (
+  SELECT _line, noc, greatest(s, {d.date(window.first)}) AS f, least(e, {d.date(window.last)}) AS l, h
+  FROM jobs WHERE h IS NOT NULL AND h > 0
+), changes AS (
+  SELECT _line, noc, day, sum(delta) AS delta FROM (
+    SELECT _line, noc, f AS day, h AS delta FROM clipped WHERE l >= f
+    UNION ALL
+    SELECT _line, noc, {d.add_days('l', '1')} AS day, -h AS delta FROM clipped WHERE l >= f
+  ) events GROUP BY _line, noc, day
+), running AS (
+  SELECT _line, noc, day, lead(day) OVER ({order}) AS next_day,
+         sum(delta) OVER ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS raw_weekly
+  FROM changes
+), segments AS (
+  SELECT _line, noc, day, next_day, weekly, weekly >= {full} AS full_time,
+         sum(CASE WHEN weekly >= {full} THEN 0 ELSE 1 END) OVER ({order} ROWS BETWEEN UNBOUNDED PRECEDING
+             AND CURRENT ROW) AS island
+  FROM (SELECT *, CASE WHEN raw_weekly < {epsilon} THEN {d.double(0.0)} ELSE raw_weekly END AS weekly FROM running) w
+  WHERE next_day IS NOT NULL
+), hours AS (
+  SELECT _line, noc, sum(least(weekly, {cap}) * {segment_days}) AS hour_days FROM segments GROUP BY _line, noc
+), runs AS (
+  SELECT _line, noc, min(day) AS first_, max(next_day) AS after_ FROM segments WHERE full_time
+  GROUP BY _line, noc, island
+), longest AS (
+  SELECT _line, noc, max(months * {DURATION_SCALE} + {d.days_between('after_', d.add_months('first_', 'months'))})
+         AS longest
+  FROM (SELECT _line, noc, first_, after_, {months} AS months FROM runs) m GROUP BY _line, noc
+)
+SELECT c._line AS _line, map_from_entries({d.collect(d.struct([('k', 'c.noc'), ('v', value)]))}) AS occ
+FROM codes c LEFT JOIN hours h ON h._line = c._line AND h.noc = c.noc
+LEFT JOIN longest r ON r._line = c._line AND r.noc = c.noc
+GROUP BY c._line"""
