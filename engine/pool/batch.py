@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import ir
-from engine.evaluate import EvaluationLimit, evaluate
+from engine.evaluate import EvaluationLimit, Trace, evaluate
 from engine.facts import facts_from_profile
 from engine.pool.load import POOL_VIEW, LoadedPool, Reject
 from engine.pool.reasons import conjuncts
@@ -54,19 +54,21 @@ def python_verdict_rows(connection: Any, rulebook: ir.Rulebook, as_of: date,
                                   "programs": row["eligible_programs"]}
         for result in evaluated:
             record[result.category.id] = str(result.verdict)
-            record[f"{result.category.id}_reason"] = _reason(result.category, result.trace.children) \
-                if result.trace.value is False else None
+            record[f"{result.category.id}_reason"] = reason_for(result.category, result.trace)
         results.append(record)
         if progress is not None:
             progress(1)
     return results, rejects
 
 
-def _reason(category: ir.Category, children: tuple[Any, ...]) -> str | None:
+def reason_for(category: ir.Category, trace: Trace) -> str | None:
+    """The reason code of a `not_eligible` verdict (None for any other verdict)."""
+    if trace.value is not False:
+        return None
     parts = conjuncts(category)
     if len(parts) == 1:
         return parts[0][0]
-    for (code, _), child in zip(parts, children):
+    for (code, _), child in zip(parts, trace.children):
         if child.value is False:
             return code
     return None

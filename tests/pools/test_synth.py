@@ -40,4 +40,4 @@ def test_the_pool_mixes_listed_and_unlisted_occupations_french_results_and_missi
     assert any(j["hours_per_week"] is None for r in pool for j in r["work_history"] or ())
     assert all(j["end"] is None or j["start"] <= j["end"] for r in pool for j in r["work_history"] or ())
     ages = [(date(2025, 6, 1) - r["date_of_birth"]).days / 365.25 for r in pool]
-    assert 18 <= min(ages) and max(ages) < 50 and 28 < sum(ages) / len(ages) < 36
+    assert min(ages) >= 18 and max(ages) < 50 and 28 < sum(ages) / len(ages) < 36
