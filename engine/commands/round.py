@@ -1,0 +1,79 @@
+"""`rules round`: simulate a round of invitations over a pool, a published round or a hypothetical one."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+
+@click.command("round")
+@click.argument("number", type=int, required=False)
+@click.option("--pool", "pool", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The pool: .parquet, .jsonl or .csv.")
+@click.option("--year", "year", metavar="YEAR", help="Rulebook year. Default: the one that declares ROUND, or the "
+                                                     "latest.")
+@click.option("--category", "category", help="A hypothetical round: the category it draws from.")
+@click.option("--program", "program", type=click.Choice(["fsw", "cec", "fst"]),
+              help="A hypothetical round: the program it draws from.")
+@click.option("--invitations", "invitations", type=click.IntRange(min=1), help="A hypothetical round: how many.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="A hypothetical round: its date.")
+@click.option("--engine", "engine_name", type=click.Choice(["duckdb", "python"]), default="duckdb", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def round_command(number: int | None, pool: Path, year: str | None, category: str | None, program: str | None,
+                  invitations: int | None, as_of: object, engine_name: str, output_format: str) -> None:
+    """Rank the eligible in POOL by CRS, then submission time, and invite as round NUMBER of the rulebook did, or as
+    a hypothetical round (--category or --program, --invitations, --as-of)."""
+    import duckdb
+
+    from engine.cli import load_rulebooks
+    from engine.pool.batch import python_verdict_rows, register_python_results
+    from engine.pool.load import PoolError, load_pool
+    from engine.pool.rounds import RoundSpec, RoundUnsupported, outcome_json, outcome_text, simulate, spec_of
+    from engine.rulebook import Compiler, available_years
+
+    compiler = Compiler()
+    if number is not None:
+        if category or program or invitations or as_of:
+            raise click.UsageError("give a round NUMBER, or --category/--program with --invitations, not both")
+        candidates = load_rulebooks(compiler, (year,) if year else tuple(available_years()), ())
+        found = [(r, rb) for rb in candidates for r in rb.rounds if r.number == number]
+        if not found:
+            raise click.BadParameter(f"no rulebook declares round {number}", param_hint="ROUND")
+        round_, rulebook = found[0]
+        spec = spec_of(round_)
+    else:
+        if not invitations or not as_of or bool(category) == bool(program):
+            raise click.UsageError("a hypothetical round needs --category or --program, --invitations and --as-of")
+        (rulebook,) = load_rulebooks(compiler, (year,) if year else (), ())
+        day: date = as_of.date()  # type: ignore[attr-defined]
+        grouping, target = ("category", category) if category else ("program", program)
+        spec = RoundSpec(f"hypothetical {grouping} round", grouping, target, invitations, day)
+    connection = duckdb.connect()
+    try:
+        loaded = load_pool(connection, pool)
+    except PoolError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    if engine_name == "python":
+        rows, _ = python_verdict_rows(connection, rulebook, spec.as_of)
+        register_python_results(connection, rulebook, rows)
+    else:
+        from engine.sql.duckdb_backend import register_sql_results
+
+        register_sql_results(connection, rulebook, spec.as_of)
+    try:
+        outcome = simulate(connection, rulebook, spec)
+    except RoundUnsupported as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    if loaded.rejects:
+        click.echo(f"note: {len(loaded.rejects):,} of {loaded.rows_in:,} rows were rejected as malformed "
+                   f"(run `rules batch` to list them)", err=True)
+    if output_format == "json":
+        click.echo(json.dumps(outcome_json(outcome), indent=2))
+    else:
+        click.echo(outcome_text(outcome))

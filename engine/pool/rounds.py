@@ -1,0 +1,154 @@
+"""A round of invitations over a pool: rank the eligible by CRS (highest first), then by submission time (earliest
+first), invite the first N, and report the cut-off score, the tie-break date-time and who was invited.
+
+Eligibility for a category round is the category's verdict; for a program round, the program among the profile's
+eligible programs; for a round open to all candidates, any program. A candidate whose verdict is undetermined, or who
+has no CRS or no submission time, cannot be ranked: they are counted apart, never silently invited or dropped; so
+is a profile submitted after the day of the round (it was not in the pool yet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from engine import ir
+from engine.facts import PROGRAMS
+from engine.pool.batch import RESULT_VIEW
+from engine.pool.load import POOL_VIEW
+
+
+class RoundUnsupported(Exception):
+    """The round draws from a grouping the profile model cannot tell (a provincial nomination)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoundSpec:
+    """What a round asks: from which grouping, how many, as of which day; and its published outcome, if held."""
+
+    label: str
+    grouping: str
+    target: str | None
+    invitations: int
+    as_of: date
+    published_lowest_crs: int | None = None
+    published_tie_break: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundOutcome:
+    spec: RoundSpec
+    eligible: int
+    undetermined: int
+    unranked: int
+    submitted_later: int
+    invited: int
+    lowest_crs: int | None
+    tie_break: datetime | None
+    by_category: dict[str, int]
+    by_program: dict[str, int]
+
+
+def spec_of(round_: ir.Round) -> RoundSpec:
+    return RoundSpec(f"round {round_.number}: {round_.title}", round_.grouping, round_.target, round_.invitations,
+                     round_.held_on, round_.lowest_crs, round_.tie_break)
+
+
+def simulate(connection: Any, rulebook: ir.Rulebook, spec: RoundSpec) -> RoundOutcome:
+    """Rank and invite over the `verdicts` table (one row per profile, from a batch run as of the round's day)."""
+    eligible, undetermined = _condition(rulebook, spec)
+    day_after = f"TIMESTAMP '{spec.as_of + timedelta(days=1)} 00:00:00'"
+    connection.execute(f"""
+        CREATE OR REPLACE TEMP TABLE ranked AS
+        SELECT v.*, p.submitted_at,
+               row_number() OVER (ORDER BY v.crs DESC, p.submitted_at, v.id, v.line) AS rank
+        FROM {RESULT_VIEW} v JOIN {POOL_VIEW} p ON p._line = v.line
+        WHERE ({eligible}) AND v.crs IS NOT NULL AND p.submitted_at < {day_after}""")
+    counts = connection.execute(f"""
+        SELECT count(*) FILTER (WHERE {eligible}), count(*) FILTER (WHERE {undetermined}),
+               count(*) FILTER (WHERE ({eligible}) AND (v.crs IS NULL OR p.submitted_at IS NULL)),
+               count(*) FILTER (WHERE ({eligible}) AND p.submitted_at >= {day_after})
+        FROM {RESULT_VIEW} v JOIN {POOL_VIEW} p ON p._line = v.line""").fetchone()
+    assert counts is not None
+    invited_where = f"rank <= {int(spec.invitations)}"
+    last = connection.execute(f"SELECT count(*), min(crs), max(rank) FROM ranked WHERE {invited_where}").fetchone()
+    assert last is not None
+    tie_break = None
+    if last[0]:
+        found = connection.execute(f"SELECT submitted_at FROM ranked WHERE rank = {int(last[2])}").fetchone()
+        tie_break = found[0] if found else None
+    by_category = {}
+    for category in rulebook.categories:
+        column = '"' + category.id + '"'
+        found = connection.execute(
+            f"SELECT count(*) FROM ranked WHERE {invited_where} AND {column} = 'eligible'").fetchone()
+        by_category[category.id] = int(found[0]) if found else 0
+    by_program = {}
+    for program in PROGRAMS:
+        found = connection.execute(
+            f"SELECT count(*) FROM ranked WHERE {invited_where} AND list_contains(programs, '{program}')").fetchone()
+        by_program[program] = int(found[0]) if found else 0
+    return RoundOutcome(spec, int(counts[0]), int(counts[1]), int(counts[2]), int(counts[3]), int(last[0]),
+                        int(last[1]) if last[1] is not None else None, tie_break, by_category, by_program)
+
+
+def _condition(rulebook: ir.Rulebook, spec: RoundSpec) -> tuple[str, str]:
+    """SQL conditions over a verdict row: eligible for the round; eligibility unknown."""
+    if spec.grouping == "category":
+        if spec.target not in {c.id for c in rulebook.categories}:
+            known = ", ".join(c.id for c in rulebook.categories)
+            raise RoundUnsupported(f"rulebook {rulebook.year} has no category '{spec.target}' (it has: {known})")
+        column = 'v."' + str(spec.target) + '"'
+        return f"{column} = 'eligible'", f"{column} = 'undetermined'"
+    if spec.grouping == "program":
+        if spec.target not in PROGRAMS:
+            raise RoundUnsupported(f"a '{spec.target}' round draws on provincial nominations, which profiles do not "
+                                   f"record; only {', '.join(PROGRAMS)} rounds can be simulated")
+        return f"coalesce(list_contains(v.programs, '{spec.target}'), false)", "v.programs IS NULL"
+    return "coalesce(len(v.programs) > 0, false)", "v.programs IS NULL"
+
+
+def outcome_json(outcome: RoundOutcome) -> dict[str, Any]:
+    spec = outcome.spec
+    return {
+        "round": spec.label,
+        "grouping": spec.grouping,
+        "target": spec.target,
+        "as_of": spec.as_of.isoformat(),
+        "invitations": spec.invitations,
+        "eligible": outcome.eligible,
+        "undetermined": outcome.undetermined,
+        "eligible_but_unranked": outcome.unranked,
+        "eligible_but_submitted_after_the_round": outcome.submitted_later,
+        "invited": outcome.invited,
+        "lowest_crs": outcome.lowest_crs,
+        "tie_break": _moment(outcome.tie_break),
+        "invited_by_category": outcome.by_category,
+        "invited_by_program": outcome.by_program,
+        "published": None if spec.published_lowest_crs is None else {
+            "lowest_crs": spec.published_lowest_crs, "tie_break": _moment(spec.published_tie_break)},
+    }
+
+
+def outcome_text(outcome: RoundOutcome) -> str:
+    spec = outcome.spec
+    grouping = "all candidates" if spec.grouping == "all" else f"{spec.grouping} {spec.target}"
+    lines = [
+        f"{spec.label} ({grouping}, as of {spec.as_of})",
+        f"  eligible {outcome.eligible:,}; undetermined {outcome.undetermined:,}; eligible but without CRS or "
+        f"submission time {outcome.unranked:,}; submitted after the round {outcome.submitted_later:,}",
+        f"  invited {outcome.invited:,} of {spec.invitations:,}",
+        f"  lowest CRS invited {outcome.lowest_crs if outcome.lowest_crs is not None else '-'}; "
+        f"tie-break {_moment(outcome.tie_break) or '-'}",
+    ]
+    if spec.published_lowest_crs is not None:
+        lines.append(f"  published: lowest CRS {spec.published_lowest_crs}; tie-break "
+                     f"{_moment(spec.published_tie_break) or '-'}")
+    lines.append("  invited by category: " + ", ".join(f"{k} {v:,}" for k, v in outcome.by_category.items()))
+    lines.append("  invited by program: " + ", ".join(f"{k} {v:,}" for k, v in outcome.by_program.items()))
+    return "\n".join(lines)
+
+
+def _moment(value: datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
