@@ -78,14 +78,16 @@ def _load_parquet(connection: Any, path: Path) -> LoadedPool:
     checks = _row_checks()
     try:
         connection.execute(f"""
-            CREATE OR REPLACE TEMP VIEW pool_checked AS
+            CREATE OR REPLACE TEMP TABLE pool_checked AS
             SELECT *, {checks} AS _reject FROM (
-              SELECT file_row_number + 1 AS _line, {columns} FROM read_parquet({literal}, file_row_number = true))""")
+              SELECT file_row_number + 1 AS _line, {columns} FROM read_parquet({literal}, file_row_number = true)
+            ) source""")
+        connection.execute("CREATE OR REPLACE TEMP TABLE pool_rejects AS "
+                           "SELECT _line, _reject FROM pool_checked WHERE _reject IS NOT NULL")
         connection.execute(f"CREATE OR REPLACE TEMP VIEW {POOL_VIEW} AS "
                            f"SELECT * EXCLUDE (_reject) FROM pool_checked WHERE _reject IS NULL")
-        counts = connection.execute("SELECT count(*), count(_reject) FROM pool_checked").fetchone()
-        rejected = connection.execute(
-            "SELECT _line, _reject FROM pool_checked WHERE _reject IS NOT NULL ORDER BY _line").fetchall()
+        counts = connection.execute("SELECT count(*) FROM pool_checked").fetchone()
+        rejected = connection.execute("SELECT _line, _reject FROM pool_rejects ORDER BY _line").fetchall()
     except duckdb.Error as error:
         raise PoolError(f"{path}: the columns do not have the pool's types ({_first_line(error)})") from None
     assert counts is not None

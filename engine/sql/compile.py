@@ -64,6 +64,8 @@ class _State:
     windows: dict[Period, int] = field(default_factory=dict)
     listed_only: bool = True
     variables: int = 0
+    depth: int = 0
+    hoisted: dict[str, str] = field(default_factory=dict)
 
 
 def compile_rulebook(rulebook: ir.Rulebook, as_of: date, dialect: Dialect = DUCKDB,
@@ -92,12 +94,15 @@ class _Compiler:
                 parts.append((code, alias))
             outputs.append(self.verdict_columns(category.id, parts))
         d = self.d
-        joins = "".join(f" LEFT JOIN occ_{index} o{index} ON o{index}._line = p._line"
-                        for index in self.state.windows.values())
-        inner = ", ".join(f"{sql} AS {alias}" for sql, alias in columns.items())
+        windows = self.state.windows.values()
+        joins = "".join(f" LEFT JOIN occ_{i} o{i} ON o{i}._line = p._line" for i in windows)
+        occ = "".join(f", o{i}.occ AS occ_{i}" for i in windows)
+        hoisted = "".join(f", {sql} AS {alias}" for sql, alias in self.state.hoisted.items())
+        conditions = ", ".join(f"{sql} AS {alias}" for sql, alias in columns.items())
         query = (f"SELECT _line AS line, id, crs, eligible_programs AS programs, {', '.join(outputs)} FROM ("
-                 f"SELECT p._line, p.id, p.crs, p.eligible_programs, {inner} FROM {self.pool} p{joins}) q")
-        views = tuple(d.temp_view(f"occ_{index}", self.occupation_time(window))
+                 f"SELECT p._line, p.id, p.crs, p.eligible_programs, {conditions} FROM ("
+                 f"SELECT p.*{occ}{hoisted} FROM {self.pool} p{joins}) p) q")
+        views = tuple(d.intermediate(f"occ_{index}", self.occupation_time(window))
                       for window, index in self.state.windows.items())
         return CompiledRulebook(views, query, tuple(c.id for c in self.rulebook.categories))
 
@@ -237,11 +242,7 @@ class _Compiler:
         if node.function == "count":
             return d.length(self.sql(node.arguments[0], env))
         if node.function == "worked_in":
-            table = self.value(node.arguments[0], env)
-            assert isinstance(table, _Static) and isinstance(table.value, ir.OccupationList)
-            codes = ", ".join(d.text(c) for c in sorted(table.value.codes)) or "NULL"
-            nocs = d.transform("p.work_history", "j_", "j_.noc")
-            return d.sorted_distinct(d.filter(nocs, "c_", f"c_ IN ({codes})"))
+            return self.worked_in(node, env, ordered=True)
         if node.function in ("continuous_full_time", "hours_worked"):
             code = self.value(node.arguments[0], env)
             if not isinstance(code, _Code):
@@ -250,12 +251,29 @@ class _Compiler:
             assert isinstance(period, _Static)
             index = self.state.windows.setdefault(period.value, len(self.state.windows))
             code_sql = code.sql if isinstance(code, _Code) else self.sql(node.arguments[0], env)
-            entry = d.map_get(f"o{index}.occ", code_sql)
             part = "longest" if node.function == "continuous_full_time" else "hours"
+            found = f"{d.map_get(f'p.occ_{index}', code_sql)}.{part}"
             zero = "0" if part == "longest" else d.double(0.0)
+            unknown_hours = self.hoist(d.transform(d.filter("p.work_history", "jh_", "jh_.hours_per_week IS NULL"),
+                                                   "jh_", "jh_.noc"))
             return (f"(CASE WHEN p.work_history IS NULL OR {code_sql} IS NULL THEN NULL "
-                    f"WHEN {entry} IS NULL THEN {zero} WHEN {entry}.complete THEN {entry}.{part} ELSE NULL END)")
+                    f"WHEN {d.contains(unknown_hours, code_sql)} THEN NULL ELSE coalesce({found}, {zero}) END)")
         raise SqlUnsupported(f"{node.span.short}: no SQL for the built-in {node.function}")
+
+    def worked_in(self, node: ir.Builtin, env: Mapping[str, _Value], ordered: bool) -> str:
+        """The distinct codes of the profile's jobs that are on the list; sorted as the evaluator sorts them, unless
+        only a quantifier reads them (order cannot change `any` or `all`)."""
+        d = self.d
+        table = self.value(node.arguments[0], env)
+        assert isinstance(table, _Static) and isinstance(table.value, ir.OccupationList)
+        codes = d.array([d.text(c) for c in sorted(table.value.codes)])
+        listed = d.distinct(d.filter(d.transform("p.work_history", "j_", "j_.noc"), "c_", d.contains(codes, "c_")))
+        return d.sort(listed) if ordered else listed
+
+    def hoist(self, sql: str) -> str:
+        """A per-profile value computed once, in the innermost projection, whatever number of rules use it. Only for
+        expressions that read the profile's columns (never a quantifier's variable)."""
+        return "p." + self.state.hoisted.setdefault(sql, f"h{len(self.state.hoisted)}")
 
     def quantifier(self, node: ir.Quantifier, env: Mapping[str, _Value]) -> str:
         d = self.d
@@ -264,16 +282,23 @@ class _Compiler:
         domain = self.value(node.domain, env)
         listed = isinstance(domain, _Static) and isinstance(domain.value, ir.OccupationList) or \
             isinstance(node.domain, ir.Builtin) and node.domain.function == "worked_in"
-        domain_sql = self.sql(node.domain, env)
+        if isinstance(node.domain, ir.Builtin) and node.domain.function == "worked_in":
+            domain_sql = self.worked_in(node.domain, env, ordered=False)
+        else:
+            domain_sql = self.sql(node.domain, env)
+        if self.state.depth == 0 and not isinstance(domain, _Static):
+            domain_sql = self.hoist(domain_sql)
         inner: dict[str, _Value] = {**env, node.variable: _Code(variable) if listed else variable}
+        self.state.depth += 1
         body = self.sql(node.body, inner)
-        if node.where is not None:
-            where = self.sql(node.where, inner)
+        where = self.sql(node.where, inner) if node.where is not None else None
+        self.state.depth -= 1
+        if where is not None:
             element = f"({where} AND {body})" if node.kind == "any" else \
                 f"(CASE WHEN NOT coalesce({where}, true) THEN TRUE ELSE ({where} AND {body}) END)"
         else:
             element = body
-        encoded = f"CASE WHEN {element} THEN 2 WHEN NOT {element} THEN 0 ELSE 1 END"
+        encoded = f"coalesce(CAST({element} AS INTEGER) * 2, 1)"
         folded = d.transform(domain_sql, variable, encoded)
         fold = f"coalesce({d.list_max(folded)}, 0)" if node.kind == "any" else f"coalesce({d.list_min(folded)}, 2)"
         return (f"(CASE WHEN {domain_sql} IS NULL THEN NULL ELSE "
@@ -297,26 +322,20 @@ class _Compiler:
         months = (f"(CASE WHEN {first_month} > 0 AND {d.add_months('first_', first_month)} > after_ "
                   f"THEN {first_month} - 1 ELSE {first_month} END)")
         order = "PARTITION BY _line, noc ORDER BY day"
-        value = d.struct([("longest", "coalesce(r.longest, 0)"), ("hours", "coalesce(h.hour_days, 0) / 7"),
-                          ("complete", "c.complete")])
+        value = d.struct([("longest", "longest"), ("hours", "hours")])
         return f"""
-WITH jobs AS (
-  SELECT _line, j.noc AS noc, j.start AS s, coalesce({end}, {as_of}) AS e, j.hours_per_week AS h
-  FROM (SELECT _line, {d.explode('work_history')} AS j FROM {self.pool}) exploded{prune}
-), codes AS (
-  SELECT _line, noc, bool_and(h IS NOT NULL) AS complete FROM jobs GROUP BY _line, noc
-), clipped AS (
-  SELECT _line, noc, greatest(s, {d.date(window.first)}) AS f, least(e, {d.date(window.last)}) AS l, h
-  FROM jobs WHERE h IS NOT NULL AND h > 0
+WITH clipped AS (
+  SELECT _line, noc, greatest(s, {d.date(window.first)}) AS f, least(e, {d.date(window.last)}) AS l, h FROM (
+    SELECT _line, j.noc AS noc, j.start AS s, coalesce({end}, {as_of}) AS e, j.hours_per_week AS h
+    FROM (SELECT _line, {d.explode('work_history')} AS j FROM {self.pool}) exploded{prune}
+  ) jobs WHERE h > 0
 ), changes AS (
-  SELECT _line, noc, day, sum(delta) AS delta FROM (
-    SELECT _line, noc, f AS day, h AS delta FROM clipped WHERE l >= f
-    UNION ALL
-    SELECT _line, noc, {d.add_days('l', '1')} AS day, -h AS delta FROM clipped WHERE l >= f
-  ) events GROUP BY _line, noc, day
+  SELECT _line, noc, f AS day, h AS delta FROM clipped WHERE l >= f
+  UNION ALL
+  SELECT _line, noc, {d.add_days('l', '1')} AS day, -h AS delta FROM clipped WHERE l >= f
 ), running AS (
   SELECT _line, noc, day, lead(day) OVER ({order}) AS next_day,
-         sum(delta) OVER ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS raw_weekly
+         sum(delta) OVER ({order} RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS raw_weekly
   FROM changes
 ), segments AS (
   SELECT _line, noc, day, next_day, weekly, weekly >= {full} AS full_time,
@@ -324,17 +343,15 @@ WITH jobs AS (
              AND CURRENT ROW) AS island
   FROM (SELECT *, CASE WHEN raw_weekly < {epsilon} THEN {d.double(0.0)} ELSE raw_weekly END AS weekly FROM running) w
   WHERE next_day IS NOT NULL
-), hours AS (
-  SELECT _line, noc, sum(least(weekly, {cap}) * {segment_days}) AS hour_days FROM segments GROUP BY _line, noc
-), runs AS (
-  SELECT _line, noc, min(day) AS first_, max(next_day) AS after_ FROM segments WHERE full_time
-  GROUP BY _line, noc, island
-), longest AS (
-  SELECT _line, noc, max(months * {DURATION_SCALE} + {d.days_between('after_', d.add_months('first_', 'months'))})
+), islands AS (
+  SELECT _line, noc, sum(least(weekly, {cap}) * {segment_days}) AS hour_days,
+         min(CASE WHEN full_time THEN day END) AS first_, max(CASE WHEN full_time THEN next_day END) AS after_
+  FROM segments GROUP BY _line, noc, island
+), per_code AS (
+  SELECT _line, noc, sum(hour_days) / 7 AS hours,
+         coalesce(max(months * {DURATION_SCALE} + {d.days_between('after_', d.add_months('first_', 'months'))}), 0)
          AS longest
-  FROM (SELECT _line, noc, first_, after_, {months} AS months FROM runs) m GROUP BY _line, noc
+  FROM (SELECT *, {months} AS months FROM islands) m GROUP BY _line, noc
 )
-SELECT c._line AS _line, map_from_entries({d.collect(d.struct([('k', 'c.noc'), ('v', value)]))}) AS occ
-FROM codes c LEFT JOIN hours h ON h._line = c._line AND h.noc = c.noc
-LEFT JOIN longest r ON r._line = c._line AND r.noc = c.noc
-GROUP BY c._line"""
+SELECT _line, map_from_entries({d.collect(d.struct([('k', 'noc'), ('v', value)]))}) AS occ
+FROM per_code GROUP BY _line"""

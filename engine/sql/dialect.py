@@ -56,10 +56,11 @@ class Dialect:
     def list_min(self, values: str) -> str:
         return f"array_min({values})" if self.is_spark else f"list_min({values})"
 
-    def sorted_distinct(self, values: str) -> str:
-        if self.is_spark:
-            return f"array_sort(array_distinct({values}))"
-        return f"list_sort(list_distinct({values}))"
+    def distinct(self, values: str) -> str:
+        return f"array_distinct({values})" if self.is_spark else f"list_distinct({values})"
+
+    def sort(self, values: str) -> str:
+        return f"array_sort({values})" if self.is_spark else f"list_sort({values})"
 
     def contains(self, values: str, item: str) -> str:
         return f"array_contains({values}, {item})" if self.is_spark else f"list_contains({values}, {item})"
@@ -93,8 +94,12 @@ class Dialect:
         """The same day `months` later, clamped to the end of a shorter month, on both engines."""
         return f"add_months({day}, {months})" if self.is_spark else f"CAST({day} + to_months({months}) AS DATE)"
 
-    def temp_view(self, name: str, query: str) -> str:
-        return f"CREATE OR REPLACE TEMPORARY VIEW {name} AS {query}"
+    def intermediate(self, name: str, query: str) -> str:
+        """An intermediate result the final query joins: a table in DuckDB (its planner does better with a
+        materialised join side), a temporary view in Spark (which plans the whole query at once)."""
+        if self.is_spark:
+            return f"CREATE OR REPLACE TEMPORARY VIEW {name} AS {query}"
+        return f"CREATE OR REPLACE TEMPORARY TABLE {name} AS {query}"
 
 
 DUCKDB = Dialect("duckdb")
