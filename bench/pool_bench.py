@@ -1,0 +1,212 @@
+"""Pool benchmark: 1,000,000 synthetic profiles in Parquet, every 2025 category, and one round of invitations.
+
+Measures, each in a fresh process (wall time and peak resident memory of that process):
+- `rules batch` (SQL backend in DuckDB) and `rules round` (a healthcare round of 2,500 invitations);
+- a hand-written DuckDB query doing the same work (same verdicts and reasons for every profile, written to Parquet;
+  the same round with its distribution by category and program), timed in the same run; its verdict file must equal
+  the one `rules batch` wrote, row for row;
+- 100,000 profiles through the single-profile evaluator (`rules batch --engine python`), for comparison.
+
+Usage: python bench/pool_bench.py [--size 1000000] [--small 100000] [--data DIR]
+Pools are generated once per size and seed and kept in DIR (default: bench/results/data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from engine import ir  # noqa: E402
+from engine.quantities import add_months  # noqa: E402
+from engine.rulebook import Compiler  # noqa: E402
+
+AS_OF = date(2025, 6, 1)
+ROUND_CATEGORY = "healthcare"
+ROUND_INVITATIONS = 2500
+SEED = 2025
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    what: str
+    seconds: float
+    peak_mb: float
+
+
+def run(what: str, command: list[str]) -> Measure:
+    """Run a command in a fresh process; its wall time and its own peak resident memory."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    errors = process.stderr.read().decode() if process.stderr else ""
+    if status != 0:
+        raise SystemExit(f"{what} failed:\n{errors}")
+    return Measure(what, elapsed, usage.ru_maxrss / 1024)
+
+
+def rules_binary() -> str:
+    return str(Path(sys.executable).with_name("rules"))
+
+
+def ensure_pool(size: int, data: Path) -> Path:
+    path = data / f"pool-{size}-{SEED}.parquet"
+    if not path.exists():
+        data.mkdir(parents=True, exist_ok=True)
+        print(f"generating {size:,} profiles into {path} ...", file=sys.stderr)
+        subprocess.run([rules_binary(), "pool", "synth", "--size", str(size), "--seed", str(SEED), "--year", "2025",
+                        "--as-of", AS_OF.isoformat(), "--out", str(path)], check=True, cwd=ROOT)
+    return path
+
+
+# The hand-written query ---------------------------------------------------------------------------------------------
+
+
+def handwritten_sql(rulebook: ir.Rulebook, pool: Path, out: Path | None) -> str:
+    """What an analyst fluent in DuckDB would write for the 2025 categories, with the same semantics (window, 30 h
+    cap, merged back-to-back jobs, six calendar months, 780 hours, NCLC 7, Kleene logic for missing facts)."""
+    first = add_months(AS_OF, -36) + timedelta(days=1)
+    lists = {c.id: sorted(code for t in c.occupation_lists for code in t.codes) for c in rulebook.categories}
+    pairs = ", ".join(f"('{cat}', '{code}')" for cat, codes in lists.items() for code in codes)
+    experience = []
+    for cat in (c for c, codes in lists.items() if codes):
+        where = f"category = '{cat}'"
+        experience.append(
+            f"CASE WHEN count(*) FILTER ({where}) = 0 THEN false WHEN bool_or(v) FILTER ({where}) THEN true "
+            f"WHEN count(v) FILTER ({where}) < count(*) FILTER ({where}) THEN NULL ELSE false END AS {cat}")
+    french_element = ("t.test IN ('tef_canada', 'tcf_canada') AND t.levels.listening >= 7 AND t.levels.reading >= 7 "
+                      "AND t.levels.writing >= 7 AND t.levels.speaking >= 7")
+    outputs = []
+    for cat, codes in lists.items():
+        condition = "f.french_ok" if not codes else \
+            f"CASE WHEN p.work_history IS NULL THEN NULL WHEN e.line IS NULL THEN false ELSE e.{cat} END"
+        reason_code = "not_french_proficiency" if not codes else "not_experience_in"
+        outputs.append(f"""CASE WHEN in_pool AND {condition} THEN 'eligible' WHEN NOT (in_pool AND {condition})
+            THEN 'not_eligible' ELSE 'undetermined' END AS {cat},
+            CASE WHEN NOT coalesce(in_pool AND {condition}, true) THEN
+              CASE WHEN NOT coalesce(in_pool, true) THEN 'not_in_pool' ELSE '{reason_code}' END END AS {cat}_reason""")
+    copy = f"COPY (SELECT * FROM verdicts ORDER BY line) TO '{out}' (FORMAT parquet);" if out else ""
+    return f"""
+CREATE TEMP TABLE lists AS SELECT * FROM (VALUES {pairs}) t(category, noc);
+CREATE TEMP TABLE p AS SELECT file_row_number + 1 AS line, * FROM read_parquet('{pool}', file_row_number = true);
+CREATE TEMP TABLE code_value AS
+WITH jobs AS (
+  SELECT line, j.noc AS noc, greatest(j.start, DATE '{first}') AS f,
+         least(coalesce(j."end", DATE '{AS_OF}'), DATE '{AS_OF}') AS l, j.hours_per_week AS h
+  FROM (SELECT line, unnest(work_history) AS j FROM p) WHERE j.noc IN (SELECT noc FROM lists)
+), ev AS (
+  SELECT line, noc, f AS day, h AS d FROM jobs WHERE h > 0 AND l >= f
+  UNION ALL SELECT line, noc, l + 1, -h FROM jobs WHERE h > 0 AND l >= f
+), seg AS (
+  SELECT line, noc, day, lead(day) OVER w AS nxt, sum(d) OVER (w RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS wk
+  FROM ev WINDOW w AS (PARTITION BY line, noc ORDER BY day)
+), isl AS (
+  SELECT *, sum(CASE WHEN wk >= 30 - 1e-9 THEN 0 ELSE 1 END)
+              OVER (PARTITION BY line, noc ORDER BY day ROWS UNBOUNDED PRECEDING) AS g
+  FROM seg WHERE nxt IS NOT NULL
+), runs AS (
+  SELECT line, noc, sum(least(wk, 30) * (nxt - day)) AS hd,
+         min(day) FILTER (wk >= 30 - 1e-9) AS a, max(nxt) FILTER (wk >= 30 - 1e-9) AS b
+  FROM isl GROUP BY line, noc, g
+), occ AS (
+  SELECT line, noc, sum(hd) / 7 >= 780 OR bool_or(b IS NOT NULL AND CAST(a + INTERVAL 6 MONTH AS DATE) <= b) AS ok
+  FROM runs GROUP BY line, noc
+), codes AS (
+  SELECT line, noc, bool_and(h IS NOT NULL) AS complete FROM jobs GROUP BY line, noc
+)
+SELECT c.line, c.noc, CASE WHEN NOT c.complete THEN NULL ELSE coalesce(o.ok, false) END AS v
+FROM codes c LEFT JOIN occ o ON o.line = c.line AND o.noc = c.noc;
+CREATE TEMP TABLE verdicts AS
+WITH e AS (
+  SELECT line, {', '.join(experience)} FROM code_value JOIN lists USING (noc) GROUP BY line
+), f AS (
+  SELECT line, CASE WHEN language_tests IS NULL THEN NULL
+                    WHEN list_bool_or(list_transform(language_tests, lambda t: {french_element})) THEN true
+                    WHEN list_count(list_transform(language_tests, lambda t: {french_element})) < len(language_tests)
+                    THEN NULL ELSE false END AS french_ok
+  FROM p
+)
+SELECT p.line, p.id, p.crs, p.eligible_programs AS programs, {', '.join(outputs)}
+FROM (SELECT *, len(eligible_programs) >= 1 AS in_pool FROM p) p
+JOIN f ON f.line = p.line LEFT JOIN e ON e.line = p.line;
+{copy}
+"""
+
+
+def handwritten_round_sql() -> str:
+    day_after = AS_OF + timedelta(days=1)
+    return f"""
+CREATE TEMP TABLE ranked AS
+SELECT v.*, p.submitted_at, row_number() OVER (ORDER BY v.crs DESC, p.submitted_at, v.id, v.line) AS rank
+FROM verdicts v JOIN p ON p.line = v.line
+WHERE v.{ROUND_CATEGORY} = 'eligible' AND v.crs IS NOT NULL AND p.submitted_at < TIMESTAMP '{day_after}';
+SELECT count(*), min(crs), arg_max(submitted_at, rank),
+       count(*) FILTER (french = 'eligible'), count(*) FILTER (stem = 'eligible'),
+       count(*) FILTER (trades = 'eligible'), count(*) FILTER (education = 'eligible'),
+       count(*) FILTER (agriculture = 'eligible'),
+       count(*) FILTER (list_contains(programs, 'fsw')), count(*) FILTER (list_contains(programs, 'cec')),
+       count(*) FILTER (list_contains(programs, 'fst'))
+FROM ranked WHERE rank <= {ROUND_INVITATIONS};
+"""
+
+
+def handwritten_script(sql: str) -> list[str]:
+    code = ("import duckdb, sys\n"
+            "connection = duckdb.connect()\n"
+            "for statement in sys.argv[1].split(';\\n'):\n"
+            "    if statement.strip():\n"
+            "        connection.execute(statement)\n")
+    return [sys.executable, "-c", code, sql]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=100_000)
+    parser.add_argument("--data", type=Path, default=HERE / "results" / "data")
+    arguments = parser.parse_args()
+    rulebook = Compiler().compile_year("2025")[0]
+    pool = ensure_pool(arguments.size, arguments.data)
+    small = ensure_pool(arguments.small, arguments.data)
+    out = arguments.data / "verdicts-rules.parquet"
+    hand_out = arguments.data / "verdicts-handwritten.parquet"
+    rules = rules_binary()
+    common = ["--year", "2025", "--as-of", AS_OF.isoformat()]
+    n = f"{arguments.size:,} profiles"
+    measures = [
+        run(f"rules batch (duckdb), {n}", [rules, "batch", str(pool), *common, "--out", str(out)]),
+        run(f"hand-written DuckDB batch, {n}", handwritten_script(handwritten_sql(rulebook, pool, hand_out))),
+        run(f"rules round (duckdb), {n}", [rules, "round", "--category", ROUND_CATEGORY, "--invitations",
+                                         str(ROUND_INVITATIONS), "--as-of", AS_OF.isoformat(), "--pool", str(pool)]),
+        run(f"hand-written DuckDB round, {n}", handwritten_script(handwritten_sql(rulebook, pool, None)
+                                                                + handwritten_round_sql())),
+        run(f"rules batch (python evaluator), {arguments.small:,} profiles",
+            [rules, "batch", str(small), *common, "--engine", "python", "--out",
+             str(arguments.data / "verdicts-python.parquet")]),
+    ]
+    import duckdb
+
+    differing = duckdb.connect().execute(
+        f"SELECT count(*) FROM (SELECT * FROM '{out}' EXCEPT ALL SELECT * FROM '{hand_out}')").fetchone()
+    results = {m.what: {"seconds": round(m.seconds, 2), "peak_mb": round(m.peak_mb)} for m in measures}
+    results["rows differing between rules batch and the hand-written query"] = differing[0] if differing else None
+    results["ratio batch (rules / hand-written)"] = round(measures[0].seconds / measures[1].seconds, 2)
+    results["ratio round (rules / hand-written)"] = round(measures[2].seconds / measures[3].seconds, 2)
+    per_profile = measures[4].seconds / arguments.small * 1e6
+    results["python evaluator, microseconds per profile (process included)"] = round(per_profile, 1)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
