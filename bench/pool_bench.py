@@ -109,7 +109,8 @@ WITH jobs AS (
   SELECT line, noc, f AS day, h AS d FROM jobs WHERE h > 0 AND l >= f
   UNION ALL SELECT line, noc, l + 1, -h FROM jobs WHERE h > 0 AND l >= f
 ), seg AS (
-  SELECT line, noc, day, lead(day) OVER w AS nxt, sum(d) OVER (w RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS wk
+  SELECT line, noc, day, lead(day) OVER w AS nxt,
+         sum(d) OVER (w RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS wk
   FROM ev WINDOW w AS (PARTITION BY line, noc ORDER BY day)
 ), isl AS (
   SELECT *, sum(CASE WHEN wk >= 30 - 1e-9 THEN 0 ELSE 1 END)
