@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+
+
+@contextmanager
+def _progress(length: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on a terminal; nothing when the output goes to a file or a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=length, label="evaluating", file=sys.stderr) as bar:
+        yield bar.update
 
 
 @click.command("batch")
@@ -44,9 +56,8 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
         sys.exit(2)
     rejects = list(loaded.rejects)
     if engine_name == "python":
-        with click.progressbar(length=loaded.rows_kept, label="evaluating", file=sys.stderr) as bar:
-            rows, limited = python_verdict_rows(connection, rulebook, when.day,
-                                                bar.update if sys.stderr.isatty() else None)
+        with _progress(loaded.rows_kept) as advance:
+            rows, limited = python_verdict_rows(connection, rulebook, when.day, advance)
         register_python_results(connection, rulebook, rows)
         rejects += limited
     else:
