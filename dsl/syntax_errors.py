@@ -103,7 +103,7 @@ _PLAIN_NAMES = {
 }
 
 _DECLARATION_KEYWORDS = ["rulebook", "import", "source", "constant", "occupations", "define", "category", "table",
-                        "program", "score"]
+                        "program", "score", "round"]
 
 
 def plain_token_name(name: str, parser: Lark) -> str:

@@ -284,10 +284,20 @@ def _entry(occupation: ir.Occupation) -> OccupationChange:
     return OccupationChange(occupation.code, occupation.title, occupation.teer)
 
 
+def _policy_sources(rulebook: ir.Rulebook) -> list[ir.SourceRef]:
+    """Every source but those only rounds of invitations cite: a round's page records an outcome, not a rule."""
+    cited_by_rules = {c.id for c in rulebook.cites}
+    for holder in (*rulebook.categories, *rulebook.rules.values(), *rulebook.occupation_lists.values(),
+                   *rulebook.constants.values()):
+        cited_by_rules.update(c.id for c in holder.cites)
+    round_only = {c.id for r in rulebook.rounds for c in r.cites} - cited_by_rules
+    return [s for s in rulebook.sources.values() if s.id not in round_only]
+
+
 def _source_changes(old: ir.Rulebook, new: ir.Rulebook) -> tuple[SourceChange, ...]:
     """Sources are matched by address: the same address under another id is the same source."""
-    old_by_url = {s.url: s for s in old.sources.values()}
-    new_by_url = {s.url: s for s in new.sources.values()}
+    old_by_url = {s.url: s for s in _policy_sources(old)}
+    new_by_url = {s.url: s for s in _policy_sources(new)}
     changes: list[SourceChange] = []
     for url, source in sorted(new_by_url.items(), key=lambda item: item[1].id):
         before = old_by_url.get(url)
