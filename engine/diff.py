@@ -285,14 +285,9 @@ def _entry(occupation: ir.Occupation) -> OccupationChange:
 
 
 def _policy_sources(rulebook: ir.Rulebook) -> list[ir.SourceRef]:
-    """Every source but those only rounds of invitations cite: a round's page records an outcome, not a rule."""
-    cited_by_rules = {c.id for c in rulebook.cites}
-    cited_by_rules.update(c.id for holder in rulebook.categories for c in holder.cites)
-    cited_by_rules.update(c.id for rule in rulebook.rules.values() for c in rule.cites)
-    cited_by_rules.update(c.id for table in rulebook.occupation_lists.values() for c in table.cites)
-    cited_by_rules.update(c.id for constant in rulebook.constants.values() for c in constant.cites)
-    round_only = {c.id for r in rulebook.rounds for c in r.cites} - cited_by_rules
-    return [s for s in rulebook.sources.values() if s.id not in round_only]
+    """Every source but the pages of round data: a round's page records an outcome, not a rule."""
+    pages = rulebook.round_pages()
+    return [s for s in rulebook.sources.values() if s.id not in pages]
 
 
 def _source_changes(old: ir.Rulebook, new: ir.Rulebook) -> tuple[SourceChange, ...]:

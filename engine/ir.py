@@ -368,3 +368,15 @@ class Rulebook:
             if score.in_force_on(day):
                 return score
         return None
+
+    def round_pages(self) -> frozenset[str]:
+        """The sources only rounds of invitations cite: pages that record an outcome, not a rule."""
+        cited = {c.id for c in self.cites}
+        cited.update(c.id for category in self.categories for c in category.cites)
+        cited.update(c.id for rule in self.rules.values() for c in rule.cites)
+        cited.update(c.id for table in self.occupation_lists.values() for c in table.cites)
+        cited.update(c.id for constant in self.constants.values() for c in constant.cites)
+        cited.update(c.id for table in self.tables.values() for c in table.cites)
+        cited.update(c.id for program in self.programs for c in program.cites)
+        cited.update(c.id for score in self.scores for c in score.cites)
+        return frozenset({c.id for r in self.rounds for c in r.cites} - cited)

@@ -85,9 +85,15 @@ def _category_json(category: ir.Category) -> dict[str, Any]:
 def rulebook_text(rulebook: ir.Rulebook) -> str:
     lines = [f"Rulebook {rulebook.year}: {rulebook.title}",
              f"In force {rulebook.in_force_from} until {rulebook.in_force_until}", "", "Sources"]
+    round_pages = rulebook.round_pages()
     for source in rulebook.sources.values():
+        if source.id in round_pages:
+            continue
         lines.append(f"  [{source.id}] {source.title}")
         lines.append(f"      {source.url}")
+    if round_pages:
+        lines.append(f"  and {len(round_pages)} pages of round data, one cited by each round (--format json lists "
+                     f"them)")
     for category in rulebook.categories:
         lines.append("")
         lines.append(f"Category {category.id}: {category.name}  (cite {', '.join(c.id for c in category.cites)}; "
