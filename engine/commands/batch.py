@@ -48,6 +48,11 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
     if when.note:
         click.echo(f"note: {when.note}", err=True)
     errors = errors or out.with_name(out.name + ".errors.jsonl")
+    for path, option in ((out, "--out"), (errors, "--errors")):
+        try:
+            output_format(path)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint=option) from None
     connection = duckdb.connect()
     try:
         loaded = load_pool(connection, pool)

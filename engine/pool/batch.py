@@ -98,7 +98,7 @@ def register_python_results(connection: Any, rulebook: ir.Rulebook, rows: list[d
 
 
 def write_results(connection: Any, out: Path) -> None:
-    connection.execute(f"COPY (SELECT * FROM {RESULT_VIEW} ORDER BY line) TO {_literal(out)} {_format(out)}")
+    connection.execute(f"COPY (SELECT * FROM {RESULT_VIEW} ORDER BY line) TO {_literal(out)} {output_format(out)}")
 
 
 def write_rejects(connection: Any, rejects: list[Reject], out: Path) -> None:
@@ -107,7 +107,7 @@ def write_rejects(connection: Any, rejects: list[Reject], out: Path) -> None:
     table = pa.table({"line": pa.array([r.line for r in rejects], pa.int64()),
                       "reason": pa.array([r.reason for r in rejects], pa.string())})
     connection.register("rejects", table)
-    connection.execute(f"COPY (SELECT * FROM rejects ORDER BY line) TO {_literal(out)} {_format(out)}")
+    connection.execute(f"COPY (SELECT * FROM rejects ORDER BY line) TO {_literal(out)} {output_format(out)}")
     connection.unregister("rejects")
 
 
@@ -122,7 +122,8 @@ def summarise(connection: Any, rulebook: ir.Rulebook, pool: LoadedPool, rejects:
     return BatchSummary(pool.rows_in, int(evaluated[0]), len(rejects), counts)
 
 
-def _format(out: Path) -> str:
+def output_format(out: Path) -> str:
+    """The COPY options for an output file, by its extension; ValueError for an unknown one."""
     suffix = out.suffix.lower()
     if suffix == ".parquet":
         return "(FORMAT parquet)"

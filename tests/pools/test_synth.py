@@ -41,3 +41,18 @@ def test_the_pool_mixes_listed_and_unlisted_occupations_french_results_and_missi
     assert all(j["end"] is None or j["start"] <= j["end"] for r in pool for j in r["work_history"] or ())
     ages = [(date(2025, 6, 1) - r["date_of_birth"]).days / 365.25 for r in pool]
     assert min(ages) >= 18 and max(ages) < 50 and 28 < sum(ages) / len(ages) < 36
+
+
+def test_rules_pool_synth_writes_parquet_and_refuses_an_unknown_format(tmp_path: Path) -> None:
+    import duckdb
+    from click.testing import CliRunner
+
+    from engine.cli import main
+
+    out = tmp_path / "pool.parquet"
+    result = CliRunner().invoke(main, ["pool", "synth", "--size", "250", "--seed", "4", "--year", "2025",
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert duckdb.sql(f"SELECT count(*), count(DISTINCT id) FROM '{out}'").fetchall() == [(250, 250)]
+    refused = CliRunner().invoke(main, ["pool", "synth", "--size", "5", "--out", str(tmp_path / "pool.xlsx")])
+    assert refused.exit_code == 2 and "use .parquet, .jsonl or .ndjson" in refused.output
