@@ -39,7 +39,14 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
     import duckdb
 
     from engine.cli import choose_as_of, load_rulebooks
-    from engine.pool.batch import python_verdict_rows, register_python_results, summarise, write_rejects, write_results
+    from engine.pool.batch import (
+        output_format,
+        python_verdict_rows,
+        register_python_results,
+        summarise,
+        write_rejects,
+        write_results,
+    )
     from engine.pool.load import PoolError, load_pool
     from engine.rulebook import Compiler
 
