@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -42,18 +43,21 @@ class Measure:
     what: str
     seconds: float
     peak_mb: float
+    output: str
 
 
 def run(what: str, command: list[str]) -> Measure:
     """Run a command in a fresh process; its wall time and its own peak resident memory."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    errors = process.stderr.read().decode() if process.stderr else ""
-    if status != 0:
-        raise SystemExit(f"{what} failed:\n{errors}")
-    return Measure(what, elapsed, usage.ru_maxrss / 1024)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        if status != 0:
+            raise SystemExit(f"{what} failed:\n{err.read().decode()}")
+        return Measure(what, elapsed, usage.ru_maxrss / 1024, out.read().decode())
 
 
 def rules_binary() -> str:
@@ -163,11 +167,13 @@ FROM ranked WHERE rank <= {ROUND_INVITATIONS};
 
 
 def handwritten_script(sql: str) -> list[str]:
-    code = ("import duckdb, sys\n"
+    code = ("import duckdb, json, sys\n"
             "connection = duckdb.connect()\n"
+            "result = None\n"
             "for statement in sys.argv[1].split(';\\n'):\n"
             "    if statement.strip():\n"
-            "        connection.execute(statement)\n")
+            "        result = connection.execute(statement).fetchall()\n"
+            "print(json.dumps(result, default=str))\n")
     return [sys.executable, "-c", code, sql]
 
 
@@ -189,7 +195,8 @@ def main() -> None:
         run(f"rules batch (duckdb), {n}", [rules, "batch", str(pool), *common, "--out", str(out)]),
         run(f"hand-written DuckDB batch, {n}", handwritten_script(handwritten_sql(rulebook, pool, hand_out))),
         run(f"rules round (duckdb), {n}", [rules, "round", "--category", ROUND_CATEGORY, "--invitations",
-                                         str(ROUND_INVITATIONS), "--as-of", AS_OF.isoformat(), "--pool", str(pool)]),
+                                            str(ROUND_INVITATIONS), "--as-of", AS_OF.isoformat(), "--pool", str(pool),
+                                            "--format", "json"]),
         run(f"hand-written DuckDB round, {n}", handwritten_script(handwritten_sql(rulebook, pool, None)
                                                                 + handwritten_round_sql())),
         run(f"rules batch (python evaluator), {arguments.small:,} profiles",
@@ -202,6 +209,14 @@ def main() -> None:
         f"SELECT count(*) FROM (SELECT * FROM '{out}' EXCEPT ALL SELECT * FROM '{hand_out}')").fetchone()
     results = {m.what: {"seconds": round(m.seconds, 2), "peak_mb": round(m.peak_mb)} for m in measures}
     results["rows differing between rules batch and the hand-written query"] = differing[0] if differing else None
+    ours = json.loads(measures[2].output)
+    theirs = json.loads(measures[3].output)[0]
+    same_round = [ours["invited"], ours["lowest_crs"], ours["tie_break"].replace("T", " ").rstrip("Z"),
+                  *(ours["invited_by_category"][c] for c in ("french", "stem", "trades", "education", "agriculture")),
+                  *ours["invited_by_program"].values()] == theirs
+    results["round outcome equal to the hand-written query's"] = same_round
+    results["round outcome"] = {k: ours[k] for k in ("invited", "lowest_crs", "tie_break", "invited_by_category",
+                                                     "invited_by_program")}
     results["ratio batch (rules / hand-written)"] = round(measures[0].seconds / measures[1].seconds, 2)
     results["ratio round (rules / hand-written)"] = round(measures[2].seconds / measures[3].seconds, 2)
     per_profile = measures[4].seconds / arguments.small * 1e6
