@@ -73,11 +73,16 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
         register_python_results(connection, rulebook, rows)
         rejects += limited
     else:
+        from engine.sql.compile import SqlUnsupported
         from engine.sql.duckdb_backend import register_sql_results
 
         if sys.stderr.isatty():
             connection.execute("SET enable_progress_bar = true")
-        register_sql_results(connection, rulebook, when.day)
+        try:
+            register_sql_results(connection, rulebook, when.day)
+        except SqlUnsupported as error:
+            click.echo(f"error: {error}; run with --engine python", err=True)
+            sys.exit(2)
     try:
         write_results(connection, out)
         write_rejects(connection, sorted(rejects, key=lambda r: r.line), errors)

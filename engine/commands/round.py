@@ -62,9 +62,14 @@ def round_command(number: int | None, pool: Path, year: str | None, category: st
         rows, _ = python_verdict_rows(connection, rulebook, spec.as_of)
         register_python_results(connection, rulebook, rows)
     else:
+        from engine.sql.compile import SqlUnsupported
         from engine.sql.duckdb_backend import register_sql_results
 
-        register_sql_results(connection, rulebook, spec.as_of)
+        try:
+            register_sql_results(connection, rulebook, spec.as_of)
+        except SqlUnsupported as error:
+            click.echo(f"error: {error}; run with --engine python", err=True)
+            sys.exit(2)
     try:
         outcome = simulate(connection, rulebook, spec)
     except RoundUnsupported as error:
