@@ -169,6 +169,7 @@ FROM ranked WHERE rank <= {ROUND_INVITATIONS};
 def handwritten_script(sql: str) -> list[str]:
     code = ("import duckdb, json, sys\n"
             "connection = duckdb.connect()\n"
+            "connection.execute('SET enable_progress_bar = false')\n"
             "result = None\n"
             "for statement in sys.argv[1].split(';\\n'):\n"
             "    if statement.strip():\n"

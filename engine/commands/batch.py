@@ -61,6 +61,7 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint=option) from None
     connection = duckdb.connect()
+    connection.execute(f"SET enable_progress_bar = {'true' if sys.stderr.isatty() else 'false'}")
     try:
         loaded = load_pool(connection, pool)
     except PoolError as error:
@@ -76,8 +77,6 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
         from engine.sql.compile import SqlUnsupported
         from engine.sql.duckdb_backend import register_sql_results
 
-        if sys.stderr.isatty():
-            connection.execute("SET enable_progress_bar = true")
         try:
             register_sql_results(connection, rulebook, when.day)
         except SqlUnsupported as error:

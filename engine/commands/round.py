@@ -53,6 +53,7 @@ def round_command(number: int | None, pool: Path, year: str | None, category: st
         grouping, target = ("category", category) if category else ("program", program)
         spec = RoundSpec(f"hypothetical {grouping} round", grouping, target, invitations, day)
     connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
     try:
         loaded = load_pool(connection, pool)
     except PoolError as error:
