@@ -56,7 +56,12 @@ class _Code:
     sql: str
 
 
-_Value = str | _Static | _Code
+@dataclass(frozen=True, slots=True)
+class _ThisCode:
+    """The variable of a quantifier over worked occupations, evaluated one row per (profile, occupation)."""
+
+
+_Value = str | _Static | _Code | _ThisCode
 
 
 @dataclass
@@ -66,6 +71,14 @@ class _State:
     variables: int = 0
     depth: int = 0
     hoisted: dict[str, str] = field(default_factory=dict)
+    per_code: bool = False
+    maps_needed: bool = False
+    per_code_columns: dict[str, str] = field(default_factory=dict)
+
+
+class _NotPerCode(Exception):
+    """A quantifier's body reads more than its occupation's time: it runs as a list lambda instead."""
+
 
 
 def compile_rulebook(rulebook: ir.Rulebook, as_of: date, dialect: Dialect = DUCKDB,
@@ -94,17 +107,24 @@ class _Compiler:
                 parts.append((code, alias))
             outputs.append(self.verdict_columns(category.id, parts))
         d = self.d
-        windows = self.state.windows.values()
+        state = self.state
+        windows = list(state.windows.values()) if state.maps_needed else []
         joins = "".join(f" LEFT JOIN occ_{i} o{i} ON o{i}._line = p._line" for i in windows)
         occ = "".join(f", o{i}.occ AS occ_{i}" for i in windows)
-        hoisted = "".join(f", {sql} AS {alias}" for sql, alias in self.state.hoisted.items())
+        if state.per_code_columns:
+            joins += " LEFT JOIN per_profile qt ON qt._line = p._line"
+            occ += ", qt._line AS qt_line" + "".join(f", qt.{a} AS {a}" for a in state.per_code_columns.values())
+        hoisted = "".join(f", {sql} AS {alias}" for sql, alias in state.hoisted.items())
         conditions = ", ".join(f"{sql} AS {alias}" for sql, alias in columns.items())
         query = (f"SELECT _line AS line, id, crs, eligible_programs AS programs, {', '.join(outputs)} FROM ("
                  f"SELECT p._line, p.id, p.crs, p.eligible_programs, {conditions} FROM ("
                  f"SELECT p.*{occ}{hoisted} FROM {self.pool} p{joins}) p) q")
-        views = tuple(d.intermediate(f"occ_{index}", self.occupation_time(window))
-                      for window, index in self.state.windows.items())
-        return CompiledRulebook(views, query, tuple(c.id for c in self.rulebook.categories))
+        views = [d.intermediate(f"occ_code_{index}", self.occupation_time(window))
+                 for window, index in state.windows.items()]
+        views += [d.intermediate(f"occ_{index}", self.occupation_maps(index)) for index in windows]
+        if state.per_code_columns:
+            views.append(d.intermediate("per_profile", self.per_profile()))
+        return CompiledRulebook(tuple(views), query, tuple(c.id for c in self.rulebook.categories))
 
     def verdict_columns(self, category: str, parts: list[tuple[str, str]]) -> str:
         value = " AND ".join(alias for _, alias in parts)
@@ -126,6 +146,8 @@ class _Compiler:
             return self.static_sql(value.value, node)
         if isinstance(value, _Code):
             return value.sql
+        if isinstance(value, _ThisCode):
+            return "k.noc"
         return value
 
     def value(self, node: ir.Node, env: Mapping[str, _Value]) -> _Value:  # noqa: C901 - one case per node type
@@ -137,9 +159,12 @@ class _Compiler:
         if isinstance(node, ir.FactRef):
             if node.name == "as_of":
                 return _Static(self.as_of)
+            if self.state.per_code:
+                raise _NotPerCode
             return f"p.{d.ident(node.name)}"
         if isinstance(node, ir.Local):
-            return env[node.name]
+            found = env[node.name]
+            return "k.noc" if isinstance(found, _ThisCode) else found
         if isinstance(node, ir.ListRef):
             return _Static(node.table)
         if isinstance(node, ir.WindowNode):
@@ -245,15 +270,20 @@ class _Compiler:
             return self.worked_in(node, env, ordered=True)
         if node.function in ("continuous_full_time", "hours_worked"):
             code = self.value(node.arguments[0], env)
-            if not isinstance(code, _Code):
-                self.state.listed_only = False
             period = self.value(node.arguments[1], env)
             assert isinstance(period, _Static)
             index = self.state.windows.setdefault(period.value, len(self.state.windows))
-            code_sql = code.sql if isinstance(code, _Code) else self.sql(node.arguments[0], env)
             part = "longest" if node.function == "continuous_full_time" else "hours"
-            found = f"{d.map_get(f'p.occ_{index}', code_sql)}.{part}"
             zero = "0" if part == "longest" else d.double(0.0)
+            if self.state.per_code:
+                if code != "k.noc":
+                    raise _NotPerCode
+                return f"(CASE WHEN k.incomplete THEN NULL ELSE coalesce(k.{part}_{index}, {zero}) END)"
+            if not isinstance(code, _Code):
+                self.state.listed_only = False
+            self.state.maps_needed = True
+            code_sql = code.sql if isinstance(code, _Code) else self.sql(node.arguments[0], env)
+            found = f"{d.map_get(f'p.occ_{index}', code_sql)}.{part}"
             unknown_hours = self.hoist(d.transform(d.filter("p.work_history", "jh_", "jh_.hours_per_week IS NULL"),
                                                    "jh_", "jh_.noc"))
             return (f"(CASE WHEN p.work_history IS NULL OR {code_sql} IS NULL THEN NULL "
@@ -276,6 +306,49 @@ class _Compiler:
         return "p." + self.state.hoisted.setdefault(sql, f"h{len(self.state.hoisted)}")
 
     def quantifier(self, node: ir.Quantifier, env: Mapping[str, _Value]) -> str:
+        if self.state.depth == 0 and not self.state.per_code and isinstance(node.domain, ir.Builtin) \
+                and node.domain.function == "worked_in":
+            try:
+                return self.per_code_quantifier(node, env)
+            except _NotPerCode:
+                self.state.per_code = False
+        return self.lambda_quantifier(node, env)
+
+    def per_code_quantifier(self, node: ir.Quantifier, env: Mapping[str, _Value]) -> str:
+        """`any code in worked_in(list): ...` whose body reads only that occupation's time: one row per profile
+        and occupation worked (the way a hand-written query would do it), folded per profile with Kleene's rules."""
+        d = self.d
+        assert isinstance(node.domain, ir.Builtin)
+        table = self.value(node.domain.arguments[0], env)
+        assert isinstance(table, _Static) and isinstance(table.value, ir.OccupationList)
+        inner: dict[str, _Value] = {**env, node.variable: _ThisCode()}
+        self.state.per_code = True
+        body = self.sql(node.body, inner)
+        where = self.sql(node.where, inner) if node.where is not None else None
+        self.state.per_code = False
+        element = self.element(node.kind, where, body)
+        on_list = f"k.noc IN ({', '.join(d.text(c) for c in sorted(table.value.codes))})" if table.value.codes \
+            else "FALSE"
+        rows = f"count(*) FILTER (WHERE {on_list})"
+        known = f"count({element}) FILTER (WHERE {on_list})"
+        if node.kind == "any":
+            fold = (f"CASE WHEN bool_or({element}) FILTER (WHERE {on_list}) THEN TRUE WHEN {rows} > {known} "
+                    f"THEN NULL ELSE FALSE END")
+        else:
+            fold = (f"CASE WHEN NOT bool_and({element}) FILTER (WHERE {on_list}) THEN FALSE WHEN {rows} > {known} "
+                    f"THEN NULL ELSE TRUE END")
+        alias = self.state.per_code_columns.setdefault(fold, f"q{len(self.state.per_code_columns)}")
+        empty = "FALSE" if node.kind == "any" else "TRUE"
+        return f"(CASE WHEN p.work_history IS NULL THEN NULL WHEN p.qt_line IS NULL THEN {empty} ELSE p.{alias} END)"
+
+    def element(self, kind: str, where: str | None, body: str) -> str:
+        """One element's value: a `where` that is false leaves the element out (false for `any`, true for `all`)."""
+        if where is None:
+            return body
+        return f"({where} AND {body})" if kind == "any" else \
+            f"(CASE WHEN NOT coalesce({where}, true) THEN TRUE ELSE ({where} AND {body}) END)"
+
+    def lambda_quantifier(self, node: ir.Quantifier, env: Mapping[str, _Value]) -> str:
         d = self.d
         self.state.variables += 1
         variable = f"x{self.state.variables}_"
@@ -286,18 +359,14 @@ class _Compiler:
             domain_sql = self.worked_in(node.domain, env, ordered=False)
         else:
             domain_sql = self.sql(node.domain, env)
-        if self.state.depth == 0 and not isinstance(domain, _Static):
+        if self.state.depth == 0 and not self.state.per_code and not isinstance(domain, _Static):
             domain_sql = self.hoist(domain_sql)
         inner: dict[str, _Value] = {**env, node.variable: _Code(variable) if listed else variable}
         self.state.depth += 1
         body = self.sql(node.body, inner)
         where = self.sql(node.where, inner) if node.where is not None else None
         self.state.depth -= 1
-        if where is not None:
-            element = f"({where} AND {body})" if node.kind == "any" else \
-                f"(CASE WHEN NOT coalesce({where}, true) THEN TRUE ELSE ({where} AND {body}) END)"
-        else:
-            element = body
+        element = self.element(node.kind, where, body)
         encoded = f"coalesce(CAST({element} AS INTEGER) * 2, 1)"
         folded = d.transform(domain_sql, variable, encoded)
         fold = f"coalesce({d.list_max(folded)}, 0)" if node.kind == "any" else f"coalesce({d.list_min(folded)}, 2)"
@@ -322,7 +391,6 @@ class _Compiler:
         months = (f"(CASE WHEN {first_month} > 0 AND {d.add_months('first_', first_month)} > after_ "
                   f"THEN {first_month} - 1 ELSE {first_month} END)")
         order = "PARTITION BY _line, noc ORDER BY day"
-        value = d.struct([("longest", "longest"), ("hours", "hours")])
         return f"""
 WITH clipped AS (
   SELECT _line, noc, greatest(s, {d.date(window.first)}) AS f, least(e, {d.date(window.last)}) AS l, h FROM (
@@ -353,5 +421,30 @@ WITH clipped AS (
          AS longest
   FROM (SELECT *, {months} AS months FROM islands) m GROUP BY _line, noc
 )
-SELECT _line, map_from_entries({d.collect(d.struct([('k', 'noc'), ('v', value)]))}) AS occ
-FROM per_code GROUP BY _line"""
+SELECT _line, noc, hours, longest FROM per_code"""
+
+    def occupation_maps(self, index: int) -> str:
+        """Per profile, a map from occupation code to its time in one window, for rules that need it in a lambda."""
+        d = self.d
+        value = d.struct([("longest", "longest"), ("hours", "hours")])
+        return (f"SELECT _line, map_from_entries({d.collect(d.struct([('k', 'noc'), ('v', value)]))}) AS occ "
+                f"FROM occ_code_{index} GROUP BY _line")
+
+    def per_profile(self) -> str:
+        """One row per profile that worked in a listed occupation: the folded quantifiers over its occupations."""
+        d = self.d
+        codes = sorted({c for table in self.rulebook.occupation_lists.values() for c in table.codes})
+        listed = f" WHERE j.noc IN ({', '.join(d.text(c) for c in codes)})" if codes else " WHERE FALSE"
+        times = "".join(f", w{i}.longest AS longest_{i}, w{i}.hours AS hours_{i}" for i in self.state.windows.values())
+        joins = "".join(f" LEFT JOIN occ_code_{i} w{i} ON w{i}._line = b._line AND w{i}.noc = b.noc"
+                        for i in self.state.windows.values())
+        folds = ", ".join(f"{sql} AS {alias}" for sql, alias in self.state.per_code_columns.items())
+        return f"""
+WITH jobs AS (
+  SELECT _line, j.noc AS noc, j.hours_per_week AS h
+  FROM (SELECT _line, {d.explode('work_history')} AS j FROM {self.pool}) exploded{listed}
+), base AS (
+  SELECT _line, noc, bool_or(h IS NULL) AS incomplete FROM jobs GROUP BY _line, noc
+)
+SELECT k._line AS _line, {folds}
+FROM (SELECT b._line, b.noc, b.incomplete{times} FROM base b{joins}) k GROUP BY k._line"""
