@@ -1,6 +1,7 @@
 """Pool benchmark: 1,000,000 synthetic profiles in Parquet, every 2025 category, and one round of invitations.
 
-Measures, each in a fresh process (wall time and peak resident memory of that process):
+Measures, each in a fresh process (wall time and peak resident memory of that process), each run --repeat times
+interleaved with the others, the median kept:
 - `rules batch` (SQL backend in DuckDB) and `rules round` (a healthcare round of 2,500 invitations);
 - a hand-written DuckDB query doing the same work (same verdicts and reasons for every profile, written to Parquet;
   the same round with its distribution by category and program), timed in the same run; its verdict file must equal
@@ -58,6 +59,11 @@ def run(what: str, command: list[str]) -> Measure:
         if status != 0:
             raise SystemExit(f"{what} failed:\n{err.read().decode()}")
         return Measure(what, elapsed, usage.ru_maxrss / 1024, out.read().decode())
+
+
+def median(measures: list[Measure]) -> Measure:
+    """The run of median wall time (the machine is shared: single runs are noisy)."""
+    return sorted(measures, key=lambda m: m.seconds)[len(measures) // 2]
 
 
 def rules_binary() -> str:
@@ -183,6 +189,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=100_000)
     parser.add_argument("--data", type=Path, default=HERE / "results" / "data")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measure, interleaved; the median counts")
     arguments = parser.parse_args()
     rulebook = Compiler().compile_year("2025")[0]
     pool = ensure_pool(arguments.size, arguments.data)
@@ -192,23 +199,30 @@ def main() -> None:
     rules = rules_binary()
     common = ["--year", "2025", "--as-of", AS_OF.isoformat()]
     n = f"{arguments.size:,} profiles"
-    measures = [
-        run(f"rules batch (duckdb), {n}", [rules, "batch", str(pool), *common, "--out", str(out)]),
-        run(f"hand-written DuckDB batch, {n}", handwritten_script(handwritten_sql(rulebook, pool, hand_out))),
-        run(f"rules round (duckdb), {n}", [rules, "round", "--category", ROUND_CATEGORY, "--invitations",
-                                            str(ROUND_INVITATIONS), "--as-of", AS_OF.isoformat(), "--pool", str(pool),
-                                            "--format", "json"]),
-        run(f"hand-written DuckDB round, {n}", handwritten_script(handwritten_sql(rulebook, pool, None)
-                                                                + handwritten_round_sql())),
-        run(f"rules batch (python evaluator), {arguments.small:,} profiles",
-            [rules, "batch", str(small), *common, "--engine", "python", "--out",
-             str(arguments.data / "verdicts-python.parquet")]),
+    tasks = [
+        (f"rules batch (duckdb), {n}", [rules, "batch", str(pool), *common, "--out", str(out)]),
+        (f"hand-written DuckDB batch, {n}", handwritten_script(handwritten_sql(rulebook, pool, hand_out))),
+        (f"rules round (duckdb), {n}", [rules, "round", "--category", ROUND_CATEGORY, "--invitations",
+                                        str(ROUND_INVITATIONS), "--as-of", AS_OF.isoformat(), "--pool", str(pool),
+                                        "--format", "json"]),
+        (f"hand-written DuckDB round, {n}", handwritten_script(handwritten_sql(rulebook, pool, None)
+                                                               + handwritten_round_sql())),
     ]
+    runs: dict[str, list[Measure]] = {what: [] for what, _ in tasks}
+    for _ in range(arguments.repeat):
+        for what, command in tasks:
+            runs[what].append(run(what, command))
+    measures = [median(runs[what]) for what, _ in tasks]
+    measures.append(run(f"rules batch (python evaluator), {arguments.small:,} profiles",
+                        [rules, "batch", str(small), *common, "--engine", "python", "--out",
+                         str(arguments.data / "verdicts-python.parquet")]))
     import duckdb
 
     differing = duckdb.connect().execute(
         f"SELECT count(*) FROM (SELECT * FROM '{out}' EXCEPT ALL SELECT * FROM '{hand_out}')").fetchone()
-    results = {m.what: {"seconds": round(m.seconds, 2), "peak_mb": round(m.peak_mb)} for m in measures}
+    results: dict[str, object] = {
+        m.what: {"seconds": round(m.seconds, 2), "peak_mb": round(m.peak_mb),
+                 "all_runs_seconds": [round(r.seconds, 2) for r in runs.get(m.what, [m])]} for m in measures}
     results["rows differing between rules batch and the hand-written query"] = differing[0] if differing else None
     ours = json.loads(measures[2].output)
     theirs = json.loads(measures[3].output)[0]
