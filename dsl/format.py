@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from dsl import ast
 from dsl.diagnostics import Diagnostic, RuleErrors
@@ -381,6 +382,22 @@ def _program(program: ast.Program) -> list[_Line]:
     return [head, *_body(INDENT + "eligible when ", program.condition), _closing(program)]
 
 
+def _round(round_: ast.Round) -> list[_Line]:
+    cites = " " + _cite_text(round_.cites) if round_.cites else ""
+    held = round_.held.strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(round_.held, datetime) else \
+        round_.held.isoformat()
+    grouping = "all" if round_.grouping == "all" else f"{round_.grouping} {round_.target}"
+    lines = [_Line(f"round {round_.name} {quote(round_.title)}{cites} {{", [_start(round_)]),
+             _Line(f"{INDENT}held {held}"), _Line(f"{INDENT}grouping {grouping}")]
+    if round_.instructions is not None:
+        lines.append(_Line(f"{INDENT}instructions {quote(round_.instructions)}"))
+    lines.append(_Line(f"{INDENT}invitations {round_.invitations}"))
+    if round_.lowest_crs is not None and round_.tie_break is not None:
+        lines.append(_Line(f"{INDENT}lowest_crs {round_.lowest_crs}"))
+        lines.append(_Line(f"{INDENT}tie_break {round_.tie_break:%Y-%m-%dT%H:%M:%SZ}"))
+    return [*lines, _closing(round_)]
+
+
 def _cell(cell: ast.Cell) -> str:
     low = _atom(cell.low) if cell.low is not None else None
     high = _atom(cell.high) if cell.high is not None else None
@@ -452,6 +469,7 @@ _LAYOUTS: dict[type, Callable[..., list[_Line]]] = {
     ast.Table: _table,
     ast.Program: _program,
     ast.Score: _score,
+    ast.Round: _round,
 }
 
 
