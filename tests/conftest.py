@@ -46,6 +46,20 @@ def rulebook_2023(compiler: Compiler) -> ir.Rulebook:
     return compiler.compile_year("2023", RULES)[0]
 
 
+# The category rules for pools that state programs and levels: what the SQL backend compiles.
+GIVEN_PROGRAMS = ROOT / "examples" / "rulebooks" / "given-programs"
+
+
+@pytest.fixture(scope="session")
+def given_programs_2023(compiler: Compiler) -> ir.Rulebook:
+    return compiler.compile_folder(GIVEN_PROGRAMS / "2023")[0]
+
+
+@pytest.fixture(scope="session")
+def given_programs_2025(compiler: Compiler) -> ir.Rulebook:
+    return compiler.compile_folder(GIVEN_PROGRAMS / "2025")[0]
+
+
 @pytest.fixture(scope="session")
 def rulebook_2025(compiler: Compiler) -> ir.Rulebook:
     return compiler.compile_year("2025", RULES)[0]

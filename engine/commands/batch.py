@@ -31,10 +31,11 @@ def _progress(length: int) -> Iterator[Callable[[int], None] | None]:
               help="One row per profile: .parquet, .jsonl or .csv.")
 @click.option("--errors", "errors", type=click.Path(path_type=Path, dir_okay=False),
               help="Rejected rows with line and reason (.jsonl, .csv or .parquet). Default: OUT's name + .errors.jsonl")
-@click.option("--engine", "engine_name", type=click.Choice(["duckdb", "python"]), default="duckdb", show_default=True,
-              help="duckdb: rules compiled to SQL; python: the single-profile evaluator on each row.")
+@click.option("--engine", "engine_name", type=click.Choice(["duckdb", "python"]),
+              help="duckdb: rules compiled to SQL; python: the single-profile evaluator on each row. Default: duckdb, "
+                   "or python (with a note) when the rules use something the SQL backend does not compile.")
 def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: object, out: Path, errors: Path | None,
-                  engine_name: str) -> None:
+                  engine_name: str | None) -> None:
     """Evaluate every profile in POOL (Parquet, JSON Lines or CSV): a verdict and a reason per category."""
     import duckdb
 
@@ -68,20 +69,24 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
     rejects = list(loaded.rejects)
-    if engine_name == "python":
-        with _progress(loaded.rows_kept) as advance:
-            rows, limited = python_verdict_rows(connection, rulebook, when.day, advance)
-        register_python_results(connection, rulebook, rows)
-        rejects += limited
-    else:
+    if engine_name != "python":
         from engine.sql.compile import SqlUnsupported
         from engine.sql.duckdb_backend import register_sql_results
 
         try:
             register_sql_results(connection, rulebook, when.day)
         except SqlUnsupported as error:
-            click.echo(f"error: {error}; run with --engine python", err=True)
-            sys.exit(2)
+            if engine_name == "duckdb":
+                click.echo(f"error: {error}; run with --engine python", err=True)
+                sys.exit(2)
+            click.echo(f"note: the SQL backend does not compile {error}; each profile goes through the evaluator "
+                       f"instead", err=True)
+            engine_name = "python"
+    if engine_name == "python":
+        with _progress(loaded.rows_kept) as advance:
+            rows, limited = python_verdict_rows(connection, rulebook, when.day, advance)
+        register_python_results(connection, rulebook, rows)
+        rejects += limited
     try:
         write_results(connection, out)
         write_rejects(connection, sorted(rejects, key=lambda r: r.line), errors)

@@ -16,15 +16,19 @@ import click
               help="The pool: .parquet, .jsonl or .csv.")
 @click.option("--year", "year", metavar="YEAR", help="Rulebook year. Default: the one that declares ROUND, or the "
                                                      "latest.")
+@click.option("--rules", "folder", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+              help="A rulebook folder instead of a shipped year.")
 @click.option("--category", "category", help="A hypothetical round: the category it draws from.")
 @click.option("--program", "program", type=click.Choice(["fsw", "cec", "fst"]),
               help="A hypothetical round: the program it draws from.")
 @click.option("--invitations", "invitations", type=click.IntRange(min=1), help="A hypothetical round: how many.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="A hypothetical round: its date.")
-@click.option("--engine", "engine_name", type=click.Choice(["duckdb", "python"]), default="duckdb", show_default=True)
+@click.option("--engine", "engine_name", type=click.Choice(["duckdb", "python"]),
+              help="duckdb (default when the rules compile to SQL) or python (the single-profile evaluator).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def round_command(number: int | None, pool: Path, year: str | None, category: str | None, program: str | None,
-                  invitations: int | None, as_of: object, engine_name: str, output_format: str) -> None:
+def round_command(number: int | None, pool: Path, year: str | None, folder: Path | None, category: str | None,
+                  program: str | None, invitations: int | None, as_of: object, engine_name: str | None,
+                  output_format: str) -> None:
     """Rank the eligible in POOL by CRS, then submission time, and invite as round NUMBER of the rulebook did, or as
     a hypothetical round (--category or --program, --invitations, --as-of)."""
     import duckdb
@@ -39,7 +43,8 @@ def round_command(number: int | None, pool: Path, year: str | None, category: st
     if number is not None:
         if category or program or invitations or as_of:
             raise click.UsageError("give a round NUMBER, or --category/--program with --invitations, not both")
-        candidates = load_rulebooks(compiler, (year,) if year else tuple(available_years()), ())
+        candidates = load_rulebooks(compiler, () if folder else (year,) if year else tuple(available_years()),
+                                    (folder,) if folder else ())
         found = [(r, rb) for rb in candidates for r in rb.rounds if r.number == number]
         if not found:
             raise click.BadParameter(f"no rulebook declares round {number}", param_hint="ROUND")
@@ -48,7 +53,7 @@ def round_command(number: int | None, pool: Path, year: str | None, category: st
     else:
         if not invitations or not as_of or bool(category) == bool(program):
             raise click.UsageError("a hypothetical round needs --category or --program, --invitations and --as-of")
-        (rulebook,) = load_rulebooks(compiler, (year,) if year else (), ())
+        (rulebook,) = load_rulebooks(compiler, (year,) if year else (), (folder,) if folder else ())
         day: date = as_of.date()  # type: ignore[attr-defined]
         grouping, target = ("category", category) if category else ("program", program)
         spec = RoundSpec(f"hypothetical {grouping} round", grouping, target, invitations, day)
@@ -59,18 +64,22 @@ def round_command(number: int | None, pool: Path, year: str | None, category: st
     except PoolError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
-    if engine_name == "python":
-        rows, _ = python_verdict_rows(connection, rulebook, spec.as_of)
-        register_python_results(connection, rulebook, rows)
-    else:
+    if engine_name != "python":
         from engine.sql.compile import SqlUnsupported
         from engine.sql.duckdb_backend import register_sql_results
 
         try:
             register_sql_results(connection, rulebook, spec.as_of)
         except SqlUnsupported as error:
-            click.echo(f"error: {error}; run with --engine python", err=True)
-            sys.exit(2)
+            if engine_name == "duckdb":
+                click.echo(f"error: {error}; run with --engine python", err=True)
+                sys.exit(2)
+            click.echo(f"note: the SQL backend does not compile {error}; each profile goes through the evaluator "
+                       f"instead", err=True)
+            engine_name = "python"
+    if engine_name == "python":
+        rows, _ = python_verdict_rows(connection, rulebook, spec.as_of)
+        register_python_results(connection, rulebook, rows)
     try:
         outcome = simulate(connection, rulebook, spec)
     except RoundUnsupported as error:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import main
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, GIVEN_PROGRAMS
 
 AMARA = {
     "id": "amara", "submitted_at": "2024-11-02T14:20:00Z", "eligible_programs": ["cec", "fsw"], "crs": 489,
@@ -35,8 +35,8 @@ def _write_jsonl(path: Path, lines: list[str]) -> Path:
 
 
 def _batch(pool: Path, out: Path, *extra: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["batch", str(pool), "--year", "2025", "--as-of", "2025-06-01",
-                                       "--out", str(out), *extra])
+    result = CliRunner().invoke(main, ["batch", str(pool), "--rules", str(GIVEN_PROGRAMS / "2025"),
+                                       "--as-of", "2025-06-01", "--out", str(out), *extra])
     return result.exit_code, result.output
 
 
@@ -116,7 +116,8 @@ def test_the_example_profiles_get_the_same_verdicts_in_a_batch_as_from_rules_eva
     documents = [p.data for path in sorted(EXAMPLES.iterdir()) for p in read_profiles(path)]
     pool = _write_jsonl(tmp_path / "pool.jsonl", [json.dumps(d) for d in documents])
     _batch(pool, tmp_path / "out.csv")
-    evaluated = CliRunner().invoke(main, ["eval", *map(str, sorted(EXAMPLES.iterdir())), "--year", "2025",
+    evaluated = CliRunner().invoke(main, ["eval", *map(str, sorted(EXAMPLES.iterdir())),
+                                          "--rules", str(GIVEN_PROGRAMS / "2025"),
                                           "--as-of", "2025-06-01", "--format", "json"])
     reports = json.loads(evaluated.output)
     reports = reports["results"]

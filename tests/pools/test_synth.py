@@ -11,18 +11,18 @@ from engine.pool.synth import rows, settings_for, write
 from engine.profile import validate
 
 
-def test_the_same_seed_writes_the_same_pool_byte_for_byte(tmp_path: Path, rulebook_2025: ir.Rulebook) -> None:
-    settings = settings_for(300, 7, date(2025, 6, 1), [rulebook_2025])
+def test_the_same_seed_writes_the_same_pool_byte_for_byte(tmp_path: Path, given_programs_2025: ir.Rulebook) -> None:
+    settings = settings_for(300, 7, date(2025, 6, 1), [given_programs_2025])
     write(settings, tmp_path / "a.jsonl")
     write(settings, tmp_path / "b.jsonl")
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
-    other = settings_for(300, 8, date(2025, 6, 1), [rulebook_2025])
+    other = settings_for(300, 8, date(2025, 6, 1), [given_programs_2025])
     write(other, tmp_path / "c.jsonl")
     assert (tmp_path / "a.jsonl").read_bytes() != (tmp_path / "c.jsonl").read_bytes()
 
 
-def test_every_synthetic_profile_passes_the_profile_schema(tmp_path: Path, rulebook_2025: ir.Rulebook) -> None:
-    write(settings_for(500, 1, date(2025, 6, 1), [rulebook_2025]), tmp_path / "pool.jsonl")
+def test_every_synthetic_profile_passes_the_profile_schema(tmp_path: Path, given_programs_2025: ir.Rulebook) -> None:
+    write(settings_for(500, 1, date(2025, 6, 1), [given_programs_2025]), tmp_path / "pool.jsonl")
     lines = (tmp_path / "pool.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 500
     problems = [validate(json.loads(line), f"line {n}").problems for n, line in enumerate(lines, 1)]
@@ -30,9 +30,9 @@ def test_every_synthetic_profile_passes_the_profile_schema(tmp_path: Path, ruleb
 
 
 def test_the_pool_mixes_listed_and_unlisted_occupations_french_results_and_missing_facts(
-        rulebook_2025: ir.Rulebook) -> None:
-    listed = {c for table in rulebook_2025.occupation_lists.values() for c in table.codes}
-    pool = list(rows(settings_for(2000, 3, date(2025, 6, 1), [rulebook_2025])))
+        given_programs_2025: ir.Rulebook) -> None:
+    listed = {c for table in given_programs_2025.occupation_lists.values() for c in table.codes}
+    pool = list(rows(settings_for(2000, 3, date(2025, 6, 1), [given_programs_2025])))
     codes = [j["noc"] for r in pool for j in r["work_history"] or ()]
     assert 0.3 < sum(c in listed for c in codes) / len(codes) < 0.8
     assert any(t["test"] in ("tef_canada", "tcf_canada") for r in pool for t in r["language_tests"] or ())

@@ -10,6 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import main
+from tests.conftest import GIVEN_PROGRAMS
+
+RULES = ["--rules", str(GIVEN_PROGRAMS / "2025")]
 
 FRENCH = [{"test": "tcf_canada", "levels": {"listening": 7, "reading": 7, "writing": 7, "speaking": 7}}]
 NURSE = [{"noc": "31301", "start": "2021-01-04", "end": None, "hours_per_week": 37.5}]
@@ -45,7 +48,7 @@ def pool(tmp_path: Path) -> Path:
 
 
 def _round(*arguments: str) -> dict[str, Any]:
-    result = CliRunner().invoke(main, ["round", *arguments, "--format", "json"])
+    result = CliRunner().invoke(main, ["round", *arguments, *RULES, "--format", "json"])
     assert result.exit_code == 0, result.output
     document: dict[str, Any] = json.loads(result.output)
     return document
@@ -54,7 +57,7 @@ def _round(*arguments: str) -> dict[str, Any]:
 @pytest.mark.parametrize("engine", ["duckdb", "python"])
 def test_a_hypothetical_round_invites_by_score_then_submission_time(pool: Path, engine: str) -> None:
     outcome = _round("--category", "french", "--invitations", "2", "--as-of", "2025-06-01", "--pool", str(pool),
-                     "--year", "2025", "--engine", engine)
+                     "--engine", engine)
     assert (outcome["eligible"], outcome["eligible_but_unranked"]) == (6, 1)
     assert outcome["eligible_but_submitted_after_the_round"] == 1
     assert (outcome["invited"], outcome["lowest_crs"], outcome["tie_break"]) == (2, 480, "2024-12-01T09:00:00Z")
@@ -77,11 +80,11 @@ def test_a_published_round_runs_as_of_its_day_and_shows_the_published_outcome(po
     assert outcome["as_of"] == "2025-12-11" and outcome["target"] == "healthcare"
     assert outcome["published"] == {"lowest_crs": 476, "tie_break": "2025-11-26T07:44:30Z"}
     assert (outcome["invited"], outcome["lowest_crs"]) == (2, 520)
-    text = CliRunner().invoke(main, ["round", "385", "--pool", str(pool)]).output
+    text = CliRunner().invoke(main, ["round", "385", "--pool", str(pool), *RULES]).output
     assert "invited 2 of 1,000" in text and "published: lowest CRS 476" in text
 
 
 def test_a_provincial_nominee_round_is_refused_with_a_reason(pool: Path) -> None:
-    result = CliRunner().invoke(main, ["round", "331", "--pool", str(pool)])
+    result = CliRunner().invoke(main, ["round", "331", "--pool", str(pool), *RULES])
     assert result.exit_code == 2
     assert "provincial nominations" in result.output

@@ -69,7 +69,7 @@ def _spark_verdicts(spark: Any, rulebook: ir.Rulebook, profiles: list[dict[str, 
 @pytest.mark.parametrize("year", ["2023", "2025"])
 def test_spark_gives_the_evaluator_verdicts(spark: Any, year: str, tmp_path: Path,
                                             request: pytest.FixtureRequest) -> None:
-    rulebook: ir.Rulebook = request.getfixturevalue(f"rulebook_{year}")
+    rulebook: ir.Rulebook = request.getfixturevalue(f"given_programs_{year}")
     as_of = rulebook.in_force_until - timedelta(days=60)
     profiles = EDGES + [profile_from_row(r) for r in rows(settings_for(400, 5, as_of, [rulebook]))]
     expected = python_verdicts(rulebook, profiles, as_of)

@@ -102,7 +102,7 @@ def _agree(rulebook: ir.Rulebook, profiles: list[dict[str, Any]], as_of: date = 
 
 @pytest.mark.parametrize("year", ["2023", "2025"])
 def test_sql_verdicts_equal_evaluator_verdicts_around_every_edge(year: str, request: pytest.FixtureRequest) -> None:
-    rulebook: ir.Rulebook = request.getfixturevalue(f"rulebook_{year}")
+    rulebook: ir.Rulebook = request.getfixturevalue(f"given_programs_{year}")
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(_pools(rulebook))
@@ -114,16 +114,16 @@ def test_sql_verdicts_equal_evaluator_verdicts_around_every_edge(year: str, requ
 
 @pytest.mark.parametrize("year", ["2023", "2025"])
 def test_sql_verdicts_equal_evaluator_verdicts_on_a_synthetic_pool(year: str, request: pytest.FixtureRequest) -> None:
-    rulebook: ir.Rulebook = request.getfixturevalue(f"rulebook_{year}")
+    rulebook: ir.Rulebook = request.getfixturevalue(f"given_programs_{year}")
     as_of = rulebook.in_force_until - timedelta(days=60)
     profiles = [profile_from_row(r) for r in rows(settings_for(1500, 11, as_of, [rulebook]))]
     _agree(rulebook, profiles, as_of)
 
 
-def test_a_profile_with_nothing_but_an_id_is_undetermined_in_both_engines(rulebook_2025: ir.Rulebook) -> None:
-    expected = python_verdicts(rulebook_2025, [{"id": "bare"}], AS_OF)
+def test_a_profile_with_nothing_but_an_id_is_undetermined_in_both_engines(given_programs_2025: ir.Rulebook) -> None:
+    expected = python_verdicts(given_programs_2025, [{"id": "bare"}], AS_OF)
     assert {v for k, v in expected[0].items() if not k.endswith("_reason")} == {"undetermined"}
-    assert duckdb_verdicts(rulebook_2025, [{"id": "bare"}], AS_OF) == expected
+    assert duckdb_verdicts(given_programs_2025, [{"id": "bare"}], AS_OF) == expected
 
 
 EVERY_NODE = """
