@@ -84,7 +84,7 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
             engine_name = "python"
     if engine_name == "python":
         with _progress(loaded.rows_kept) as advance:
-            rows, limited = python_verdict_rows(connection, rulebook, when.day, advance)
+            rows, limited = python_verdict_rows(connection, rulebook, when.day, advance, loaded.documents)
         register_python_results(connection, rulebook, rows)
         rejects += limited
     try:

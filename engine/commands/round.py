@@ -78,7 +78,7 @@ def round_command(number: int | None, pool: Path, year: str | None, folder: Path
                        f"instead", err=True)
             engine_name = "python"
     if engine_name == "python":
-        rows, _ = python_verdict_rows(connection, rulebook, spec.as_of)
+        rows, _ = python_verdict_rows(connection, rulebook, spec.as_of, documents=loaded.documents)
         register_python_results(connection, rulebook, rows)
     try:
         outcome = simulate(connection, rulebook, spec)

@@ -6,7 +6,7 @@ runs the single-profile evaluator on each row (the reference the SQL backend is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -39,12 +39,16 @@ def result_columns(rulebook: ir.Rulebook) -> list[str]:
 
 
 def python_verdict_rows(connection: Any, rulebook: ir.Rulebook, as_of: date,
-                        progress: Callable[[int], None] | None = None) -> tuple[list[dict[str, Any]], list[Reject]]:
-    """Every profile through the single-profile evaluator; a profile that exceeds the evaluation limit is rejected."""
+                        progress: Callable[[int], None] | None = None,
+                        documents: Mapping[int, Mapping[str, Any]] | None = None,
+                        ) -> tuple[list[dict[str, Any]], list[Reject]]:
+    """Every profile through the single-profile evaluator (from the profile as read when `documents` has it); a
+    profile that exceeds the evaluation limit is rejected."""
     results: list[dict[str, Any]] = []
     rejects: list[Reject] = []
     for row in _pool_rows(connection):
-        facts = facts_from_profile(profile_from_row(row))
+        document = documents.get(int(row["_line"])) if documents is not None else None
+        facts = facts_from_profile(document if document is not None else profile_from_row(row))
         try:
             evaluated = evaluate(rulebook, facts, as_of)
         except EvaluationLimit as limit:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,11 +35,15 @@ class Reject:
 
 @dataclass(frozen=True, slots=True)
 class LoadedPool:
-    """A pool registered in a DuckDB connection as the view `pool` (typed columns plus `_line`)."""
+    """A pool registered in a DuckDB connection as the view `pool` (typed columns plus `_line`).
+
+    For JSON Lines and CSV, `documents` keeps each valid profile as read, by line: the pool columns carry the facts
+    the SQL backend reads, the evaluator reads every fact of the profile model."""
 
     path: Path
     rows_in: int
     rejects: tuple[Reject, ...]
+    documents: Mapping[int, Mapping[str, Any]] | None = None
 
     @property
     def rows_kept(self) -> int:
@@ -138,6 +142,7 @@ def _load_rows(connection: Any, path: Path, documents: Iterator[tuple[int, Any, 
 
     kept: list[dict[str, Any]] = []
     lines: list[int] = []
+    read: dict[int, Mapping[str, Any]] = {}
     rejects: list[Reject] = []
     rows_in = 0
     for line, document, problem in documents:
@@ -151,12 +156,13 @@ def _load_rows(connection: Any, path: Path, documents: Iterator[tuple[int, Any, 
             continue
         kept.append(row_from_profile(checked.data))
         lines.append(line)
+        read[line] = checked.data
     table = pa.Table.from_pylist(kept, schema=arrow_schema())
     table = table.add_column(0, "_line", pa.array(lines, type=pa.int64()))
     connection.register("pool_rows", table)
     connection.execute(f"CREATE OR REPLACE TEMP TABLE {POOL_VIEW} AS SELECT * FROM pool_rows")
     connection.unregister("pool_rows")
-    return LoadedPool(path, rows_in, tuple(rejects))
+    return LoadedPool(path, rows_in, tuple(rejects), read)
 
 
 def _json_lines(path: Path) -> Iterator[tuple[int, Any, str | None]]:
