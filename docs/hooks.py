@@ -1,0 +1,51 @@
+"""MkDocs hook: generate the website's pages from the rule files at build time.
+
+Nothing generated is committed: every build compiles the rulebooks (of `RULES_PATH` when set, else the project's
+`rules/` folder) and renders them with `engine.docs_render`. The command-line reference is read from the click
+commands themselves. Round results come from `reference/rounds_<year>.csv` until rulebooks declare their rounds.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from dsl.diagnostics import RuleErrors
+from dsl.loader import load_folder
+from engine import ir
+from engine.cli import main as cli_main
+from engine.docs_render import SiteInput, render_site
+from engine.reference_rounds import read_reference_rounds
+from engine.rulebook import Compiler, available_years
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    project = Path(config.config_file_path).resolve().parent
+    tree = Path(os.environ.get("RULES_PATH") or project / "rules")
+    rulebooks: list[ir.Rulebook] = []
+    texts: dict[str, str] = {}
+    compiler = Compiler()
+    try:
+        for year in available_years(tree):
+            rulebooks.append(compiler.compile_year(year, tree)[0])
+            texts.update(load_folder(tree / year, f"rules/{year}").texts)
+    except RuleErrors as errors:
+        raise PluginError("the rule files have errors:\n" + errors.render()) from None
+    if not rulebooks:
+        raise PluginError(f"no rulebook found in {tree}")
+    site = render_site(SiteInput(
+        rulebooks=rulebooks,
+        rounds=read_reference_rounds(project / "reference"),
+        source_texts=texts,
+        cli=cli_main,
+        guides_nav=[{"Tutorial": "tutorial.md"}],
+        reference_nav=[{"Rules language": "reference/language.md"}],
+    ))
+    for path, content in site.pages.items():
+        files.append(File.generated(config, path, content=content))
+    config.nav = site.nav
+    return files

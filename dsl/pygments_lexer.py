@@ -1,0 +1,104 @@
+"""Syntax highlighting for rule files: a Pygments lexer, registered under the alias `rules`.
+
+The keywords are read from `grammar.lark` itself, so a keyword added to the language is highlighted without anyone
+remembering to update this file; the sets below only choose a finer token type for the words they know. Installed
+packages announce the lexer through the `pygments.lexers` entry point, which is how Markdown fences written
+```` ```rules ```` and editors using Pygments find it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib.resources import files
+from typing import ClassVar
+
+from pygments.lexer import RegexLexer, bygroups
+from pygments.token import (
+    Comment,
+    Keyword,
+    Literal,
+    Name,
+    Number,
+    Operator,
+    Punctuation,
+    String,
+    Text,
+    Whitespace,
+)
+
+# Words that open a declaration; the name that follows them is what the declaration defines.
+DECLARATION_WORDS = frozenset({"rulebook", "source", "constant", "occupations", "define", "category", "round"})
+NAMESPACE_WORDS = frozenset({"import"})
+CONSTANT_WORDS = frozenset({"true", "false"})
+OPERATOR_WORDS = frozenset({"and", "or", "not", "in"})
+UNIT_WORDS = frozenset({"months", "month", "years", "year", "weeks", "week", "days", "day", "hours", "hour",
+                        "points", "point", "clb", "nclc"})
+
+# Terminals whose alternatives are words of the language (the rest of the grammar writes keywords as "quoted").
+_WORD_TERMINALS = ("QUANTIFIER", "BOOLEAN", "UNIT", "LEVEL_SCALE")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@functools.cache
+def grammar_keywords() -> frozenset[str]:
+    """Every reserved word of the grammar: quoted words in rules, and the alternatives of word terminals."""
+    grammar = files("dsl").joinpath("grammar.lark").read_text(encoding="utf-8")
+    found: set[str] = set()
+    for line in grammar.splitlines():
+        code = line.split("//", 1)[0]
+        terminal = re.match(r"\s*([A-Z_]+)(?:\.\d+)?\s*:", code)
+        if terminal and terminal.group(1) not in _WORD_TERMINALS:
+            continue
+        found.update(word for word in re.findall(r'"([^"\\]*)"', code) if _WORD.fullmatch(word))
+    return frozenset(found)
+
+
+def _alternatives(names: set[str] | frozenset[str] | list[str]) -> str:
+    return r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))) + r")\b"
+
+
+def _keyword_rules() -> list[tuple[str, object]]:
+    every = grammar_keywords()
+    declarations = sorted(every & DECLARATION_WORDS)
+    plain = sorted(every - DECLARATION_WORDS - NAMESPACE_WORDS - CONSTANT_WORDS - OPERATOR_WORDS - UNIT_WORDS)
+    rules: list[tuple[str, object]] = []
+    if declarations:
+        rules.append((r"\b(" + "|".join(declarations) + r")(\s+)([A-Za-z_][A-Za-z0-9_]*)\b",
+                      bygroups(Keyword.Declaration, Whitespace, Name.Class)))  # type: ignore[no-untyped-call]
+        rules.append((_alternatives(declarations), Keyword.Declaration))
+    for group, token in ((every & NAMESPACE_WORDS, Keyword.Namespace), (every & CONSTANT_WORDS, Keyword.Constant),
+                         (every & OPERATOR_WORDS, Operator.Word), (every & UNIT_WORDS, Keyword.Type)):
+        if group:
+            rules.append((_alternatives(group), token))
+    if plain:
+        rules.append((_alternatives(plain), Keyword))
+    return rules
+
+
+class RulesLexer(RegexLexer):
+    """Rule files of the Express Entry rules language (`*.rules`)."""
+
+    name = "Rules"
+    aliases: ClassVar[list[str]] = ["rules"]
+    filenames: ClassVar[list[str]] = ["*.rules"]
+    mimetypes: ClassVar[list[str]] = ["text/x-rules"]
+    url = "https://www.canada.ca/en/immigration-refugees-citizenship/services/immigrate-canada/express-entry.html"
+
+    tokens: ClassVar[dict[str, list[object]]] = {
+        "root": [
+            (r"\s+", Whitespace),
+            (r"#[^\n]*", Comment.Single),
+            (r'"(?:[^"\\]|\\.)*"', String.Double),
+            (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", Literal.Date),
+            (r"\d{4}-\d{2}-\d{2}", Literal.Date),
+            (r"\d+", Number.Integer),
+            *_keyword_rules(),
+            (r"[A-Za-z_][A-Za-z0-9_]*(?=\s*\()", Name.Function),
+            (r"[A-Za-z_][A-Za-z0-9_]*", Name),
+            (r">=|<=|==|!=|>|<|\+|-", Operator),
+            (r"=", Operator),
+            (r"[{}()\[\],:.]", Punctuation),
+            (r".", Text),
+        ],
+    }

@@ -1,0 +1,467 @@
+"""Compiled rulebooks rendered as Markdown pages for the documentation website.
+
+The website is built from the rule files every time (a MkDocs hook calls `render_site`), so what readers see can
+never drift from what the engine runs. Everything here is pure: rulebooks, rounds and source texts in, a mapping of
+page path to page text out, plus the navigation. MkDocs is not imported, so the pages can be tested without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+import click
+
+from dsl.ast import Span
+from engine import ir
+from engine.docs_chart import cutoff_chart
+from engine.reference_rounds import RoundHeld
+from engine.show import plain_rule
+
+NavItem = str | dict[str, "list[NavItem] | str"]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Generated files (Markdown pages and SVG charts) keyed by their path in the docs folder, and the nav."""
+
+    pages: dict[str, str]
+    nav: list[NavItem]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInput:
+    """What the website is made of. `rounds` come from the reference tables until rulebooks declare rounds."""
+
+    rulebooks: Sequence[ir.Rulebook]
+    rounds: Sequence[RoundHeld] = ()
+    source_texts: Mapping[str, str] = field(default_factory=dict)
+    cli: click.Group | None = None
+    guides_nav: Sequence[NavItem] = ()
+    reference_nav: Sequence[NavItem] = ()
+
+
+def render_site(site: SiteInput) -> Site:
+    """Every generated page of the website, and a nav that lists the hand-written pages around them."""
+    rulebooks = sorted(site.rulebooks, key=lambda r: r.year)
+    pages: dict[str, str] = {"index.md": home_page(rulebooks)}
+    years_nav: list[NavItem] = []
+    for index, rulebook in enumerate(rulebooks):
+        previous = rulebooks[index - 1] if index > 0 else None
+        pages[f"years/{rulebook.year}/index.md"] = year_page(rulebook, previous, site.rounds)
+        year_nav: list[NavItem] = [{"Overview": f"years/{rulebook.year}/index.md"}]
+        for category in rulebook.categories:
+            held = rounds_held(rulebook, category, site.rounds)
+            path = f"years/{rulebook.year}/{category.id}.md"
+            pages[path] = category_page(rulebook, category, previous, held, site.source_texts)
+            if held:
+                pages[f"years/{rulebook.year}/{category.id}-rounds.svg"] = cutoff_chart(
+                    f"Lowest CRS invited, {category.name} ({rulebook.year})", held,
+                    rulebook.in_force_from, rulebook.in_force_until)
+            year_nav.append({category.name: path})
+        years_nav.append({rulebook.year: year_nav})
+    changes_nav: list[NavItem] = []
+    for old, new in zip(rulebooks, rulebooks[1:], strict=False):
+        path = f"changes/{old.year}-{new.year}.md"
+        pages[path] = changes_page(old, new)
+        changes_nav.append({f"{old.year} to {new.year}": path})
+    reference_nav: list[NavItem] = list(site.reference_nav)
+    if site.cli is not None:
+        pages["reference/cli.md"] = cli_page(site.cli)
+        reference_nav.append({"Command line": "reference/cli.md"})
+    nav: list[NavItem] = [{"Home": "index.md"}, *site.guides_nav, {"Rulebooks": years_nav}]
+    if changes_nav:
+        nav.append({"Changes": changes_nav})
+    if reference_nav:
+        nav.append({"Reference": reference_nav})
+    return Site(pages, nav)
+
+
+# --- pages -----------------------------------------------------------------------------------------------------------
+
+
+def home_page(rulebooks: Sequence[ir.Rulebook]) -> str:
+    lines = [
+        "# Express Entry category-based selection, as rules",
+        "",
+        "This website is generated from the rule files of the project at every build: the categories, occupation "
+        "lists, definitions and citations below are exactly what the engine evaluates, and cannot drift from it.",
+        "",
+        "The project is a small rules language, a compiler and an explaining engine for the categories of Canada's "
+        "Express Entry system. Given a candidate's profile (work history, language tests, programs), it says for "
+        "each category whether the candidate is **eligible**, **not eligible** or **undetermined** (a fact is "
+        "missing), and explains why, citing the official source of every rule.",
+        "",
+        "## Start here",
+        "",
+        "```console",
+        "$ make test                # installs everything into .venv and runs the tests",
+        "$ .venv/bin/rules show --year 2025",
+        "$ .venv/bin/rules eval examples/profiles/*.yaml --year 2025 --as-of 2025-06-01",
+        "```",
+        "",
+        "- Analysts writing rules: follow the [tutorial](tutorial.md), then keep the "
+        "[language reference](reference/language.md) at hand.",
+        "- Every command and option: the [command-line reference](reference/cli.md).",
+        "",
+        "## Rulebooks",
+        "",
+        "| Year | Title | In force | Categories |",
+        "|---|---|---|---|",
+    ]
+    for rulebook in rulebooks:
+        names = ", ".join(f"[{_cell(c.name)}](years/{rulebook.year}/{c.id}.md)" for c in rulebook.categories)
+        lines.append(f"| [{rulebook.year}](years/{rulebook.year}/index.md) | {_cell(rulebook.title)} | "
+                     f"{_period(rulebook)} | {names} |")
+    pairs = list(zip(rulebooks, rulebooks[1:], strict=False))
+    if pairs:
+        lines += ["", "## What changed", ""]
+        lines += [f"- [{old.year} to {new.year}](changes/{old.year}-{new.year}.md)" for old, new in pairs]
+    return "\n".join(lines) + "\n"
+
+
+def year_page(rulebook: ir.Rulebook, previous: ir.Rulebook | None, rounds: Sequence[RoundHeld]) -> str:
+    lines = [
+        f"# {rulebook.year}: {rulebook.title}",
+        "",
+        f"**In force:** {_period(rulebook)}  ",
+        f"**Rule files:** `{rulebook.folder}`  ",
+        f"**Cites:** {_cite_links(rulebook.cites)}",
+        "",
+        "## Categories",
+        "",
+        "| Category | Id | Listed occupations | Rounds held | Lowest CRS invited |",
+        "|---|---|---|---|---|",
+    ]
+    for category in rulebook.categories:
+        held = rounds_held(rulebook, category, rounds)
+        count = sum(len(t.occupations) for t in category.occupation_lists)
+        scores = [r.lowest_crs for r in held]
+        score_range = f"{min(scores)} to {max(scores)}" if scores else "no round"
+        lines.append(f"| [{_cell(category.name)}]({category.id}.md) | `{category.id}` | "
+                     f"{count if category.occupation_lists else 'no list'} | {len(held)} | {score_range} |")
+    lines += ["", "## Sources", "", "| Id | Source |", "|---|---|"]
+    lines += [f"| `{s.id}` | {_cite_link(s)} |" for s in rulebook.sources.values()]
+    if rulebook.constants:
+        lines += ["", "## Named values", "", "| Name | Value | Meaning | Cites |", "|---|---|---|---|"]
+        lines += [f"| `{c.name}` | {_cell(c.text)} | {_cell(c.description or '')} | {_cite_links(c.cites)} |"
+                  for c in rulebook.constants.values()]
+    if previous is not None:
+        lines += ["", f"## Changes from {previous.year}", "",
+                  f"See [what changed from {previous.year} to {rulebook.year}]"
+                  f"(../../changes/{previous.year}-{rulebook.year}.md)."]
+    return "\n".join(lines) + "\n"
+
+
+def category_page(rulebook: ir.Rulebook, category: ir.Category, previous: ir.Rulebook | None,
+                  held: Sequence[RoundHeld], source_texts: Mapping[str, str]) -> str:
+    rules_used = definitions_used(category.condition)
+    lines = [
+        f"# {category.name} ({rulebook.year})",
+        "",
+        f"**Category id:** `{category.id}`  ",
+        f"**Rulebook:** [{rulebook.year}](index.md), in force {_period(rulebook)}  ",
+        f"**Defined in:** `{category.span.short}`  ",
+        f"**Cites:** {_cite_links(category.cites)}",
+        "",
+        "## The rule in plain language",
+        "",
+        f"A candidate is eligible when: {plain_rule(category.condition)}.",
+        "",
+    ]
+    if rules_used:
+        lines += ["| Definition | Meaning | Cites |", "|---|---|---|"]
+        lines += [f"| `{r.name}` | {_cell(_oneline(r.description or ''))} | {_cite_links(r.cites)} |"
+                  for r in rules_used]
+        lines.append("")
+    constants = constants_used(category.condition)
+    if constants:
+        lines += ["Named values it uses:", "", "| Name | Value | Meaning | Cites |", "|---|---|---|---|"]
+        lines += [f"| `{c.name}` | {_cell(c.text)} | {_cell(c.description or '')} | {_cite_links(c.cites)} |"
+                  for c in constants]
+        lines.append("")
+    lines += ["## The rule as written", "", f"`{category.span.short}`", "", "```rules", category.source_text, "```", ""]
+    for rule in rules_used:
+        text = _span_text(source_texts, rule.span)
+        if text:
+            lines += [f"`{rule.span.short}`", "", "```rules", text, "```", ""]
+    lines += _occupations_section(category)
+    lines += _sources_section(category, rules_used, constants)
+    lines += _rounds_section(rulebook, category, held)
+    lines += _previous_year_section(rulebook, category, previous)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def changes_page(old: ir.Rulebook, new: ir.Rulebook) -> str:
+    """What changed between two consecutive rulebooks: categories, their names, occupation lists, rules, values."""
+    old_categories = {c.id: c for c in old.categories}
+    new_categories = {c.id: c for c in new.categories}
+    added = [c for c in new.categories if c.id not in old_categories]
+    removed = [c for c in old.categories if c.id not in new_categories]
+    kept = [(old_categories[c.id], c) for c in new.categories if c.id in old_categories]
+    lines = [
+        f"# What changed from {old.year} to {new.year}",
+        "",
+        "Compared from the two compiled rulebooks, category by category (matched by id).",
+        "",
+        "| | " + f"{old.year} | {new.year} |",
+        "|---|---|---|",
+        f"| Title | {_cell(old.title)} | {_cell(new.title)} |",
+        f"| In force | {_period(old)} | {_period(new)} |",
+        f"| Categories | {len(old.categories)} | {len(new.categories)} |",
+        "",
+        "## Categories",
+        "",
+    ]
+    lines += [f"- **Added:** [{_cell(c.name)}](../years/{new.year}/{c.id}.md) (`{c.id}`)" for c in added]
+    lines += [f"- **Removed:** [{_cell(c.name)}](../years/{old.year}/{c.id}.md) (`{c.id}`)" for c in removed]
+    lines += [f"- **Renamed:** `{n.id}`: {_cell(o.name)} → {_cell(n.name)}" for o, n in kept if o.name != n.name]
+    if not (added or removed or any(o.name != n.name for o, n in kept)):
+        lines.append("No category was added, removed or renamed.")
+    lines.append("")
+    for old_category, new_category in kept:
+        lines += [f"## {new_category.name}", ""]
+        lines += category_changes(old, old_category, new, new_category, link_prefix="../years/")
+        lines.append("")
+    lines += _value_changes(old, new)
+    lines += _source_changes(old, new)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def category_changes(old: ir.Rulebook, old_category: ir.Category, new: ir.Rulebook, new_category: ir.Category,
+                     link_prefix: str) -> list[str]:
+    """The changes of one category between two rulebooks, as Markdown lines (empty changes said in words)."""
+    lines = [f"[{old.year}]({link_prefix}{old.year}/{old_category.id}.md) · "
+             f"[{new.year}]({link_prefix}{new.year}/{new_category.id}.md)", ""]
+    before, after = _occupations(old_category), _occupations(new_category)
+    gained = [o for code, o in after.items() if code not in before]
+    lost = [o for code, o in before.items() if code not in after]
+    teer = [(before[code], o) for code, o in after.items() if code in before and before[code].teer != o.teer]
+    rule_before, rule_after = plain_rule(old_category.condition), plain_rule(new_category.condition)
+    if rule_before != rule_after:
+        lines += ["**Rule changed:**", "", f"- {old.year}: {rule_before}", f"- {new.year}: {rule_after}", ""]
+    if before or after:
+        lines.append(f"**Occupations:** {len(before)} → {len(after)} "
+                     f"({len(gained)} added, {len(lost)} removed, {len(teer)} TEER changes)")
+        lines.append("")
+    if gained or lost or teer:
+        lines += ["| Change | Code | Title | TEER |", "|---|---|---|---|"]
+        lines += [f"| added | {o.code} | {_cell(o.title)} | {o.teer} |" for o in gained]
+        lines += [f"| removed | {o.code} | {_cell(o.title)} | {o.teer} |" for o in lost]
+        lines += [f"| TEER changed | {o.code} | {_cell(o.title)} | {b.teer} → {o.teer} |" for b, o in teer]
+        lines.append("")
+    if rule_before == rule_after and not (gained or lost or teer):
+        lines += ["No change in the rule or the occupations.", ""]
+    return lines
+
+
+def cli_page(group: click.Group) -> str:
+    """Every command of the command line with its `--help`, taken from the click commands themselves."""
+    root = click.Context(group, info_name="rules", terminal_width=100, max_content_width=100)
+    lines = ["# Command-line reference", "",
+             "Generated from the `rules` command itself at every build, so it always matches the installed tool.",
+             "", "## rules", "", "```text", group.get_help(root), "```", ""]
+    for name, command, context in _commands(group, root):
+        lines += [f"## {name}", "", _oneline(command.get_short_help_str(limit=200)), "", "```text",
+                  command.get_help(context), "```", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _commands(group: click.Group, parent: click.Context) -> Iterator[tuple[str, click.Command, click.Context]]:
+    for name in group.list_commands(parent):
+        command = group.get_command(parent, name)
+        if command is None or command.hidden:
+            continue
+        context = click.Context(command, info_name=name, parent=parent, terminal_width=100, max_content_width=100)
+        yield context.command_path, command, context
+        if isinstance(command, click.Group):
+            yield from _commands(command, context)
+
+
+# --- what a category uses --------------------------------------------------------------------------------------------
+
+
+def walk(node: ir.Node) -> Iterator[ir.Node]:
+    """Every node under `node` (itself included), without entering named definitions."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for f in fields(current):
+            value = getattr(current, f.name)
+            if isinstance(value, ir.Node):
+                stack.append(value)
+            elif isinstance(value, tuple):
+                stack.extend(v for v in value if isinstance(v, ir.Node))
+
+
+def definitions_used(condition: ir.Node) -> list[ir.Rule]:
+    """The named definitions a condition relies on, directly or through other definitions, in first-use order."""
+    found: dict[str, ir.Rule] = {}
+    pending = [condition]
+    while pending:
+        calls = sorted((n for n in walk(pending.pop()) if isinstance(n, ir.RuleCall)),
+                       key=lambda n: (n.span.file, n.span.line, n.span.column))
+        for call in calls:
+            if call.name not in found:
+                found[call.name] = call.rule
+                pending.append(call.rule.body)
+    return list(found.values())
+
+
+def constants_used(condition: ir.Node) -> list[ir.ConstantRef]:
+    roots = [condition, *(r.body for r in definitions_used(condition))]
+    found: dict[str, ir.ConstantRef] = {}
+    for root in roots:
+        for node in walk(root):
+            if isinstance(node, ir.ConstantRef):
+                found.setdefault(node.name, node)
+    return sorted(found.values(), key=lambda c: (c.span.file, c.span.line))
+
+
+def rounds_held(rulebook: ir.Rulebook, category: ir.Category, rounds: Sequence[RoundHeld]) -> list[RoundHeld]:
+    """The rounds for this category held while the rulebook was in force."""
+    return [r for r in rounds if r.category == category.id
+            and rulebook.in_force_from <= r.held <= rulebook.in_force_until]
+
+
+# --- sections --------------------------------------------------------------------------------------------------------
+
+
+def _occupations_section(category: ir.Category) -> list[str]:
+    lines = ["## Occupations", ""]
+    if not category.occupation_lists:
+        return lines + ["This category has no occupation list.", ""]
+    for table in category.occupation_lists:
+        lines += [
+            f"**{_cell(table.title)}** (`{table.name}`, {len(table.occupations)} occupations, "
+            f"cites {_cite_links(table.cites)}; `{table.span.short}`)",
+            "",
+            '<div class="occupations" markdown>',
+            "",
+            '<input type="search" class="occupations-filter" placeholder="Filter by code, title or TEER" '
+            'aria-label="Filter the occupations" hidden>',
+            "",
+            "| Code | Title | TEER |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {o.code} | {_cell(o.title)} | {o.teer} |" for o in table.occupations]
+        lines += ["", "</div>", ""]
+    return lines
+
+
+def _sources_section(category: ir.Category, rules_used: Sequence[ir.Rule],
+                     constants: Sequence[ir.ConstantRef]) -> list[str]:
+    cited: dict[str, tuple[ir.SourceRef, list[str]]] = {}
+
+    def note(sources: Sequence[ir.SourceRef], what: str) -> None:
+        for source in sources:
+            entry = cited.setdefault(source.id, (source, []))
+            if what not in entry[1]:
+                entry[1].append(what)
+
+    note(category.cites, "the category")
+    for table in category.occupation_lists:
+        note(table.cites, f"the list `{table.name}`")
+    for rule in rules_used:
+        note(rule.cites, f"`{rule.name}`")
+    for constant in constants:
+        note(constant.cites, f"`{constant.name}`")
+    lines = ["## Sources", "", "| Source | Cited for |", "|---|---|"]
+    lines += [f"| {_cite_link(source)} | {', '.join(whats)} |" for source, whats in cited.values()]
+    return lines + [""]
+
+
+def _rounds_section(rulebook: ir.Rulebook, category: ir.Category, held: Sequence[RoundHeld]) -> list[str]:
+    lines = ["## Rounds held", ""]
+    if not held:
+        return lines + [f"No round of invitations for this category was held while the {rulebook.year} rulebook "
+                        f"was in force ({_period(rulebook)}).", ""]
+    invited = sum(r.invitations for r in held)
+    lines += [f"{len(held)} rounds, {invited:,} invitations in all. Round data: the published results of each round.",
+              "", f"![Lowest CRS invited in each {_cell(category.name)} round]({category.id}-rounds.svg)", "",
+              "| Round | Date | Invitations | Lowest CRS invited | Tie-break (UTC) |", "|---|---|---|---|---|"]
+    for r in held:
+        number = f"[{r.number}]({r.source_url})" if r.source_url else str(r.number)
+        tie_break = r.tie_break.strftime("%Y-%m-%d %H:%M:%S") if r.tie_break else ""
+        lines.append(f"| {number} | {r.held} | {r.invitations:,} | {r.lowest_crs} | {tie_break} |")
+    return lines + [""]
+
+
+def _previous_year_section(rulebook: ir.Rulebook, category: ir.Category, previous: ir.Rulebook | None) -> list[str]:
+    if previous is None:
+        return []
+    lines = [f"## Changes from {previous.year}", ""]
+    earlier = next((c for c in previous.categories if c.id == category.id), None)
+    if earlier is None:
+        lines += [f"New in {rulebook.year}: the {previous.year} rulebook has no category `{category.id}`.", ""]
+    else:
+        if earlier.name != category.name:
+            lines += [f"**Renamed:** {_cell(earlier.name)} → {_cell(category.name)}", ""]
+        lines += category_changes(previous, earlier, rulebook, category, link_prefix="../")
+    lines += [f"All changes: [{previous.year} to {rulebook.year}]"
+              f"(../../changes/{previous.year}-{rulebook.year}.md).", ""]
+    return lines
+
+
+def _value_changes(old: ir.Rulebook, new: ir.Rulebook) -> list[str]:
+    names = sorted(set(old.constants) | set(new.constants))
+    rows = []
+    for name in names:
+        before, after = old.constants.get(name), new.constants.get(name)
+        if before is None or after is None or before.text != after.text:
+            rows.append(f"| `{name}` | {_cell(before.text) if before else 'not defined'} | "
+                        f"{_cell(after.text) if after else 'not defined'} |")
+    lines = ["## Named values", ""]
+    if not rows:
+        return lines + ["Every named value is the same in both years.", ""]
+    return lines + [f"| Name | {old.year} | {new.year} |", "|---|---|---|", *rows, ""]
+
+
+def _source_changes(old: ir.Rulebook, new: ir.Rulebook) -> list[str]:
+    added = [s for i, s in new.sources.items() if i not in old.sources]
+    removed = [s for i, s in old.sources.items() if i not in new.sources]
+    lines = ["## Sources", ""]
+    lines += [f"- **Added:** {_cite_link(s)}" for s in added]
+    lines += [f"- **No longer cited:** {_cite_link(s)}" for s in removed]
+    if not (added or removed):
+        lines.append("Both years cite the same sources.")
+    return lines + [""]
+
+
+# --- small helpers ---------------------------------------------------------------------------------------------------
+
+
+def _occupations(category: ir.Category) -> dict[str, ir.Occupation]:
+    return {o.code: o for table in category.occupation_lists for o in table.occupations}
+
+
+def _span_text(texts: Mapping[str, str], span: Span) -> str:
+    lines = texts.get(span.file, "").splitlines()
+    return "\n".join(lines[span.line - 1: span.end_line]) if lines else ""
+
+
+def _period(rulebook: ir.Rulebook) -> str:
+    return f"{_day(rulebook.in_force_from)} to {_day(rulebook.in_force_until)}"
+
+
+def _day(day: date) -> str:
+    return day.isoformat()
+
+
+def _cite_link(source: ir.SourceRef) -> str:
+    return f"[{_cell(source.title)}]({source.url})" if source.url else _cell(source.title)
+
+
+def _cite_links(sources: Sequence[ir.SourceRef]) -> str:
+    return ", ".join(_cite_link(s) for s in sources) or "none"
+
+
+def _oneline(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell or link label."""
+    return _oneline(text).replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
