@@ -167,7 +167,7 @@ def category_page(rulebook: ir.Rulebook, category: ir.Category, previous: ir.Rul
         "",
         "## The rule in plain language",
         "",
-        f"A candidate is eligible when: {plain_rule(category.condition)}.",
+        *plain_rule_lines(category.condition),
         "",
     ]
     if rules_used:
@@ -238,9 +238,10 @@ def category_changes(old: ir.Rulebook, old_category: ir.Category, new: ir.Rulebo
     gained = [o for code, o in after.items() if code not in before]
     lost = [o for code, o in before.items() if code not in after]
     teer = [(before[code], o) for code, o in after.items() if code in before and before[code].teer != o.teer]
-    rule_before, rule_after = plain_rule(old_category.condition), plain_rule(new_category.condition)
+    rule_before, rule_after = rule_in_words(old_category), rule_in_words(new_category)
     if rule_before != rule_after:
-        lines += ["**Rule changed:**", "", f"- {old.year}: {rule_before}", f"- {new.year}: {rule_after}", ""]
+        lines += ["**Rule changed:**", "", f"- {old.year}: {plain_rule(old_category.condition)}",
+                  f"- {new.year}: {plain_rule(new_category.condition)}", ""]
     if before or after:
         lines.append(f"**Occupations:** {len(before)} → {len(after)} "
                      f"({len(gained)} added, {len(lost)} removed, {len(teer)} TEER changes)")
@@ -258,7 +259,7 @@ def category_changes(old: ir.Rulebook, old_category: ir.Category, new: ir.Rulebo
 
 def cli_page(group: click.Group) -> str:
     """Every command of the command line with its `--help`, taken from the click commands themselves."""
-    root = click.Context(group, info_name="rules", terminal_width=100, max_content_width=100)
+    root = group.make_context("rules", [], resilient_parsing=True, terminal_width=100, max_content_width=100)
     lines = ["# Command-line reference", "",
              "Generated from the `rules` command itself at every build, so it always matches the installed tool.",
              "", "## rules", "", "```text", group.get_help(root), "```", ""]
@@ -273,10 +274,27 @@ def _commands(group: click.Group, parent: click.Context) -> Iterator[tuple[str, 
         command = group.get_command(parent, name)
         if command is None or command.hidden:
             continue
-        context = click.Context(command, info_name=name, parent=parent, terminal_width=100, max_content_width=100)
+        context = command.make_context(name, [], parent=parent, resilient_parsing=True)
         yield context.command_path, command, context
         if isinstance(command, click.Group):
             yield from _commands(command, context)
+
+
+def plain_rule_lines(condition: ir.Node) -> list[str]:
+    """The condition in words: one bullet per requirement when several must all hold."""
+    if isinstance(condition, ir.AllOf):
+        return ["A candidate is eligible when all of these hold:", "",
+                *(f"- {_sentence(plain_rule(operand))}" for operand in condition.operands)]
+    return [f"A candidate is eligible when: {plain_rule(condition)}."]
+
+
+def rule_in_words(category: ir.Category) -> str:
+    """The rule in words with each occupation list named by its id, so that a list's new title or contents (shown
+    on their own) do not count as a change of the rule."""
+    text = plain_rule(category.condition)
+    for table in category.occupation_lists:
+        text = text.replace(table.title, table.name)
+    return text
 
 
 # --- what a category uses --------------------------------------------------------------------------------------------
@@ -456,6 +474,11 @@ def _cite_link(source: ir.SourceRef) -> str:
 
 def _cite_links(sources: Sequence[ir.SourceRef]) -> str:
     return ", ".join(_cite_link(s) for s in sources) or "none"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "."
 
 
 def _oneline(text: str) -> str:
