@@ -252,9 +252,19 @@ def category_changes(old: ir.Rulebook, old_category: ir.Category, new: ir.Rulebo
         lines += [f"| removed | {o.code} | {_cell(o.title)} | {o.teer} |" for o in lost]
         lines += [f"| TEER changed | {o.code} | {_cell(o.title)} | {b.teer} → {o.teer} |" for b, o in teer]
         lines.append("")
-    if rule_before == rule_after and not (gained or lost or teer):
-        lines += ["No change in the rule or the occupations.", ""]
+    values = _changed_values(constants_used(old_category.condition), constants_used(new_category.condition))
+    if values:
+        lines += [f"**Values it uses:** {', '.join(values)}", ""]
+    if rule_before == rule_after and not (gained or lost or teer or values):
+        lines += ["No change in the rule, its values or the occupations.", ""]
     return lines
+
+
+def _changed_values(before: Sequence[ir.ConstantRef], after: Sequence[ir.ConstantRef]) -> list[str]:
+    """`name` old → new for every named value the category uses whose value changed, appeared or went away."""
+    old, new = {c.name: c.text for c in before}, {c.name: c.text for c in after}
+    return [f"`{name}` {_cell(old.get(name, 'not used'))} → {_cell(new.get(name, 'not used'))}"
+            for name in sorted(set(old) | set(new)) if old.get(name) != new.get(name)]
 
 
 def cli_page(group: click.Group) -> str:

@@ -1,32 +1,36 @@
-"""Rule snippets in the hand-written pages: every ```rules block starts with a comment naming the file it belongs
-to, so the tests can rebuild the rules tree a page describes and check it like any other rulebook."""
+"""Files shown in the hand-written pages: every ```rules (or ```yaml) block starts with a comment naming the file
+it belongs to, so the tests can rebuild the rules tree a page describes and check it like any other rulebook."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-FENCE = re.compile(r"^```rules\n(.*?)^```", re.S | re.M)
+FENCE = re.compile(r"^```(rules|yaml)\n(.*?)^```", re.S | re.M)
 
 
-def rule_blocks(page: Path) -> list[tuple[str, str]]:
-    """(file path named on the first line, the text after it) for every rules block of a Markdown page."""
+def file_blocks(page: Path, language: str | None = None) -> list[tuple[str, str]]:
+    """(file path named on the first line, the whole block) for every rules or YAML block of a Markdown page."""
     blocks = []
-    for body in FENCE.findall(page.read_text(encoding="utf-8")):
-        first, _, rest = body.partition("\n")
-        assert first.startswith("# "), f"a rules block in {page.name} does not name its file: {first!r}"
-        blocks.append((first[2:].strip(), rest))
+    for kind, body in FENCE.findall(page.read_text(encoding="utf-8")):
+        if language is not None and kind != language:
+            continue
+        first = body.partition("\n")[0]
+        assert first.startswith("# "), f"a {kind} block in {page.name} does not name its file: {first!r}"
+        blocks.append((first[2:].strip(), body))
     return blocks
 
 
+def rule_blocks(page: Path) -> list[tuple[str, str]]:
+    return file_blocks(page, "rules")
+
+
 def write_tree(page: Path, into: Path) -> list[Path]:
-    """Write the page's rules blocks into `into` (blocks naming one file are joined); return the files written."""
+    """Write the page's blocks into `into`, in page order (a later block naming a file replaces it)."""
     written: list[Path] = []
-    for name, text in rule_blocks(page):
+    for name, text in file_blocks(page):
         target = into / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("a", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-        if target not in written:
-            written.append(target)
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
     return written

@@ -36,7 +36,8 @@ def table_rows(page: str, first_cell: str) -> list[list[str]]:
 class TestPagesAndNavigation:
     def test_one_page_per_category_per_year_an_overview_per_year_and_a_changes_page(
             self, site: Site, rulebook_2023: ir.Rulebook, rulebook_2025: ir.Rulebook) -> None:
-        expected = {"index.md", "years/2023/index.md", "years/2025/index.md", "changes/2023-2025.md", "reference/cli.md"}
+        expected = {"index.md", "years/2023/index.md", "years/2025/index.md", "changes/2023-2025.md",
+                    "reference/cli.md"}
         expected |= {f"years/{r.year}/{c.id}.md" for r in (rulebook_2023, rulebook_2025) for c in r.categories}
         assert expected == {p for p in site.pages if p.endswith(".md")}
 
@@ -119,7 +120,7 @@ class TestChangesPage:
                        "3 → 1 (0 added, 2 removed"):
             assert counts in page
         french = page.split("## French-language proficiency")[1].split("\n## ")[0]
-        assert "No change in the rule or the occupations." in french
+        assert "No change in the rule, its values or the occupations." in french
         assert "Rule changed" not in page
 
     def test_a_changed_threshold_shows_as_a_changed_value(self, write_rules: Callable[..., Path],
