@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean test-spark
+.PHONY: demo test lint typecheck unit docs docs-serve bench clean test-spark
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/rules eval examples/profiles/* --year 2025 --as-of 2025-11-30 --explain summary
 
 lint: $(STAMP)
-	$(BIN)/ruff check dsl engine tests bench
+	$(BIN)/ruff check dsl engine tests bench docs
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -25,7 +25,14 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck unit
+# The website, generated from the rule files at build time (docs/hooks.py); nothing generated is committed.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+docs-serve: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+test: lint typecheck unit docs
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
