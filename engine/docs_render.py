@@ -64,7 +64,7 @@ def render_site(site: SiteInput) -> Site:
     changes_nav: list[NavItem] = []
     for old, new in zip(rulebooks, rulebooks[1:], strict=False):
         path = f"changes/{old.year}-{new.year}.md"
-        pages[path] = changes_page(old, new)
+        pages[path] = changes_page(old, new, site.rounds)
         changes_nav.append({f"{old.year} to {new.year}": path})
     reference_nav: list[NavItem] = list(site.reference_nav)
     if site.cli is not None:
@@ -193,7 +193,7 @@ def category_page(rulebook: ir.Rulebook, category: ir.Category, previous: ir.Rul
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def changes_page(old: ir.Rulebook, new: ir.Rulebook) -> str:
+def changes_page(old: ir.Rulebook, new: ir.Rulebook, rounds: Sequence[RoundHeld] = ()) -> str:
     """What changed between two consecutive rulebooks: categories, their names, occupation lists, rules, values."""
     old_categories = {c.id: c for c in old.categories}
     new_categories = {c.id: c for c in new.categories}
@@ -223,7 +223,9 @@ def changes_page(old: ir.Rulebook, new: ir.Rulebook) -> str:
     for old_category, new_category in kept:
         lines += [f"## {new_category.name}", ""]
         lines += category_changes(old, old_category, new, new_category, link_prefix="../years/")
-        lines.append("")
+        if rounds:
+            lines += [f"**Rounds held:** {old.year}: {_rounds_summary(rounds_held(old, old_category, rounds))}; "
+                      f"{new.year}: {_rounds_summary(rounds_held(new, new_category, rounds))}", ""]
     lines += _value_changes(old, new)
     lines += _source_changes(old, new)
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -431,6 +433,14 @@ def _previous_year_section(rulebook: ir.Rulebook, category: ir.Category, previou
     lines += [f"All changes: [{previous.year} to {rulebook.year}]"
               f"(../../changes/{previous.year}-{rulebook.year}.md).", ""]
     return lines
+
+
+def _rounds_summary(held: Sequence[RoundHeld]) -> str:
+    if not held:
+        return "none"
+    scores = [r.lowest_crs for r in held]
+    return (f"{len(held)} round{'s' if len(held) != 1 else ''}, {sum(r.invitations for r in held):,} invitations, "
+            f"lowest CRS invited {min(scores)} to {max(scores)}")
 
 
 def _value_changes(old: ir.Rulebook, new: ir.Rulebook) -> list[str]:

@@ -122,6 +122,8 @@ class TestChangesPage:
         french = page.split("## French-language proficiency")[1].split("\n## ")[0]
         assert "No change in the rule, its values or the occupations." in french
         assert "Rule changed" not in page
+        stem = page.split("## Science, Technology, Engineering and Math (STEM) occupations")[1].split("\n## ")[0]
+        assert "**Rounds held:** 2023: 2 rounds, 6,400 invitations, lowest CRS invited 481 to 486; 2025: none" in stem
 
     def test_a_changed_threshold_shows_as_a_changed_value(self, write_rules: Callable[..., Path],
                                                           compiler: Compiler) -> None:
