@@ -8,6 +8,7 @@ commands themselves. Round results come from `reference/rounds_<year>.csv` until
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -43,9 +44,28 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         source_texts=texts,
         cli=cli_main,
         guides_nav=[{"Tutorial": "tutorial.md"}],
-        reference_nav=[{"Rules language": "reference/language.md"}],
+        reference_nav=[{"The language by example": "reference/language.md"}, *_present(files, REFERENCE_PAGES)],
     ))
     for path, content in site.pages.items():
         files.append(File.generated(config, path, content=content))
-    config.nav = site.nav
+    config.nav = [*site.nav, *_unlisted(files, site.nav)]
     return files
+
+
+# Hand-written pages, in the order the Reference section lists them (those present in docs/).
+REFERENCE_PAGES = (
+    ("The language in detail", "language.md"),
+    ("Work experience", "semantics.md"),
+    ("Profiles", "profiles.md"),
+    ("Diagnostics", "diagnostics.md"),
+)
+
+
+def _present(files: Files, pages: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    return [{title: path} for title, path in pages if files.get_file_from_path(path) is not None]
+
+
+def _unlisted(files: Files, nav: object) -> list[str]:
+    """Hand-written pages the nav does not name yet: listed at the end, so that a new page is never left out."""
+    listed = set(re.findall(r"'([^']+\.md)'", repr(nav)))
+    return sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in listed)
