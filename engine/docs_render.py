@@ -138,7 +138,7 @@ def year_page(rulebook: ir.Rulebook, previous: ir.Rulebook | None, rounds: Seque
         held = rounds_held(rulebook, category, rounds)
         count = sum(len(t.occupations) for t in category.occupation_lists)
         scores = [r.lowest_crs for r in held]
-        score_range = f"{min(scores)} to {max(scores)}" if scores else "no round"
+        score_range = _score_range(scores) if scores else "no round"
         lines.append(f"| [{_cell(category.name)}]({category.id}.md) | `{category.id}` | "
                      f"{count if category.occupation_lists else 'no list'} | {len(held)} | {score_range} |")
     lines += ["", "## Sources", "", "| Id | Source |", "|---|---|"]
@@ -440,7 +440,11 @@ def _rounds_summary(held: Sequence[RoundHeld]) -> str:
         return "none"
     scores = [r.lowest_crs for r in held]
     return (f"{len(held)} round{'s' if len(held) != 1 else ''}, {sum(r.invitations for r in held):,} invitations, "
-            f"lowest CRS invited {min(scores)} to {max(scores)}")
+            f"lowest CRS invited {_score_range(scores)}")
+
+
+def _score_range(scores: Sequence[int]) -> str:
+    return str(scores[0]) if min(scores) == max(scores) else f"{min(scores)} to {max(scores)}"
 
 
 def _value_changes(old: ir.Rulebook, new: ir.Rulebook) -> list[str]:
