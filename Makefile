@@ -21,6 +21,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/mypy docs/hooks.py
 
 unit: $(STAMP)
 	$(BIN)/pytest

@@ -19,7 +19,7 @@ from dsl.diagnostics import RuleErrors
 from dsl.loader import load_folder
 from engine import ir
 from engine.cli import main as cli_main
-from engine.docs_render import SiteInput, render_site
+from engine.docs_render import NavItem, SiteInput, render_site
 from engine.reference_rounds import read_reference_rounds
 from engine.rulebook import Compiler, available_years
 
@@ -61,7 +61,7 @@ REFERENCE_PAGES = (
 )
 
 
-def _present(files: Files, pages: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+def _present(files: Files, pages: tuple[tuple[str, str], ...]) -> list[NavItem]:
     return [{title: path} for title, path in pages if files.get_file_from_path(path) is not None]
 
 
