@@ -8,7 +8,6 @@ commands themselves. Round results come from `reference/rounds_<year>.csv` until
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -44,11 +43,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         source_texts=texts,
         cli=cli_main,
         guides_nav=[{"Tutorial": "tutorial.md"}],
-        reference_nav=[{"The language by example": "reference/language.md"}, *_present(files, REFERENCE_PAGES)],
+        reference_nav=[{"The language by example": "reference/language.md"}, *_reference_pages(files)],
     ))
     for path, content in site.pages.items():
         files.append(File.generated(config, path, content=content))
-    config.nav = [*site.nav, *_unlisted(files, site.nav)]
+    config.nav = site.nav
     return files
 
 
@@ -58,14 +57,15 @@ REFERENCE_PAGES = (
     ("Work experience", "semantics.md"),
     ("Profiles", "profiles.md"),
     ("Diagnostics", "diagnostics.md"),
+    ("Comparing rulebooks", "diff.md"),
 )
+GUIDES = frozenset({"index.md", "tutorial.md", "reference/language.md"})
 
 
-def _present(files: Files, pages: tuple[tuple[str, str], ...]) -> list[NavItem]:
-    return [{title: path} for title, path in pages if files.get_file_from_path(path) is not None]
-
-
-def _unlisted(files: Files, nav: object) -> list[str]:
-    """Hand-written pages the nav does not name yet: listed at the end, so that a new page is never left out."""
-    listed = set(re.findall(r"'([^']+\.md)'", repr(nav)))
-    return sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in listed)
+def _reference_pages(files: Files) -> list[NavItem]:
+    """The hand-written reference pages present, in the order above, then any other hand-written page (by path), so
+    that a page added to docs/ is never left out of the nav."""
+    present = {f.src_uri for f in files.documentation_pages()}
+    known: list[NavItem] = [{title: path} for title, path in REFERENCE_PAGES if path in present]
+    named = {path for _, path in REFERENCE_PAGES} | GUIDES
+    return [*known, *sorted(present - named)]
