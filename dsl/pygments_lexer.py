@@ -35,22 +35,21 @@ OPERATOR_WORDS = frozenset({"and", "or", "not", "in"})
 UNIT_WORDS = frozenset({"months", "month", "years", "year", "weeks", "week", "days", "day", "hours", "hour",
                         "points", "point", "clb", "nclc"})
 
-# Terminals whose alternatives are words of the language (the rest of the grammar writes keywords as "quoted").
-_WORD_TERMINALS = ("QUANTIFIER", "BOOLEAN", "UNIT", "LEVEL_SCALE")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A terminal written as a regular expression that opens with a group of plain words, as in /(any|all)(?!...)/.
+_WORD_GROUP = re.compile(r"/\((?:\?:)?((?:[a-z_]+\|)*[a-z_]+)\)")
 
 
 @functools.cache
 def grammar_keywords() -> frozenset[str]:
-    """Every reserved word of the grammar: quoted words in rules, and the alternatives of word terminals."""
+    """Every reserved word of the grammar: quoted words, and the words a terminal's regular expression opens with."""
     grammar = files("dsl").joinpath("grammar.lark").read_text(encoding="utf-8")
     found: set[str] = set()
     for line in grammar.splitlines():
         code = line.split("//", 1)[0]
-        terminal = re.match(r"\s*([A-Z_]+)(?:\.\d+)?\s*:", code)
-        if terminal and terminal.group(1) not in _WORD_TERMINALS:
-            continue
         found.update(word for word in re.findall(r'"([^"\\]*)"', code) if _WORD.fullmatch(word))
+        for group in _WORD_GROUP.findall(code):
+            found.update(group.split("|"))
     return frozenset(found)
 
 

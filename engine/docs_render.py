@@ -15,8 +15,10 @@ import click
 
 from dsl.ast import Span
 from engine import ir
+from engine.diff import ADDED, REMOVED, UNCHANGED, CategoryDiff, RulebookDiff, SourceChange, compare
 from engine.docs_chart import cutoff_chart
 from engine.reference_rounds import RoundHeld
+from engine.rule_diff import RuleChange
 from engine.show import plain_rule
 
 NavItem = str | dict[str, "list[NavItem] | str"]
@@ -49,12 +51,13 @@ def render_site(site: SiteInput) -> Site:
     years_nav: list[NavItem] = []
     for index, rulebook in enumerate(rulebooks):
         previous = rulebooks[index - 1] if index > 0 else None
+        diff = compare(previous, rulebook) if previous is not None else None
         pages[f"years/{rulebook.year}/index.md"] = year_page(rulebook, previous, site.rounds)
         year_nav: list[NavItem] = [{"Overview": f"years/{rulebook.year}/index.md"}]
         for category in rulebook.categories:
             held = rounds_held(rulebook, category, site.rounds)
             path = f"years/{rulebook.year}/{category.id}.md"
-            pages[path] = category_page(rulebook, category, previous, held, site.source_texts)
+            pages[path] = category_page(rulebook, category, previous, held, site.source_texts, diff)
             if held:
                 pages[f"years/{rulebook.year}/{category.id}-rounds.svg"] = cutoff_chart(
                     f"Lowest CRS invited, {category.name} ({rulebook.year})", held,
@@ -64,7 +67,7 @@ def render_site(site: SiteInput) -> Site:
     changes_nav: list[NavItem] = []
     for old, new in zip(rulebooks, rulebooks[1:], strict=False):
         path = f"changes/{old.year}-{new.year}.md"
-        pages[path] = changes_page(old, new, site.rounds)
+        pages[path] = changes_page(old, new, compare(old, new), site.rounds)
         changes_nav.append({f"{old.year} to {new.year}": path})
     reference_nav: list[NavItem] = list(site.reference_nav)
     if site.cli is not None:
@@ -155,7 +158,7 @@ def year_page(rulebook: ir.Rulebook, previous: ir.Rulebook | None, rounds: Seque
 
 
 def category_page(rulebook: ir.Rulebook, category: ir.Category, previous: ir.Rulebook | None,
-                  held: Sequence[RoundHeld], source_texts: Mapping[str, str]) -> str:
+                  held: Sequence[RoundHeld], source_texts: Mapping[str, str], diff: RulebookDiff | None = None) -> str:
     rules_used = definitions_used(category.condition)
     lines = [
         f"# {category.name} ({rulebook.year})",
@@ -189,23 +192,26 @@ def category_page(rulebook: ir.Rulebook, category: ir.Category, previous: ir.Rul
     lines += _occupations_section(category)
     lines += _sources_section(category, rules_used, constants)
     lines += _rounds_section(rulebook, category, held)
-    lines += _previous_year_section(rulebook, category, previous)
+    if previous is not None and diff is None:
+        diff = compare(previous, rulebook)
+    lines += _previous_year_section(rulebook, category, previous, diff)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def changes_page(old: ir.Rulebook, new: ir.Rulebook, rounds: Sequence[RoundHeld] = ()) -> str:
-    """What changed between two consecutive rulebooks: categories, their names, occupation lists, rules, values."""
-    old_categories = {c.id: c for c in old.categories}
-    new_categories = {c.id: c for c in new.categories}
-    added = [c for c in new.categories if c.id not in old_categories]
-    removed = [c for c in old.categories if c.id not in new_categories]
-    kept = [(old_categories[c.id], c) for c in new.categories if c.id in old_categories]
+def changes_page(old: ir.Rulebook, new: ir.Rulebook, diff: RulebookDiff | None = None,
+                 rounds: Sequence[RoundHeld] = ()) -> str:
+    """What changed between two consecutive rulebooks, from `engine.diff`: categories, rules, occupations, values."""
+    diff = diff or compare(old, new)
+    added, removed = diff.with_status(ADDED), diff.with_status(REMOVED)
+    renamed = [c for c in diff.categories if c.renamed]
     lines = [
         f"# What changed from {old.year} to {new.year}",
         "",
-        "Compared from the two compiled rulebooks, category by category (matched by id).",
+        "Compared from the two compiled rulebooks, not their text (the same comparison as "
+        f"`rules diff {old.year} {new.year}`): categories matched by id, then by name; occupations by NOC code; "
+        "rules by their meaning, so reformatting or renaming is not a change.",
         "",
-        "| | " + f"{old.year} | {new.year} |",
+        f"| | {old.year} | {new.year} |",
         "|---|---|---|",
         f"| Title | {_cell(old.title)} | {_cell(new.title)} |",
         f"| In force | {_period(old)} | {_period(new)} |",
@@ -214,59 +220,79 @@ def changes_page(old: ir.Rulebook, new: ir.Rulebook, rounds: Sequence[RoundHeld]
         "## Categories",
         "",
     ]
-    lines += [f"- **Added:** [{_cell(c.name)}](../years/{new.year}/{c.id}.md) (`{c.id}`)" for c in added]
-    lines += [f"- **Removed:** [{_cell(c.name)}](../years/{old.year}/{c.id}.md) (`{c.id}`)" for c in removed]
-    lines += [f"- **Renamed:** `{n.id}`: {_cell(o.name)} → {_cell(n.name)}" for o, n in kept if o.name != n.name]
-    if not (added or removed or any(o.name != n.name for o, n in kept)):
+    lines += [f"- **Added:** [{_cell(c.name)}](../years/{new.year}/{c.new_id}.md) (`{c.new_id}`, "
+              f"{c.new_occupation_count} occupations)" for c in added]
+    lines += [f"- **Removed:** [{_cell(c.name)}](../years/{old.year}/{c.old_id}.md) (`{c.old_id}`, "
+              f"{c.old_occupation_count} occupations)" for c in removed]
+    lines += [f"- **Renamed:** `{c.new_id}`: {_cell(c.old_name or '')} → {_cell(c.new_name or '')}" for c in renamed]
+    if not (added or removed or renamed):
         lines.append("No category was added, removed or renamed.")
     lines.append("")
-    for old_category, new_category in kept:
-        lines += [f"## {new_category.name}", ""]
-        lines += category_changes(old, old_category, new, new_category, link_prefix="../years/")
+    old_categories, new_categories = {c.id: c for c in old.categories}, {c.id: c for c in new.categories}
+    for category in diff.categories:
+        if category.old_id is None or category.new_id is None:
+            continue
+        lines += [f"## {category.name}", ""]
+        lines += category_changes(old, new, category, link_prefix="../years/")
         if rounds:
-            lines += [f"**Rounds held:** {old.year}: {_rounds_summary(rounds_held(old, old_category, rounds))}; "
-                      f"{new.year}: {_rounds_summary(rounds_held(new, new_category, rounds))}", ""]
+            lines += [f"**Rounds held:** {old.year}: "
+                      f"{_rounds_summary(rounds_held(old, old_categories[category.old_id], rounds))}; {new.year}: "
+                      f"{_rounds_summary(rounds_held(new, new_categories[category.new_id], rounds))}", ""]
     lines += _value_changes(old, new)
-    lines += _source_changes(old, new)
+    lines += _source_changes(old, new, diff.sources)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def category_changes(old: ir.Rulebook, old_category: ir.Category, new: ir.Rulebook, new_category: ir.Category,
-                     link_prefix: str) -> list[str]:
-    """The changes of one category between two rulebooks, as Markdown lines (empty changes said in words)."""
-    lines = [f"[{old.year}]({link_prefix}{old.year}/{old_category.id}.md) · "
-             f"[{new.year}]({link_prefix}{new.year}/{new_category.id}.md)", ""]
-    before, after = _occupations(old_category), _occupations(new_category)
-    gained = [o for code, o in after.items() if code not in before]
-    lost = [o for code, o in before.items() if code not in after]
-    teer = [(before[code], o) for code, o in after.items() if code in before and before[code].teer != o.teer]
-    rule_before, rule_after = rule_in_words(old_category), rule_in_words(new_category)
-    if rule_before != rule_after:
-        lines += ["**Rule changed:**", "", f"- {old.year}: {plain_rule(old_category.condition)}",
-                  f"- {new.year}: {plain_rule(new_category.condition)}", ""]
-    if before or after:
-        lines.append(f"**Occupations:** {len(before)} → {len(after)} "
-                     f"({len(gained)} added, {len(lost)} removed, {len(teer)} TEER changes)")
+def category_changes(old: ir.Rulebook, new: ir.Rulebook, category: CategoryDiff, link_prefix: str) -> list[str]:
+    """The changes of one category between two rulebooks, as Markdown lines (no change said in words)."""
+    lines = [f"[{old.year}]({link_prefix}{old.year}/{category.old_id}.md) · "
+             f"[{new.year}]({link_prefix}{new.year}/{category.new_id}.md)", ""]
+    if category.rule_changes:
+        lines += ["**Rule changes:**", ""]
+        lines += [f"- {_rule_change(change)}" for change in category.rule_changes]
         lines.append("")
-    if gained or lost or teer:
-        lines += ["| Change | Code | Title | TEER |", "|---|---|---|---|"]
-        lines += [f"| added | {o.code} | {_cell(o.title)} | {o.teer} |" for o in gained]
-        lines += [f"| removed | {o.code} | {_cell(o.title)} | {o.teer} |" for o in lost]
-        lines += [f"| TEER changed | {o.code} | {_cell(o.title)} | {b.teer} → {o.teer} |" for b, o in teer]
+    if category.old_occupation_count or category.new_occupation_count:
+        lines += [f"**Occupations:** {category.old_occupation_count} → {category.new_occupation_count} "
+                  f"({len(category.occupations_added)} added, {len(category.occupations_removed)} removed, "
+                  f"{len(category.teer_changes)} TEER changes)", ""]
+    rows = [("added", o, str(o.teer)) for o in category.occupations_added]
+    rows += [("removed", o, str(o.teer)) for o in category.occupations_removed]
+    rows += [("TEER changed", o, f"{o.old_teer} → {o.teer}") for o in category.teer_changes]
+    rows += [("title changed", o, str(o.teer)) for o in category.title_changes]
+    if rows:
+        with_moves = any(occupation.moved for _, occupation, _ in rows)
+        lines += ["| Change | Code | Title | TEER |" + (" Moved |" if with_moves else ""),
+                  "|---|---|---|---|" + ("---|" if with_moves else "")]
+        for change, occupation, teer in rows:
+            title = _cell(occupation.title)
+            if occupation.old_title is not None:
+                title = f"{_cell(occupation.old_title)} → {title}"
+            moved = f" {_moved(occupation.moved, f'{link_prefix}{new.year}')} |" if with_moves else ""
+            lines.append(f"| {change} | {occupation.code} | {title} | {teer} |{moved}")
         lines.append("")
-    values = _changed_values(constants_used(old_category.condition), constants_used(new_category.condition))
-    if values:
-        lines += [f"**Values it uses:** {', '.join(values)}", ""]
-    if rule_before == rule_after and not (gained or lost or teer or values):
-        lines += ["No change in the rule, its values or the occupations.", ""]
+    if category.cites_changed:
+        lines += [f"**Cites:** {', '.join(category.old_cites)} → {', '.join(category.new_cites)}", ""]
+    if category.status == UNCHANGED:
+        lines += ["No change in the rule or the occupations.", ""]
     return lines
 
 
-def _changed_values(before: Sequence[ir.ConstantRef], after: Sequence[ir.ConstantRef]) -> list[str]:
-    """`name` old → new for every named value the category uses whose value changed, appeared or went away."""
-    old, new = {c.name: c.text for c in before}, {c.name: c.text for c in after}
-    return [f"`{name}` {_cell(old.get(name, 'not used'))} → {_cell(new.get(name, 'not used'))}"
-            for name in sorted(set(old) | set(new)) if old.get(name) != new.get(name)]
+def _rule_change(change: RuleChange) -> str:
+    within = f", in `{change.definition}`" if change.definition else ""
+    if change.kind == ADDED:
+        return f"{_cell(change.what)} (new): {_cell(change.new or '')} (`{change.new_source}`{within})"
+    if change.kind == REMOVED:
+        return f"{_cell(change.what)} (dropped): {_cell(change.old or '')} (`{change.old_source}`{within})"
+    return (f"{_cell(change.what)}: {_cell(change.old or '')} → {_cell(change.new or '')} "
+            f"(`{change.old_source}` → `{change.new_source}`{within})")
+
+
+def _moved(moved: str | None, new_year_folder: str) -> str:
+    """`to education` (linked to its page), `from healthcare`: where an occupation went, or came from."""
+    if not moved:
+        return ""
+    direction, _, other = moved.partition(" ")
+    return f"{direction} [`{other}`]({new_year_folder}/{other}.md)" if direction == "to" else f"{direction} `{other}`"
 
 
 def cli_page(group: click.Group) -> str:
@@ -298,15 +324,6 @@ def plain_rule_lines(condition: ir.Node) -> list[str]:
         return ["A candidate is eligible when all of these hold:", "",
                 *(f"- {_sentence(plain_rule(operand))}" for operand in condition.operands)]
     return [f"A candidate is eligible when: {plain_rule(condition)}."]
-
-
-def rule_in_words(category: ir.Category) -> str:
-    """The rule in words with each occupation list named by its id, so that a list's new title or contents (shown
-    on their own) do not count as a change of the rule."""
-    text = plain_rule(category.condition)
-    for table in category.occupation_lists:
-        text = text.replace(table.title, table.name)
-    return text
 
 
 # --- what a category uses --------------------------------------------------------------------------------------------
@@ -419,17 +436,18 @@ def _rounds_section(rulebook: ir.Rulebook, category: ir.Category, held: Sequence
     return lines + [""]
 
 
-def _previous_year_section(rulebook: ir.Rulebook, category: ir.Category, previous: ir.Rulebook | None) -> list[str]:
-    if previous is None:
+def _previous_year_section(rulebook: ir.Rulebook, category: ir.Category, previous: ir.Rulebook | None,
+                           diff: RulebookDiff | None) -> list[str]:
+    if previous is None or diff is None:
         return []
     lines = [f"## Changes from {previous.year}", ""]
-    earlier = next((c for c in previous.categories if c.id == category.id), None)
-    if earlier is None:
-        lines += [f"New in {rulebook.year}: the {previous.year} rulebook has no category `{category.id}`.", ""]
+    change = next((c for c in diff.categories if c.new_id == category.id), None)
+    if change is None or change.old_id is None:
+        lines += [f"New in {rulebook.year}: the {previous.year} rulebook has no such category.", ""]
     else:
-        if earlier.name != category.name:
-            lines += [f"**Renamed:** {_cell(earlier.name)} → {_cell(category.name)}", ""]
-        lines += category_changes(previous, earlier, rulebook, category, link_prefix="../")
+        if change.renamed:
+            lines += [f"**Renamed:** {_cell(change.old_name or '')} → {_cell(change.new_name or '')}", ""]
+        lines += category_changes(previous, rulebook, change, link_prefix="../")
     lines += [f"All changes: [{previous.year} to {rulebook.year}]"
               f"(../../changes/{previous.year}-{rulebook.year}.md).", ""]
     return lines
@@ -461,22 +479,23 @@ def _value_changes(old: ir.Rulebook, new: ir.Rulebook) -> list[str]:
     return lines + [f"| Name | {old.year} | {new.year} |", "|---|---|---|", *rows, ""]
 
 
-def _source_changes(old: ir.Rulebook, new: ir.Rulebook) -> list[str]:
-    added = [s for i, s in new.sources.items() if i not in old.sources]
-    removed = [s for i, s in old.sources.items() if i not in new.sources]
+def _source_changes(old: ir.Rulebook, new: ir.Rulebook, changes: Sequence[SourceChange]) -> list[str]:
+    """Sources added, dropped or retitled (matched by address)."""
+    shown = list(changes)
+    words = {ADDED: "Added", REMOVED: "No longer cited"}
     lines = ["## Sources", ""]
-    lines += [f"- **Added:** {_cite_link(s)}" for s in added]
-    lines += [f"- **No longer cited:** {_cite_link(s)}" for s in removed]
-    if not (added or removed):
+    for change in shown:
+        link = f"[{_cell(change.title)}]({change.url})"
+        if change.kind in words:
+            lines.append(f"- **{words[change.kind]}:** {link}")
+        else:
+            lines.append(f"- **Retitled:** {_cell(change.old_title or '')} → {link}")
+    if not shown:
         lines.append("Both years cite the same sources.")
     return lines + [""]
 
 
 # --- small helpers ---------------------------------------------------------------------------------------------------
-
-
-def _occupations(category: ir.Category) -> dict[str, ir.Occupation]:
-    return {o.code: o for table in category.occupation_lists for o in table.occupations}
 
 
 def _span_text(texts: Mapping[str, str], span: Span) -> str:

@@ -112,16 +112,19 @@ class TestCategoryPage:
 class TestChangesPage:
     def test_the_2023_to_2025_change(self, site: Site) -> None:
         page = site.pages["changes/2023-2025.md"]
-        assert "- **Added:** [Education occupations](../years/2025/education.md) (`education`)" in page
-        assert "- **Removed:** [Transport occupations](../years/2023/transport.md) (`transport`)" in page
+        assert "- **Added:** [Education occupations](../years/2025/education.md) (`education`, 5 occupations)" in page
+        assert "- **Removed:** [Transport occupations](../years/2023/transport.md) (`transport`, 10 occupations)" \
+            in page
         assert "- **Renamed:** `healthcare`: Healthcare occupations → Healthcare and social services occupations" \
             in page
         for counts in ("35 → 37 (8 added, 6 removed", "24 → 11 (6 added, 19 removed", "10 → 25 (19 added, 4 removed",
                        "3 → 1 (0 added, 2 removed"):
             assert counts in page
         french = page.split("## French-language proficiency")[1].split("\n## ")[0]
-        assert "No change in the rule, its values or the occupations." in french
-        assert "Rule changed" not in page
+        assert "No change in the rule or the occupations." in french
+        assert "Rule changes" not in page
+        assert "| removed | 42203 | Instructors of persons with disabilities | 2 | to [`education`]" \
+               "(../years/2025/education.md) |" in page
         stem = page.split("## Science, Technology, Engineering and Math (STEM) occupations")[1].split("\n## ")[0]
         assert "**Rounds held:** 2023: 2 rounds, 6,400 invitations, lowest CRS invited 481 to 486; 2025: none" in stem
 
@@ -134,6 +137,7 @@ class TestChangesPage:
         new = compiler.compile_folder(write_rules(body.format(n=2)))[0]
         page = changes_page(old, new)
         assert "| `minimum` | 1 | 2 |" in page
+        assert "- Minimum programs: 1 → 2 (" in page
 
 
 def test_the_cli_reference_has_every_command_and_its_options(site: Site) -> None:

@@ -120,15 +120,17 @@ class TestTutorial:
     def test_the_changes_page_shows_what_the_tutorial_says_it_shows(self, tree: Path) -> None:
         old, new = compile_tree(TUTORIAL, tree.parent)
         page = changes_page(old, new)
-        assert "- **Added:** [Physicians](../years/2031/physicians.md) (`physicians`)" in page
-        assert "| `minimum_experience` | 6 months | 12 months |" in page
-        assert "| `minimum_hours` | 780 hours | 1560 hours |" in page
-        nursing = page.split("## Nursing occupations")[1]
+        assert "- **Added:** [Physicians](../years/2031/physicians.md) (`physicians`, 3 occupations)" in page
+        nursing = page.split("## Nursing occupations")[1].split("\n## ")[0]
+        assert "- Continuous full-time work needed in one listed occupation: 6 months → 12 months" in nursing
+        assert "- Part-time work equal to that full-time work: 780 hours → 1560 hours" in nursing
         assert "**Occupations:** 3 → 3 (0 added, 0 removed, 0 TEER changes)" in nursing
-        assert "**Values it uses:** `minimum_experience` 6 months → 12 months, `minimum_hours` 780 hours → 1560 hours" \
-            in nursing
 
     def test_the_cli_commands_it_shows_print_what_it_says(self, tree: Path) -> None:
         result = CliRunner().invoke(cli_main, ["check", str(tree)])
         assert result.exit_code == 0, result.output
         assert "checked 2 rulebook(s): no problems" in result.output
+        diff = CliRunner().invoke(cli_main, ["diff", str(tree / "2030"), str(tree / "2031")])
+        assert diff.exit_code == 0, diff.output
+        assert "+ physicians: Physicians" in diff.output
+        assert "Continuous full-time work needed in one listed occupation: 6 months → 12 months" in diff.output

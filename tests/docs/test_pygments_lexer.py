@@ -25,7 +25,7 @@ def grammar_words() -> set[str]:
         if isinstance(pattern, PatternStr) and re.fullmatch(r"[a-z_]+", pattern.value):
             found.add(pattern.value)
         elif isinstance(pattern, PatternRE):
-            alternatives = re.fullmatch(r"\(\?:((?:[a-z_]+\|)*[a-z_]+)\)", pattern.value)
+            alternatives = re.match(r"\((?:\?:)?((?:[a-z_]+\|)*[a-z_]+)\)", pattern.value)
             if alternatives:
                 found.update(alternatives.group(1).split("|"))
     return found
