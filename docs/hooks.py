@@ -56,6 +56,7 @@ REFERENCE_PAGES = (
     ("The language in detail", "language.md"),
     ("Work experience", "semantics.md"),
     ("Profiles", "profiles.md"),
+    ("Testing rules", "testing.md"),
     ("Diagnostics", "diagnostics.md"),
     ("Comparing rulebooks", "diff.md"),
 )

@@ -92,9 +92,10 @@ class TestTutorial:
         text = TUTORIAL.read_text(encoding="utf-8")
         assert "$ cp -r myrules/2030 myrules/2031" in text
         write_tree(TUTORIAL, root)
-        for copied in (root / "myrules" / "2030").glob("*.rules"):
-            target = root / "myrules" / "2031" / copied.name
+        for copied in (root / "myrules" / "2030").rglob("*.*"):
+            target = root / "myrules" / "2031" / copied.relative_to(root / "myrules" / "2030")
             if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(copied, target)
         return root / "myrules"
 
@@ -130,6 +131,11 @@ class TestTutorial:
         result = CliRunner().invoke(cli_main, ["check", str(tree)])
         assert result.exit_code == 0, result.output
         assert "checked 2 rulebook(s): no problems" in result.output
+        tests = CliRunner().invoke(cli_main, ["test", str(tree)])
+        assert tests.exit_code == 0, tests.output
+        assert "7 case(s): 7 passed, 0 failed" in tests.output
+        formatted = CliRunner().invoke(cli_main, ["fmt", "--check", str(tree)])
+        assert formatted.exit_code == 0, formatted.output
         diff = CliRunner().invoke(cli_main, ["diff", str(tree / "2030"), str(tree / "2031")])
         assert diff.exit_code == 0, diff.output
         assert "+ physicians: Physicians" in diff.output
