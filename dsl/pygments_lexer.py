@@ -28,7 +28,8 @@ from pygments.token import (
 )
 
 # Words that open a declaration; the name that follows them is what the declaration defines.
-DECLARATION_WORDS = frozenset({"rulebook", "source", "constant", "occupations", "define", "category", "round"})
+DECLARATION_WORDS = frozenset({"rulebook", "source", "constant", "occupations", "define", "category", "round",
+                               "table", "program", "score", "section"})
 NAMESPACE_WORDS = frozenset({"import"})
 CONSTANT_WORDS = frozenset({"true", "false"})
 OPERATOR_WORDS = frozenset({"and", "or", "not", "in"})
@@ -91,6 +92,7 @@ class RulesLexer(RegexLexer):
             (r'"(?:[^"\\]|\\.)*"', String.Double),
             (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", Literal.Date),
             (r"\d{4}-\d{2}-\d{2}", Literal.Date),
+            (r"\d+\.\d+", Number.Float),
             (r"\d+", Number.Integer),
             *_keyword_rules(),
             (r"[A-Za-z_][A-Za-z0-9_]*(?=\s*\()", Name.Function),

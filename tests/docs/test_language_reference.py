@@ -64,6 +64,15 @@ def test_every_example_of_the_language_reference_compiles(tmp_path: Path) -> Non
     assert [c.id for c in rulebook.categories] == ["health", "french"]
 
 
+def test_the_language_reference_teaches_clean_canonical_rules(tmp_path: Path) -> None:
+    """Readers copy these examples: they pass every lint of `rules check` and are laid out as `rules fmt` would."""
+    write_tree(LANGUAGE, tmp_path)
+    checked = CliRunner().invoke(cli_main, ["check", str(tmp_path / "rules" / "2030")])
+    assert checked.exit_code == 0 and "no problems" in checked.output, checked.output
+    formatted = CliRunner().invoke(cli_main, ["fmt", "--check", str(tmp_path / "rules")])
+    assert formatted.exit_code == 0, formatted.output
+
+
 def test_the_language_reference_shows_every_construct_of_the_grammar() -> None:
     parser = grammar()
     used: set[str] = set()
