@@ -49,9 +49,10 @@ def render_site(site: SiteInput) -> Site:
     rulebooks = sorted(site.rulebooks, key=lambda r: r.year)
     pages: dict[str, str] = {"index.md": home_page(rulebooks)}
     years_nav: list[NavItem] = []
+    diffs = {new.year: compare(old, new) for old, new in zip(rulebooks, rulebooks[1:], strict=False)}
     for index, rulebook in enumerate(rulebooks):
         previous = rulebooks[index - 1] if index > 0 else None
-        diff = compare(previous, rulebook) if previous is not None else None
+        diff = diffs.get(rulebook.year)
         pages[f"years/{rulebook.year}/index.md"] = year_page(rulebook, previous, site.rounds)
         year_nav: list[NavItem] = [{"Overview": f"years/{rulebook.year}/index.md"}]
         for category in rulebook.categories:
@@ -67,7 +68,7 @@ def render_site(site: SiteInput) -> Site:
     changes_nav: list[NavItem] = []
     for old, new in zip(rulebooks, rulebooks[1:], strict=False):
         path = f"changes/{old.year}-{new.year}.md"
-        pages[path] = changes_page(old, new, compare(old, new), site.rounds)
+        pages[path] = changes_page(old, new, diffs[new.year], site.rounds)
         changes_nav.append({f"{old.year} to {new.year}": path})
     reference_nav: list[NavItem] = list(site.reference_nav)
     if site.cli is not None:
