@@ -145,6 +145,13 @@ def year_page(rulebook: ir.Rulebook, previous: ir.Rulebook | None, rounds: Seque
         score_range = _score_range(scores) if scores else "no round"
         lines.append(f"| [{_cell(category.name)}]({category.id}.md) | `{category.id}` | "
                      f"{count if category.occupation_lists else 'no list'} | {len(held)} | {score_range} |")
+    if rulebook.programs:
+        lines += ["", "## Programs of the pool", "",
+                  "A candidate is in the Express Entry pool through one of these programs; explanations show which.",
+                  "",
+                  "| Program | Id | Eligible when | Defined in | Cites |", "|---|---|---|---|---|"]
+        lines += [f"| {_cell(p.name)} | `{p.id}` | {_cell(plain_rule(p.condition))} | `{p.span.short}` | "
+                  f"{_cite_links(p.cites)} |" for p in rulebook.programs]
     lines += ["", "## Sources", "", "| Id | Source |", "|---|---|"]
     lines += [f"| `{s.id}` | {_cite_link(s)} |" for s in rulebook.sources.values()]
     if rulebook.constants:
@@ -345,17 +352,11 @@ def walk(node: ir.Node) -> Iterator[ir.Node]:
 
 
 def definitions_used(condition: ir.Node) -> list[ir.Rule]:
-    """The named definitions a condition relies on, directly or through other definitions, in first-use order."""
-    found: dict[str, ir.Rule] = {}
-    pending = [condition]
-    while pending:
-        calls = sorted((n for n in walk(pending.pop()) if isinstance(n, ir.RuleCall)),
-                       key=lambda n: (n.span.file, n.span.line, n.span.column))
-        for call in calls:
-            if call.name not in found:
-                found[call.name] = call.rule
-                pending.append(call.rule.body)
-    return list(found.values())
+    """The named definitions a condition names itself, in the order written. Definitions they use in turn are left
+    out: pool membership alone reaches the programs and the whole points grid, which belong to pages of their own."""
+    calls = sorted((n for n in walk(condition) if isinstance(n, ir.RuleCall)),
+                   key=lambda n: (n.span.file, n.span.line, n.span.column))
+    return list({call.name: call.rule for call in calls}.values())
 
 
 def constants_used(condition: ir.Node) -> list[ir.ConstantRef]:

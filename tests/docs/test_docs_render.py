@@ -59,6 +59,13 @@ class TestPagesAndNavigation:
         assert "(years/2023/index.md)" in home and "(years/2025/index.md)" in home
 
 
+def test_the_year_overview_lists_the_programs_of_the_pool(site: Site, rulebook_2025: ir.Rulebook) -> None:
+    page = site.pages["years/2025/index.md"]
+    for program in rulebook_2025.programs:
+        assert f"| {program.name} | `{program.id}` |" in page
+    assert "| Federal Skilled Worker Program | `fsw` |" in page
+
+
 class TestCategoryPage:
     def test_lists_every_occupation_with_code_title_and_teer(self, site: Site, rulebook_2025: ir.Rulebook) -> None:
         for category in rulebook_2025.categories:
