@@ -2,7 +2,7 @@
 
 Nothing generated is committed: every build compiles the rulebooks (of `RULES_PATH` when set, else the project's
 `rules/` folder) and renders them with `engine.docs_render`. The command-line reference is read from the click
-commands themselves. Round results come from `reference/rounds_<year>.csv` until rulebooks declare their rounds.
+commands themselves. Rounds of invitations and their results come from the rulebooks' `round` declarations.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from dsl.loader import load_folder
 from engine import ir
 from engine.cli import main as cli_main
 from engine.docs_render import NavItem, SiteInput, render_site
-from engine.reference_rounds import read_reference_rounds
 from engine.rulebook import Compiler, available_years
 
 
@@ -39,7 +38,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         raise PluginError(f"no rulebook found in {tree}")
     site = render_site(SiteInput(
         rulebooks=rulebooks,
-        rounds=read_reference_rounds(project / "reference"),
         source_texts=texts,
         cli=cli_main,
         guides_nav=[{"Tutorial": "tutorial.md"}],

@@ -10,17 +10,18 @@ from collections.abc import Sequence
 from datetime import date
 from xml.sax.saxutils import escape
 
-from engine.reference_rounds import RoundHeld
+from engine import ir
 
 WIDTH = 720
 HEIGHT = 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 36, 48
 
 
-def cutoff_chart(title: str, rounds: Sequence[RoundHeld], start: date, end: date) -> str:
-    """An SVG line chart of `lowest_crs` against the round date, between `start` and `end`."""
-    ordered = sorted(rounds, key=lambda r: (r.held, r.number))
-    scores = [r.lowest_crs for r in ordered] or [0]
+def cutoff_chart(title: str, rounds: Sequence[ir.Round], start: date, end: date) -> str:
+    """An SVG line chart of `lowest_crs` against the round date, between `start` and `end` (rounds whose result
+    was not published are left out)."""
+    ordered = sorted((r for r in rounds if r.lowest_crs is not None), key=lambda r: (r.held_on, r.number))
+    scores = [r.lowest_crs for r in ordered if r.lowest_crs is not None] or [0]
     low, high = _score_range(min(scores), max(scores))
     span_days = max((end - start).days, 1)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -54,13 +55,13 @@ def cutoff_chart(title: str, rounds: Sequence[RoundHeld], start: date, end: date
     parts.append(f'<text x="14" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" fill="#333" '
                  f'transform="rotate(-90 14 {TOP + plot_h / 2:.1f})">lowest CRS invited</text>')
     if len(ordered) > 1:
-        points = " ".join(f"{x(r.held):.1f},{y(r.lowest_crs):.1f}" for r in ordered)
+        points = " ".join(f"{x(r.held_on):.1f},{y(r.lowest_crs or 0):.1f}" for r in ordered)
         parts.append(f'<polyline points="{points}" fill="none" stroke="#3f51b5" stroke-width="2"/>')
     for index, held in enumerate(ordered):
-        cx, cy = x(held.held), y(held.lowest_crs)
+        cx, cy = x(held.held_on), y(held.lowest_crs or 0)
         label_y = cy - 8 if index % 2 == 0 else cy + 16
         parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="#3f51b5">'
-                     f'<title>Round {held.number}, {held.held}: {held.invitations} invitations, '
+                     f'<title>Round {held.number}, {held.held_on}: {held.invitations} invitations, '
                      f'lowest CRS {held.lowest_crs}</title></circle>')
         parts.append(f'<text x="{cx:.1f}" y="{label_y:.1f}" text-anchor="middle" fill="#1a237e">'
                      f'{held.lowest_crs}</text>')

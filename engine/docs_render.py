@@ -17,7 +17,6 @@ from dsl.ast import Span
 from engine import ir
 from engine.diff import ADDED, REMOVED, UNCHANGED, CategoryDiff, RulebookDiff, SourceChange, compare
 from engine.docs_chart import cutoff_chart
-from engine.reference_rounds import RoundHeld
 from engine.rule_diff import RuleChange
 from engine.show import plain_rule
 
@@ -34,10 +33,9 @@ class Site:
 
 @dataclass(frozen=True, slots=True)
 class SiteInput:
-    """What the website is made of. `rounds` come from the reference tables until rulebooks declare rounds."""
+    """What the website is made of: the rulebooks (with their rounds), the rule files' text, the CLI."""
 
     rulebooks: Sequence[ir.Rulebook]
-    rounds: Sequence[RoundHeld] = ()
     source_texts: Mapping[str, str] = field(default_factory=dict)
     cli: click.Group | None = None
     guides_nav: Sequence[NavItem] = ()
@@ -53,22 +51,22 @@ def render_site(site: SiteInput) -> Site:
     for index, rulebook in enumerate(rulebooks):
         previous = rulebooks[index - 1] if index > 0 else None
         diff = diffs.get(rulebook.year)
-        pages[f"years/{rulebook.year}/index.md"] = year_page(rulebook, previous, site.rounds)
+        pages[f"years/{rulebook.year}/index.md"] = year_page(rulebook, previous)
         year_nav: list[NavItem] = [{"Overview": f"years/{rulebook.year}/index.md"}]
         for category in rulebook.categories:
-            held = rounds_held(rulebook, category, site.rounds)
+            held = rounds_held(rulebook, category)
             path = f"years/{rulebook.year}/{category.id}.md"
             pages[path] = category_page(rulebook, category, previous, held, site.source_texts, diff)
-            if held:
+            if any(r.lowest_crs is not None for r in held):
                 pages[f"years/{rulebook.year}/{category.id}-rounds.svg"] = cutoff_chart(
                     f"Lowest CRS invited, {category.name} ({rulebook.year})", held,
-                    rulebook.in_force_from, rulebook.in_force_until)
+                    min(rulebook.in_force_from, held[0].held_on), max(rulebook.in_force_until, held[-1].held_on))
             year_nav.append({category.name: path})
         years_nav.append({rulebook.year: year_nav})
     changes_nav: list[NavItem] = []
     for old, new in zip(rulebooks, rulebooks[1:], strict=False):
         path = f"changes/{old.year}-{new.year}.md"
-        pages[path] = changes_page(old, new, diffs[new.year], site.rounds)
+        pages[path] = changes_page(old, new, diffs[new.year])
         changes_nav.append({f"{old.year} to {new.year}": path})
     reference_nav: list[NavItem] = list(site.reference_nav)
     if site.cli is not None:
@@ -125,7 +123,7 @@ def home_page(rulebooks: Sequence[ir.Rulebook]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def year_page(rulebook: ir.Rulebook, previous: ir.Rulebook | None, rounds: Sequence[RoundHeld]) -> str:
+def year_page(rulebook: ir.Rulebook, previous: ir.Rulebook | None) -> str:
     lines = [
         f"# {rulebook.year}: {rulebook.title}",
         "",
@@ -139,10 +137,10 @@ def year_page(rulebook: ir.Rulebook, previous: ir.Rulebook | None, rounds: Seque
         "|---|---|---|---|---|",
     ]
     for category in rulebook.categories:
-        held = rounds_held(rulebook, category, rounds)
+        held = rounds_held(rulebook, category)
         count = sum(len(t.occupations) for t in category.occupation_lists)
-        scores = [r.lowest_crs for r in held]
-        score_range = _score_range(scores) if scores else "no round"
+        scores = [r.lowest_crs for r in held if r.lowest_crs is not None]
+        score_range = _score_range(scores) if scores else "no round" if not held else "not published"
         lines.append(f"| [{_cell(category.name)}]({category.id}.md) | `{category.id}` | "
                      f"{count if category.occupation_lists else 'no list'} | {len(held)} | {score_range} |")
     if rulebook.programs:
@@ -152,12 +150,24 @@ def year_page(rulebook: ir.Rulebook, previous: ir.Rulebook | None, rounds: Seque
                   "| Program | Id | Eligible when | Defined in | Cites |", "|---|---|---|---|---|"]
         lines += [f"| {_cell(p.name)} | `{p.id}` | {_cell(plain_rule(p.condition))} | `{p.span.short}` | "
                   f"{_cite_links(p.cites)} |" for p in rulebook.programs]
+    round_pages = {c.id for r in rulebook.rounds for c in r.cites}
     lines += ["", "## Sources", "", "| Id | Source |", "|---|---|"]
-    lines += [f"| `{s.id}` | {_cite_link(s)} |" for s in rulebook.sources.values()]
+    lines += [f"| `{s.id}` | {_cite_link(s)} |" for s in rulebook.sources.values() if s.id not in round_pages]
+    if round_pages:
+        lines += ["", f"Each round also cites its own page of the published round results ({len(round_pages)} pages, "
+                      "linked from the rounds table below)."]
     if rulebook.constants:
         lines += ["", "## Named values", "", "| Name | Value | Meaning | Cites |", "|---|---|---|---|"]
         lines += [f"| `{c.name}` | {_cell(c.text)} | {_cell(c.description or '')} | {_cite_links(c.cites)} |"
                   for c in rulebook.constants.values()]
+    if rulebook.rounds:
+        lines += ["", "## Rounds of invitations", "",
+                  f"{len(rulebook.rounds)} rounds declared in the rulebook, with their published results.", "",
+                  "| Round | Held | Drew from | Invitations | Lowest CRS invited | Tie-break (UTC) |",
+                  "|---|---|---|---|---|---|"]
+        for declared in sorted(rulebook.rounds, key=lambda r: (r.held_on, r.number)):
+            row = _round_row(declared).split(" | ")
+            lines.append(" | ".join([row[0], row[1], _grouping(declared), *row[2:5]]) + " |")
     if previous is not None:
         lines += ["", f"## Changes from {previous.year}", "",
                   f"See [what changed from {previous.year} to {rulebook.year}]"
@@ -166,7 +176,7 @@ def year_page(rulebook: ir.Rulebook, previous: ir.Rulebook | None, rounds: Seque
 
 
 def category_page(rulebook: ir.Rulebook, category: ir.Category, previous: ir.Rulebook | None,
-                  held: Sequence[RoundHeld], source_texts: Mapping[str, str], diff: RulebookDiff | None = None) -> str:
+                  held: Sequence[ir.Round], source_texts: Mapping[str, str], diff: RulebookDiff | None = None) -> str:
     rules_used = definitions_used(category.condition)
     lines = [
         f"# {category.name} ({rulebook.year})",
@@ -206,8 +216,7 @@ def category_page(rulebook: ir.Rulebook, category: ir.Category, previous: ir.Rul
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def changes_page(old: ir.Rulebook, new: ir.Rulebook, diff: RulebookDiff | None = None,
-                 rounds: Sequence[RoundHeld] = ()) -> str:
+def changes_page(old: ir.Rulebook, new: ir.Rulebook, diff: RulebookDiff | None = None) -> str:
     """What changed between two consecutive rulebooks, from `engine.diff`: categories, rules, occupations, values."""
     diff = diff or compare(old, new)
     added, removed = diff.with_status(ADDED), diff.with_status(REMOVED)
@@ -242,10 +251,9 @@ def changes_page(old: ir.Rulebook, new: ir.Rulebook, diff: RulebookDiff | None =
             continue
         lines += [f"## {category.name}", ""]
         lines += category_changes(old, new, category, link_prefix="../years/")
-        if rounds:
-            lines += [f"**Rounds held:** {old.year}: "
-                      f"{_rounds_summary(rounds_held(old, old_categories[category.old_id], rounds))}; {new.year}: "
-                      f"{_rounds_summary(rounds_held(new, new_categories[category.new_id], rounds))}", ""]
+        lines += [f"**Rounds held:** {old.year}: "
+                  f"{_rounds_summary(rounds_held(old, old_categories[category.old_id]))}; {new.year}: "
+                  f"{_rounds_summary(rounds_held(new, new_categories[category.new_id]))}", ""]
     lines += _value_changes(old, new)
     lines += _source_changes(old, new, diff.sources)
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -369,10 +377,10 @@ def constants_used(condition: ir.Node) -> list[ir.ConstantRef]:
     return sorted(found.values(), key=lambda c: (c.span.file, c.span.line))
 
 
-def rounds_held(rulebook: ir.Rulebook, category: ir.Category, rounds: Sequence[RoundHeld]) -> list[RoundHeld]:
-    """The rounds for this category held while the rulebook was in force."""
-    return [r for r in rounds if r.category == category.id
-            and rulebook.in_force_from <= r.held <= rulebook.in_force_until]
+def rounds_held(rulebook: ir.Rulebook, category: ir.Category) -> list[ir.Round]:
+    """The rounds of the rulebook that drew from this category, oldest first."""
+    return sorted((r for r in rulebook.rounds if r.category is not None and r.category.id == category.id),
+                  key=lambda r: (r.held_on, r.number))
 
 
 # --- sections --------------------------------------------------------------------------------------------------------
@@ -422,20 +430,35 @@ def _sources_section(category: ir.Category, rules_used: Sequence[ir.Rule],
     return lines + [""]
 
 
-def _rounds_section(rulebook: ir.Rulebook, category: ir.Category, held: Sequence[RoundHeld]) -> list[str]:
+def _rounds_section(rulebook: ir.Rulebook, category: ir.Category, held: Sequence[ir.Round]) -> list[str]:
     lines = ["## Rounds held", ""]
     if not held:
-        return lines + [f"No round of invitations for this category was held while the {rulebook.year} rulebook "
-                        f"was in force ({_period(rulebook)}).", ""]
+        return lines + [f"The {rulebook.year} rulebook declares no round of invitations for this category.", ""]
     invited = sum(r.invitations for r in held)
-    lines += [f"{len(held)} rounds, {invited:,} invitations in all. Round data: the published results of each round.",
-              "", f"![Lowest CRS invited in each {_cell(category.name)} round]({category.id}-rounds.svg)", "",
-              "| Round | Date | Invitations | Lowest CRS invited | Tie-break (UTC) |", "|---|---|---|---|---|"]
-    for r in held:
-        number = f"[{r.number}]({r.source_url})" if r.source_url else str(r.number)
-        tie_break = r.tie_break.strftime("%Y-%m-%d %H:%M:%S") if r.tie_break else ""
-        lines.append(f"| {number} | {r.held} | {r.invitations:,} | {r.lowest_crs} | {tie_break} |")
+    lines += [f"{len(held)} round{'s' if len(held) != 1 else ''}, {invited:,} invitations in all, as declared in the "
+              f"rulebook's `round`s with their published results.", ""]
+    if any(r.lowest_crs is not None for r in held):
+        lines += [f"![Lowest CRS invited in each {_cell(category.name)} round]({category.id}-rounds.svg)", ""]
+    lines += ["| Round | Held | Invitations | Lowest CRS invited | Tie-break (UTC) | Declared in |",
+              "|---|---|---|---|---|---|"]
+    lines += [_round_row(r) for r in held]
     return lines + [""]
+
+
+def _round_row(held: ir.Round) -> str:
+    number = f"[{held.number}]({held.cites[0].url})" if held.cites and held.cites[0].url else str(held.number)
+    tie_break = held.tie_break.strftime("%Y-%m-%d %H:%M:%S") if held.tie_break else ""
+    lowest = str(held.lowest_crs) if held.lowest_crs is not None else "not published"
+    return (f"| {number} | {held.held_on} | {held.invitations:,} | {lowest} | {tie_break} | "
+            f"`{held.span.short}` |")
+
+
+def _grouping(held: ir.Round) -> str:
+    if held.category is not None:
+        return f"category: [{_cell(held.category.name)}]({held.category.id}.md)"
+    if held.grouping == "program" and held.target:
+        return f"program: `{held.target}`"
+    return "all candidates"
 
 
 def _previous_year_section(rulebook: ir.Rulebook, category: ir.Category, previous: ir.Rulebook | None,
@@ -455,10 +478,12 @@ def _previous_year_section(rulebook: ir.Rulebook, category: ir.Category, previou
     return lines
 
 
-def _rounds_summary(held: Sequence[RoundHeld]) -> str:
+def _rounds_summary(held: Sequence[ir.Round]) -> str:
     if not held:
         return "none"
-    scores = [r.lowest_crs for r in held]
+    scores = [r.lowest_crs for r in held if r.lowest_crs is not None]
+    if not scores:
+        return f"{len(held)} round{'s' if len(held) != 1 else ''}, {sum(r.invitations for r in held):,} invitations"
     return (f"{len(held)} round{'s' if len(held) != 1 else ''}, {sum(r.invitations for r in held):,} invitations, "
             f"lowest CRS invited {_score_range(scores)}")
 
@@ -482,8 +507,9 @@ def _value_changes(old: ir.Rulebook, new: ir.Rulebook) -> list[str]:
 
 
 def _source_changes(old: ir.Rulebook, new: ir.Rulebook, changes: Sequence[SourceChange]) -> list[str]:
-    """Sources added, dropped or retitled (matched by address)."""
-    shown = list(changes)
+    """Sources added, dropped or retitled (matched by address); a round's own page is shown with the round."""
+    round_pages = {c.url for rulebook in (old, new) for r in rulebook.rounds for c in r.cites}
+    shown = [c for c in changes if c.url not in round_pages]
     words = {ADDED: "Added", REMOVED: "No longer cited"}
     lines = ["## Sources", ""]
     for change in shown:
@@ -493,7 +519,7 @@ def _source_changes(old: ir.Rulebook, new: ir.Rulebook, changes: Sequence[Source
         else:
             lines.append(f"- **Retitled:** {_cell(change.old_title or '')} → {link}")
     if not shown:
-        lines.append("Both years cite the same sources.")
+        lines.append("Both years cite the same sources (apart from the pages of their rounds).")
     return lines + [""]
 
 

@@ -72,8 +72,11 @@ def browser() -> Iterator[Any]:
 
 
 def visible_rows(browser: Any) -> list[str]:
-    rows = browser.find_elements("css selector", "div.occupations table tbody tr")
-    return [row.text for row in rows if row.is_displayed()]
+    """The text of the occupation rows a reader sees, read in one step (the theme re-wraps tables as it loads)."""
+    rows: list[str] = browser.execute_script(
+        "return Array.from(document.querySelectorAll('div.occupations table tbody tr'))"
+        ".filter(row => row.offsetParent !== null).map(row => row.innerText.replace(/\\s+/g, ' ').trim());")
+    return rows
 
 
 def wait_for(browser: Any, condition: Any) -> Any:

@@ -14,9 +14,8 @@ from dsl.loader import load_folder
 from engine import ir
 from engine.cli import main as cli_main
 from engine.docs_render import Site, SiteInput, category_page, changes_page, render_site
-from engine.reference_rounds import read_reference_rounds
 from engine.rulebook import Compiler
-from tests.conftest import REFERENCE, RULES
+from tests.conftest import RULES
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -24,7 +23,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 @pytest.fixture(scope="module")
 def site(rulebook_2023: ir.Rulebook, rulebook_2025: ir.Rulebook) -> Site:
     texts = {**load_folder(RULES / "2023", "rules/2023").texts, **load_folder(RULES / "2025", "rules/2025").texts}
-    return render_site(SiteInput([rulebook_2025, rulebook_2023], read_reference_rounds(REFERENCE), texts, cli_main))
+    return render_site(SiteInput([rulebook_2025, rulebook_2023], texts, cli_main))
 
 
 def table_rows(page: str, first_cell: str) -> list[list[str]]:
@@ -49,7 +48,7 @@ class TestPagesAndNavigation:
     def test_rendering_is_deterministic(self, site: Site, rulebook_2023: ir.Rulebook,
                                         rulebook_2025: ir.Rulebook) -> None:
         texts = {**load_folder(RULES / "2023", "rules/2023").texts, **load_folder(RULES / "2025", "rules/2025").texts}
-        again = render_site(SiteInput([rulebook_2023, rulebook_2025], read_reference_rounds(REFERENCE), texts,
+        again = render_site(SiteInput([rulebook_2023, rulebook_2025], texts,
                                       cli_main))
         assert again.pages == site.pages
 
@@ -64,6 +63,14 @@ def test_the_year_overview_lists_the_programs_of_the_pool(site: Site, rulebook_2
     for program in rulebook_2025.programs:
         assert f"| {program.name} | `{program.id}` |" in page
     assert "| Federal Skilled Worker Program | `fsw` |" in page
+
+
+def test_the_year_overview_lists_every_round_and_whom_it_drew_from(site: Site, rulebook_2023: ir.Rulebook) -> None:
+    page = site.pages["years/2023/index.md"]
+    assert f"{len(rulebook_2023.rounds)} rounds declared in the rulebook" in page
+    assert "| [239](" in page and "| 2023-02-01 | program: `pnp` | 893 | 733 |" in page
+    assert "| 2023-06-28 | category: [Healthcare occupations](healthcare.md) | 500 | 476 |" in page
+    assert "| `round_239` |" not in page
 
 
 class TestCategoryPage:
@@ -98,15 +105,17 @@ class TestCategoryPage:
     def test_shows_the_rounds_held_under_the_rulebook_with_a_chart(self, site: Site) -> None:
         page = site.pages["years/2023/healthcare.md"]
         rounds = [row[0] for row in table_rows(page, "") if re.match(r"\[\d+\]", row[0])]
-        assert [re.sub(r"\[(\d+)\].*", r"\1", r) for r in rounds] == ["252", "255", "271", "284"]
+        assert [re.sub(r"\[(\d+)\].*", r"\1", r) for r in rounds] == ["252", "255", "271"]
+        assert "| [252](https://www.canada.ca/" in page and "invitations.html?q=252) | 2023-06-28 | 500 | 476 |" in page
         assert "![Lowest CRS invited in each Healthcare occupations round](healthcare-rounds.svg)" in page
         chart = ElementTree.fromstring(site.pages["years/2023/healthcare-rounds.svg"])
         labels = [t.text for t in chart.iter(f"{SVG}text")]
-        assert len(list(chart.iter(f"{SVG}circle"))) == 4
-        assert {"476", "463", "431", "422"} <= set(labels)
+        assert len(list(chart.iter(f"{SVG}circle"))) == 3
+        assert {"476", "463", "431"} <= set(labels)
 
     def test_a_category_without_rounds_says_so_and_has_no_chart(self, site: Site) -> None:
-        assert "No round of invitations for this category was held" in site.pages["years/2025/stem.md"]
+        stem = site.pages["years/2025/stem.md"]
+        assert "The 2025 rulebook declares no round of invitations for this category." in stem
         assert "years/2025/stem-rounds.svg" not in site.pages
 
     def test_says_what_changed_from_the_previous_year(self, site: Site) -> None:
@@ -158,4 +167,4 @@ def test_category_page_renders_a_category_without_an_occupation_list(rulebook_20
     french = next(c for c in rulebook_2025.categories if c.id == "french")
     page = category_page(rulebook_2025, french, None, [], {})
     assert "This category has no occupation list." in page
-    assert "No round of invitations" in page
+    assert "declares no round of invitations" in page

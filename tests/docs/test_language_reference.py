@@ -34,8 +34,8 @@ def grammar() -> Lark:
 def constructs_of_the_grammar(parser: Lark) -> set[str]:
     """The names of the nodes the grammar can build: named rules, and aliased alternatives of inlined ones."""
     names = {rule.alias for rule in parser.rules if rule.alias}
-    names |= {rule.origin.name for rule in parser.rules
-              if not rule.options.expand1 and not str(rule.origin.name).startswith("_") and rule.origin.name != "start"}
+    names |= {rule.origin.name for rule in parser.rules if not rule.alias and not rule.options.expand1
+              and not str(rule.origin.name).startswith("_") and rule.origin.name != "start"}
     return {str(name) for name in names}
 
 
