@@ -16,7 +16,7 @@ A declaration kind the formatter does not know yet raises a diagnostic (E090), n
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -382,20 +382,30 @@ def _program(program: ast.Program) -> list[_Line]:
     return [head, *_body(INDENT + "eligible when ", program.condition), _closing(program)]
 
 
-def _round(round_: ast.Round) -> list[_Line]:
+def _round(round_: ast.Round, field_at: Mapping[str, Position] | None = None) -> list[_Line]:
+    """`field_at` says where each field (`held`, `invitations`...) stands in the source, so that comments written
+    beside a field stay beside it."""
     cites = " " + _cite_text(round_.cites) if round_.cites else ""
     held = round_.held.strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(round_.held, datetime) else \
         round_.held.isoformat()
     grouping = "all" if round_.grouping == "all" else f"{round_.grouping} {round_.target}"
+    fields = field_at or {}
+
+    def field(keyword: str, value: str) -> _Line:
+        return _Line(f"{INDENT}{keyword} {value}", [fields[keyword]] if keyword in fields else [])
+
     lines = [_Line(f"round {round_.name} {quote(round_.title)}{cites} {{", [_start(round_)]),
-             _Line(f"{INDENT}held {held}"), _Line(f"{INDENT}grouping {grouping}")]
+             field("held", held), field("grouping", grouping)]
     if round_.instructions is not None:
-        lines.append(_Line(f"{INDENT}instructions {quote(round_.instructions)}"))
-    lines.append(_Line(f"{INDENT}invitations {round_.invitations}"))
+        lines.append(field("instructions", quote(round_.instructions)))
+    lines.append(field("invitations", str(round_.invitations)))
     if round_.lowest_crs is not None and round_.tie_break is not None:
-        lines.append(_Line(f"{INDENT}lowest_crs {round_.lowest_crs}"))
-        lines.append(_Line(f"{INDENT}tie_break {round_.tie_break:%Y-%m-%dT%H:%M:%SZ}"))
+        lines.append(field("lowest_crs", str(round_.lowest_crs)))
+        lines.append(field("tie_break", f"{round_.tie_break:%Y-%m-%dT%H:%M:%SZ}"))
     return [*lines, _closing(round_)]
+
+
+_ROUND_FIELD = re.compile(r"\b(held|grouping|instructions|invitations|lowest_crs|tie_break)\b")
 
 
 def _cell(cell: ast.Cell) -> str:
@@ -477,7 +487,8 @@ _LAYOUTS: dict[type, Callable[..., list[_Line]]] = {
 _UNPLACED_PART = (ast.Constant, ast.Define, ast.RulebookHeader, ast.Score)
 
 
-def layout_of(declaration: ast.Declaration, part_at: Position | None = None) -> list[_Line]:
+def layout_of(declaration: ast.Declaration, part_at: Position | None = None,
+              field_at: Mapping[str, Position] | None = None) -> list[_Line]:
     """The lines of a declaration. `part_at` is where its description or in-force period starts in the source, so
     that comments around it stay around it."""
     layout = _LAYOUTS.get(type(declaration))
@@ -485,6 +496,8 @@ def layout_of(declaration: ast.Declaration, part_at: Position | None = None) -> 
         raise _unknown(declaration, "the declaration")
     if isinstance(declaration, _UNPLACED_PART):
         return layout(declaration, [part_at] if part_at else [])
+    if isinstance(declaration, ast.Round):
+        return _round(declaration, field_at)
     return layout(declaration)
 
 
@@ -545,7 +558,8 @@ class _Formatter:
             out.extend(self.comment_block(leading))
             if leading and self.blank_between(leading[-1], declaration):
                 out.append("")
-            out.extend(_weave(layout_of(declaration, self.unplaced_part(declaration)), inside))
+            fields = self.round_fields(declaration) if isinstance(declaration, ast.Round) else None
+            out.extend(_weave(layout_of(declaration, self.unplaced_part(declaration), fields), inside))
             previous = declaration
         if pending:
             if out and pending[0].blank_before:
@@ -571,6 +585,17 @@ class _Formatter:
         for _ in range(position[0] - 1):
             line_start = self.text.index("\n", line_start) + 1
         return line_start + position[1] - 1
+
+    def round_fields(self, round_: ast.Round) -> dict[str, Position]:
+        """Where each field keyword of a round stands in the source (outside texts and comments)."""
+        lines = self.text.split("\n")
+        first = sum(len(line) + 1 for line in lines[:round_.span.line - 1]) + round_.span.column - 1
+        last = sum(len(line) + 1 for line in lines[:round_.span.end_line - 1]) + round_.span.end_column - 1
+        masked = _STRING_OR_COMMENT.sub(lambda m: " " * len(m.group()), self.text[first:last])
+        found: dict[str, Position] = {}
+        for match in _ROUND_FIELD.finditer(masked):
+            found.setdefault(match.group(1), self.position(first + match.start()))
+        return found
 
     def position(self, offset: int) -> Position:
         line_start = self.text.rfind("\n", 0, offset) + 1

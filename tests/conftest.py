@@ -8,9 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from engine import ir
 from engine.rulebook import Compiler
+
+# Property tests draw the same examples on every run, so a run is reproducible; HYPOTHESIS_PROFILE=explore draws new
+# ones (a search for new failures, not a check that must pass every time).
+settings.register_profile("default", derandomize=True, deadline=None)
+settings.register_profile("explore", derandomize=False, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
