@@ -4,10 +4,15 @@ The comparison works on compiled rulebooks, never on their text: categories are 
 occupations by NOC code; sources by their address; conditions by their meaning (see `engine.rule_diff`). So a rulebook
 that is only reformatted, or whose definitions, constants, lists or sources are renamed, compares equal to the
 original.
+
+Rounds of invitations are outcomes, not rules: they are compared apart from the categories, as a summary per
+grouping (all candidates, one program, one category): how many rounds, how many invitations, and the range of the
+lowest score invited.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -156,11 +161,74 @@ class CategoryDiff:
 
 
 @dataclass(frozen=True, slots=True)
+class RoundsHeld:
+    """What one rulebook's rounds for one grouping add up to; the cut-offs are `None` when no round published one."""
+
+    count: int = 0
+    invitations: int = 0
+    lowest_crs_min: int | None = None
+    lowest_crs_max: int | None = None
+
+    @staticmethod
+    def of(rounds: Sequence[ir.Round]) -> RoundsHeld:
+        scores = [r.lowest_crs for r in rounds if r.lowest_crs is not None]
+        return RoundsHeld(len(rounds), sum(r.invitations for r in rounds), min(scores, default=None),
+                          max(scores, default=None))
+
+    @property
+    def cutoff(self) -> str:
+        """The lowest scores invited, as a range ("375–486"), one score, or "none"."""
+        if self.lowest_crs_min is None or self.lowest_crs_max is None:
+            return "none"
+        if self.lowest_crs_min == self.lowest_crs_max:
+            return str(self.lowest_crs_min)
+        return f"{self.lowest_crs_min}–{self.lowest_crs_max}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rounds": self.count, "invitations": self.invitations,
+                "lowest_crs": {"min": self.lowest_crs_min, "max": self.lowest_crs_max}}
+
+
+@dataclass(frozen=True, slots=True)
+class RoundsDiff:
+    """The rounds held for one grouping in each rulebook. `grouping` is "all", "program" (`id` the program) or
+    "category" (`id` the category, `old_id` its id in the old rulebook when it was matched by name)."""
+
+    grouping: str
+    id: str | None
+    name: str
+    old: RoundsHeld
+    new: RoundsHeld
+    old_id: str | None = None
+
+    @property
+    def status(self) -> str:
+        if self.old == self.new:
+            return UNCHANGED
+        if not self.old.count:
+            return ADDED
+        return REMOVED if not self.new.count else CHANGED
+
+    @property
+    def label(self) -> str:
+        """"all candidates", "program pnp", "category healthcare" (with the old id when it changed)."""
+        if self.grouping == "all":
+            return "all candidates"
+        renamed = f" (was {self.old_id})" if self.old_id is not None and self.old_id != self.id else ""
+        return f"{self.grouping} {self.id}{renamed}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "grouping": self.grouping, "id": self.id, "old_id": self.old_id,
+                "name": self.name, "old": self.old.to_json(), "new": self.new.to_json()}
+
+
+@dataclass(frozen=True, slots=True)
 class RulebookDiff:
     old: RulebookSide
     new: RulebookSide
     sources: tuple[SourceChange, ...]
     categories: tuple[CategoryDiff, ...]
+    rounds: tuple[RoundsDiff, ...] = ()
 
     @property
     def title_changed(self) -> bool:
@@ -173,7 +241,11 @@ class RulebookDiff:
     @property
     def has_differences(self) -> bool:
         return self.title_changed or self.in_force_changed or bool(self.sources) or \
-            any(c.has_differences for c in self.categories)
+            any(c.has_differences for c in self.categories) or self.rounds_changed
+
+    @property
+    def rounds_changed(self) -> bool:
+        return any(r.status != UNCHANGED for r in self.rounds)
 
     def with_status(self, status: str) -> tuple[CategoryDiff, ...]:
         return tuple(c for c in self.categories if c.status == status)
@@ -187,14 +259,55 @@ class RulebookDiff:
             "in_force_changed": self.in_force_changed,
             "sources": [s.to_json() for s in self.sources],
             "categories": [c.to_json() for c in self.categories],
+            "rounds_changed": self.rounds_changed,
+            "rounds": [r.to_json() for r in self.rounds],
         }
 
 
 def compare(old: ir.Rulebook, new: ir.Rulebook) -> RulebookDiff:
     """The differences between two rulebooks, `old` first."""
-    categories = [_category_diff(o, n, how) for o, n, how in match_categories(old, new)]
+    pairs = match_categories(old, new)
+    categories = [_category_diff(o, n, how) for o, n, how in pairs]
     return RulebookDiff(RulebookSide.of(old), RulebookSide.of(new), _source_changes(old, new),
-                        tuple(_with_moves(categories)))
+                        tuple(_with_moves(categories)), _rounds_diff(old, new, pairs))
+
+
+def _rounds_diff(old: ir.Rulebook, new: ir.Rulebook,
+                 pairs: list[tuple[ir.Category | None, ir.Category | None, str | None]]) -> tuple[RoundsDiff, ...]:
+    """Per grouping that held a round in either rulebook: all candidates, then each program (by id), then each
+    category in the order of the category comparison (a category matched by name is one grouping)."""
+    def drawn(rulebook: ir.Rulebook, grouping: str, target: str | None) -> list[ir.Round]:
+        return [r for r in rulebook.rounds if r.grouping == grouping and
+                (r.category.id if r.category is not None else r.target) == target]
+
+    diffs: list[RoundsDiff] = []
+    if any(r.grouping == "all" for r in (*old.rounds, *new.rounds)):
+        diffs.append(RoundsDiff("all", None, "All candidates", RoundsHeld.of(drawn(old, "all", None)),
+                                RoundsHeld.of(drawn(new, "all", None))))
+    programs = sorted({r.target for r in (*old.rounds, *new.rounds) if r.grouping == "program" and r.target})
+    for program in programs:
+        before, after = drawn(old, "program", program), drawn(new, "program", program)
+        diffs.append(RoundsDiff("program", program, _program_name(new, after) or _program_name(old, before) or program,
+                                RoundsHeld.of(before), RoundsHeld.of(after)))
+    for old_category, new_category, _ in pairs:
+        before = drawn(old, "category", old_category.id) if old_category is not None else []
+        after = drawn(new, "category", new_category.id) if new_category is not None else []
+        if not (before or after):
+            continue
+        named = new_category or old_category
+        assert named is not None
+        diffs.append(RoundsDiff("category", named.id, named.name, RoundsHeld.of(before), RoundsHeld.of(after),
+                                old_category.id if old_category is not None else None))
+    return tuple(diffs)
+
+
+def _program_name(rulebook: ir.Rulebook, rounds: Sequence[ir.Round]) -> str | None:
+    """The program's name where the rulebook declares it, else the title of its latest round ("pnp" is a grouping of
+    rounds, not a declared program)."""
+    if not rounds:
+        return None
+    declared = next((p.name for p in rulebook.programs if p.id == rounds[0].target), None)
+    return declared or max(rounds, key=lambda r: (r.held_on, r.number)).title
 
 
 def _with_moves(categories: list[CategoryDiff]) -> list[CategoryDiff]:

@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from engine.diff import ADDED, CHANGED, REMOVED, UNCHANGED, CategoryDiff, OccupationChange, RulebookDiff
+from engine.diff import (ADDED, CHANGED, REMOVED, UNCHANGED, CategoryDiff, OccupationChange, RoundsDiff,
+                         RulebookDiff)
 from engine.explanation import FAILS, HOLDS, Explanation
 from engine.impact import MOVE_WORDS, MOVES, CategoryImpact, PoolImpact, SideBySide, count_text, impact_json
 from engine.rule_diff import RuleChange
@@ -69,6 +70,8 @@ def to_text(diff: RulebookDiff, impact: PoolImpact | None = None, color: bool = 
         lines += ["", paint(f"{heading} ({len(group)})", bold=True)]
         for category in group:
             lines.extend(_category_text(category, paint, tint))
+    if diff.rounds:
+        lines += ["", *_rounds_text(diff.rounds, paint)]
     lines += ["", _summary(diff)]
     if impact is not None:
         lines += ["", *_impact_text(impact, diff, paint)]
@@ -79,7 +82,32 @@ def _summary(diff: RulebookDiff) -> str:
     if not diff.has_differences:
         return "No differences."
     counts = [f"{len(diff.with_status(s))} {s}" for s in (ADDED, REMOVED, CHANGED, UNCHANGED)]
-    return "Categories: " + ", ".join(counts) + "."
+    summary = "Categories: " + ", ".join(counts) + "."
+    if diff.rounds:
+        changed = sum(r.status != UNCHANGED for r in diff.rounds)
+        summary += f" Rounds held: {changed} of {len(diff.rounds)} grouping(s) changed."
+    return summary
+
+
+def _rounds_columns(rounds: RoundsDiff) -> tuple[str, str, str]:
+    old, new = rounds.old, rounds.new
+    return (f"{old.count} {ARROW} {new.count}", f"{old.invitations:,} {ARROW} {new.invitations:,}",
+            f"{old.cutoff} {ARROW} {new.cutoff}")
+
+
+def _rounds_text(rounds: tuple[RoundsDiff, ...], paint: Paint) -> list[str]:
+    """One aligned row per grouping: rounds, invitations and lowest score invited, old → new."""
+    header = ("grouping", "rounds", "invitations", "lowest CRS invited")
+    rows = [(r.status, (r.label, *_rounds_columns(r))) for r in rounds]
+    widths = [max(len(cells[i]) for cells in [header, *(c for _, c in rows)]) for i in range(4)]
+    lines = [paint("Rounds held (every round in each rulebook)", bold=True),
+             "    " + "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    for status, cells in rows:
+        mark, colour = {ADDED: ("+", "green"), REMOVED: ("-", "red"), CHANGED: ("~", "yellow")}.get(status,
+                                                                                                 ("=", None))
+        text = "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+        lines.append(paint(f"  {mark} {text}", fg=colour))
+    return lines
 
 
 def _category_text(category: CategoryDiff, paint: Paint, colour: str | None) -> list[str]:
@@ -228,6 +256,8 @@ def to_markdown(diff: RulebookDiff, impact: PoolImpact | None = None) -> str:
     for status in (ADDED, REMOVED, CHANGED, UNCHANGED):
         for category in diff.with_status(status):
             lines.extend(_category_markdown(category))
+    if diff.rounds:
+        lines.extend(_rounds_markdown(diff))
     if impact is not None:
         lines.extend(_impact_markdown(impact, diff))
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -269,6 +299,19 @@ def _category_markdown(category: CategoryDiff) -> list[str]:
     if category.cites_changed:
         lines += [f"Cites: {', '.join(category.old_cites)} {ARROW} {', '.join(category.new_cites)}", ""]
     return lines
+
+
+def _rounds_markdown(diff: RulebookDiff) -> list[str]:
+    lines = ["## Rounds held", "", f"Every round each rulebook holds, per grouping: {diff.old.label} {ARROW} "
+             f"{diff.new.label}.", "",
+             "| Grouping | Name | Change | Rounds | Invitations | Lowest CRS invited |", "|---|---|---|---|---|---|"]
+    words = {ADDED: f"none in {diff.old.label}", REMOVED: f"none in {diff.new.label}"}
+    for rounds in diff.rounds:
+        count, invitations, cutoff = _rounds_columns(rounds)
+        change = words.get(rounds.status, rounds.status)
+        lines.append(f"| {_cell(rounds.label)} | {_cell(rounds.name)} | {_cell(change)} | {count} | {invitations} | "
+                     f"{cutoff} |")
+    return lines + [""]
 
 
 def _rule_change_markdown(change: RuleChange) -> str:
