@@ -13,8 +13,7 @@ from typing import Any
 
 import click
 
-from engine.diff import (ADDED, CHANGED, REMOVED, UNCHANGED, CategoryDiff, OccupationChange, RoundsDiff,
-                         RulebookDiff)
+from engine.diff import ADDED, CHANGED, REMOVED, UNCHANGED, CategoryDiff, OccupationChange, RoundsDiff, RulebookDiff
 from engine.explanation import FAILS, HOLDS, Explanation
 from engine.impact import MOVE_WORDS, MOVES, CategoryImpact, PoolImpact, SideBySide, count_text, impact_json
 from engine.rule_diff import RuleChange
