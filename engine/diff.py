@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from engine import ir
-from engine.rule_diff import RuleChange, diff_conditions
+from engine.rule_diff import DefinitionForms, RuleChange, diff_conditions
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 
@@ -267,7 +267,8 @@ class RulebookDiff:
 def compare(old: ir.Rulebook, new: ir.Rulebook) -> RulebookDiff:
     """The differences between two rulebooks, `old` first."""
     pairs = match_categories(old, new)
-    categories = [_category_diff(o, n, how) for o, n, how in pairs]
+    forms: DefinitionForms = {}  # the definitions all categories call are brought to canonical form once
+    categories = [_category_diff(o, n, how, forms) for o, n, how in pairs]
     return RulebookDiff(RulebookSide.of(old), RulebookSide.of(new), _source_changes(old, new),
                         tuple(_with_moves(categories)), _rounds_diff(old, new, pairs))
 
@@ -358,7 +359,8 @@ def occupations_of(category: ir.Category) -> dict[str, ir.Occupation]:
     return found
 
 
-def _category_diff(old: ir.Category | None, new: ir.Category | None, matched_by: str | None) -> CategoryDiff:
+def _category_diff(old: ir.Category | None, new: ir.Category | None, matched_by: str | None,
+                   forms: DefinitionForms) -> CategoryDiff:
     if old is None and new is not None:
         occupations = occupations_of(new)
         return CategoryDiff(ADDED, None, new.id, None, new.name, None, new.span.short, None,
@@ -378,7 +380,7 @@ def _category_diff(old: ir.Category | None, new: ir.Category | None, matched_by:
                  for c in kept if before[c].teer != after[c].teer)
     titles = tuple(OccupationChange(c, after[c].title, after[c].teer, old_title=before[c].title)
                    for c in kept if before[c].title != after[c].title)
-    rules = diff_conditions(old.condition, new.condition)
+    rules = diff_conditions(old.condition, new.condition, forms)
     changed = old.name != new.name or old.id != new.id or bool(added or removed or teer or titles or rules)
     return CategoryDiff(
         CHANGED if changed else UNCHANGED, old.id, new.id, old.name, new.name, old.span.short, new.span.short,

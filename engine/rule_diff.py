@@ -110,14 +110,22 @@ def _value_key(value: Any) -> str:
 # Canonical form ------------------------------------------------------------------------------------------------------
 
 
-def canonical(node: ir.Node) -> Term:
-    """The canonical form of a category's condition."""
-    return _Canonical().term(node, {}, 0, None)
+# The canonical forms of definitions called without arguments, by (definition, depth, definitions being inlined): the
+# definition is kept beside its form so that its id is not reused while the cache lives.
+DefinitionForms = dict[tuple[int, int, tuple[str, ...]], tuple[ir.Rule, "Term"]]
+
+
+def canonical(node: ir.Node, forms: DefinitionForms | None = None) -> Term:
+    """The canonical form of a category's condition. `forms` may be shared between the conditions of one rulebook:
+    every category calls the same large definitions (being in the pool, the programs, the points), and a definition
+    without arguments has one canonical form wherever it is called from (Terms are immutable)."""
+    return _Canonical(forms if forms is not None else {}).term(node, {}, 0, None)
 
 
 class _Canonical:
-    def __init__(self) -> None:
+    def __init__(self, forms: DefinitionForms) -> None:
         self.inlining: list[str] = []
+        self.forms = forms
 
     def term(self, node: ir.Node, env: Mapping[str, Term], depth: int,  # noqa: C901 - one case per node kind
              rule: str | None) -> Term:
@@ -157,12 +165,18 @@ class _Canonical:
         definition = node.rule
         if definition.name in self.inlining:
             return Term("call", definition.name, arguments, Origin(node.span.short, definition.description))
+        key = (id(definition), depth, tuple(self.inlining))
+        if not arguments and key in self.forms:
+            return self.forms[key][1]
         self.inlining.append(definition.name)
         body = self.term(definition.body, dict(zip(definition.parameters, arguments, strict=False)), depth,
                          definition.name)
         self.inlining.pop()
         label = definition.description or body.origin.label
-        return body.with_origin(label=label, source=body.origin.source or definition.span.short)
+        form = body.with_origin(label=label, source=body.origin.source or definition.span.short)
+        if not arguments:
+            self.forms[key] = (definition, form)
+        return form
 
     def flatten(self, kind: str, operands: tuple[ir.Node, ...], env: Mapping[str, Term], depth: int,
                 rule: str | None) -> tuple[Term, ...]:
@@ -288,9 +302,11 @@ class RuleChange:
         return document
 
 
-def diff_conditions(old: ir.Node, new: ir.Node) -> tuple[RuleChange, ...]:
-    """Every difference in meaning between two conditions, once each, in a stable order."""
-    changes = _diff(canonical(old), canonical(new), None)
+def diff_conditions(old: ir.Node, new: ir.Node, forms: DefinitionForms | None = None) -> tuple[RuleChange, ...]:
+    """Every difference in meaning between two conditions, once each, in a stable order. `forms` (see `canonical`)
+    may be shared across the categories of one comparison."""
+    forms = forms if forms is not None else {}
+    changes = _diff(canonical(old, forms), canonical(new, forms), None)
     unique: dict[tuple[str, str, str | None, str | None], RuleChange] = {}
     for change in changes:
         unique.setdefault((change.kind, change.what, change.old, change.new), change)
