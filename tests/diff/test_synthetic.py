@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from engine import ir
-from engine.diff import CHANGED, UNCHANGED, CategoryDiff, RulebookDiff, compare
-from engine.rule_diff import RuleChange
+from engine.diff import CHANGED, UNCHANGED, CategoryDiff, RulebookDiff, compare, match_categories
+from engine.rule_diff import RuleChange, diff_conditions
 from engine.rulebook import Compiler
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -149,3 +149,14 @@ def test_every_pair_of_rulebooks_compares_and_renders(compiler: Compiler) -> Non
             expected_same = old_name == new_name or frozenset({old_name, new_name}) in same
             assert change.has_differences is not expected_same, (old_name, new_name)
             assert to_text(change, color=False) and to_markdown(change) and to_json(change)
+
+
+@pytest.mark.parametrize("name", ["threshold", "window", "condition", "language"])
+def test_each_category_compared_on_its_own_finds_the_same_rule_changes(compiler: Compiler, name: str) -> None:
+    """`compare` brings the definitions every category calls to canonical form once and shares them."""
+    old, new = rulebook(compiler, "base"), rulebook(compiler, name)
+    change = compare(old, new)
+    assert any(c.rule_changes for c in change.categories)
+    for before, after, _ in match_categories(old, new):
+        if before is not None and after is not None:
+            assert category(change, after.id).rule_changes == diff_conditions(before.condition, after.condition)
