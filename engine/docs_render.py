@@ -15,7 +15,7 @@ import click
 
 from dsl.ast import Span
 from engine import ir
-from engine.diff import ADDED, REMOVED, UNCHANGED, CategoryDiff, RulebookDiff, SourceChange, compare
+from engine.diff import ADDED, REMOVED, UNCHANGED, CategoryDiff, RoundsDiff, RulebookDiff, SourceChange, compare
 from engine.docs_chart import cutoff_chart
 from engine.rule_diff import RuleChange
 from engine.show import plain_rule
@@ -254,9 +254,23 @@ def changes_page(old: ir.Rulebook, new: ir.Rulebook, diff: RulebookDiff | None =
         lines += [f"**Rounds held:** {old.year}: "
                   f"{_rounds_summary(rounds_held(old, old_categories[category.old_id]))}; {new.year}: "
                   f"{_rounds_summary(rounds_held(new, new_categories[category.new_id]))}", ""]
+    lines += _rounds_changes(old, new, diff.rounds)
     lines += _value_changes(old, new)
     lines += _source_changes(old, new, diff.sources)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _rounds_changes(old: ir.Rulebook, new: ir.Rulebook, rounds: Sequence[RoundsDiff]) -> list[str]:
+    """Every grouping's rounds side by side, as `rules diff` compares them (programs and all candidates too)."""
+    if not rounds:
+        return []
+    lines = ["## Rounds held", "", f"Every round each year held, per grouping: {old.year} → {new.year}.", "",
+             "| Grouping | Rounds | Invitations | Lowest CRS invited |", "|---|---|---|---|"]
+    for held in rounds:
+        name = "all candidates" if held.grouping == "all" else f"{held.grouping}: {held.name} (`{held.id}`)"
+        lines.append(f"| {_cell(name)} | {held.old.count} → {held.new.count} | "
+                     f"{held.old.invitations:,} → {held.new.invitations:,} | {held.old.cutoff} → {held.new.cutoff} |")
+    return lines + [""]
 
 
 def category_changes(old: ir.Rulebook, new: ir.Rulebook, category: CategoryDiff, link_prefix: str) -> list[str]:

@@ -143,6 +143,9 @@ class TestChangesPage:
                "(../years/2025/education.md) |" in page
         stem = page.split("## Science, Technology, Engineering and Math (STEM) occupations")[1].split("\n## ")[0]
         assert "**Rounds held:** 2023: 2 rounds, 6,400 invitations, lowest CRS invited 481 to 486; 2025: none" in stem
+        rounds = page.split("\n## Rounds held\n")[1].split("\n## ")[0]
+        assert "| all candidates | 19 → 0 | 76,700 → 0 | 481–561 → none |" in rounds
+        assert "| program: Provincial Nominee Program (`pnp`) | 5 → 24 | 4,396 → 10,898 | 691–791 → 667–855 |" in rounds
 
     def test_a_changed_threshold_shows_as_a_changed_value(self, write_rules: Callable[..., Path],
                                                           compiler: Compiler) -> None:
