@@ -11,6 +11,7 @@ goes over is evaluated, so the explanation shows every reason, not only the firs
 from __future__ import annotations
 
 import operator
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -64,7 +65,7 @@ _COMPARATORS: Mapping[str, Callable[[Any, Any], bool]] = {
 
 def evaluate(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> list[CategoryResult]:
     """Every category of the rulebook, in declaration order."""
-    context = _Context(facts, as_of)
+    context = _Context(rulebook, facts, as_of)
     results = []
     for category in rulebook.categories:
         trace = context.eval(category.condition, {})
@@ -97,7 +98,7 @@ class ProfileEvaluation:
 
 def evaluate_profile(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> ProfileEvaluation:
     """Categories, programs and the score of one profile, sharing one evaluation (each rule runs once)."""
-    context = _Context(facts, as_of)
+    context = _Context(rulebook, facts, as_of)
     categories = [_result(context, category) for category in rulebook.categories]
     programs = [_result(context, program) for program in rulebook.programs]
     return ProfileEvaluation(categories, programs, _score(context, rulebook, facts))
@@ -107,7 +108,7 @@ def evaluate_rule(rulebook: ir.Rulebook, name: str, facts: Facts, as_of: date,
                   arguments: tuple[Any, ...] = ()) -> Trace:
     """One named definition on one profile: what a test or a tool asks of a single rule (a level, a factor)."""
     rule = rulebook.rules[name]
-    return _Context(facts, as_of).eval(rule.body, dict(zip(rule.parameters, arguments)))
+    return _Context(rulebook, facts, as_of).eval(rule.body, dict(zip(rule.parameters, arguments)))
 
 
 def _result(context: _Context, category: ir.Category) -> CategoryResult:
@@ -139,7 +140,8 @@ def verdict_of(value: Any) -> Verdict:
 class _Context:
     """The state of one profile's evaluation: its facts, the as-of date, and memoised results."""
 
-    def __init__(self, facts: Facts, as_of: date) -> None:
+    def __init__(self, rulebook: ir.Rulebook, facts: Facts, as_of: date) -> None:
+        self.program = _program_of(rulebook)
         self.facts = facts.values
         self.as_of = as_of
         self.steps = 0
@@ -151,7 +153,7 @@ class _Context:
         self.steps += 1
         if self.steps > MAX_STEPS:
             raise EvaluationLimit(f"evaluation stopped after {MAX_STEPS:,} steps")
-        return _EVALUATORS[type(node)](self, node, env)
+        return self.program.closure(node)(self, env)
 
     # work history
 
@@ -523,4 +525,270 @@ _EVALUATORS: Mapping[type, Callable[[_Context, Any, Mapping[str, Any]], Trace]] 
     ir.TableLookup: _table_lookup,
     ir.Selection: _selection,
     ir.Extreme: _extreme,
+}
+
+
+# Closures built once per rule-tree node --------------------------------------------------------------------------------
+#
+# Walking the tree node by node pays, at every node, a dispatch on its type and the reading of its fields. The nodes
+# met on every profile (names, fields, comparisons, arithmetic, connectives, lookups, rule calls) are instead turned,
+# the first time a rulebook is evaluated, into small closures that hold their children's closures and what their node
+# fixes in advance (an operator, a field's path, a rule's name); each records exactly the trace the functions above
+# would. The other nodes (quantifiers, built-ins, selections) keep the functions above.
+
+Closure = Callable[[_Context, Mapping[str, Any]], Trace]
+
+
+class _Program:
+    """The closures of one rulebook's nodes, built on first use and kept for as long as the rulebook is."""
+
+    __slots__ = ("closures", "__weakref__")
+
+    def __init__(self) -> None:
+        self.closures: dict[ir.Node, Closure] = {}
+
+    def closure(self, node: ir.Node) -> Closure:
+        found = self.closures.get(node)
+        if found is None:
+            build = _BUILDERS.get(type(node))
+            found = build(self, node) if build is not None else _interpreted(node)
+            self.closures[node] = found
+        return found
+
+
+_PROGRAMS: weakref.WeakKeyDictionary[ir.Rulebook, _Program] = weakref.WeakKeyDictionary()
+
+
+def _program_of(rulebook: ir.Rulebook) -> _Program:
+    program = _PROGRAMS.get(rulebook)
+    if program is None:
+        program = _PROGRAMS[rulebook] = _Program()
+    return program
+
+
+def _interpreted(node: ir.Node) -> Closure:
+    evaluator = _EVALUATORS[type(node)]
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        return evaluator(context, node, env)
+    return run
+
+
+def _build_value(program: _Program, node: ir.Literal | ir.ConstantRef) -> Closure:
+    value = node.value
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        return Trace(node, value)
+    return run
+
+
+def _build_list_ref(program: _Program, node: ir.ListRef) -> Closure:
+    table = node.table
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        return Trace(node, table)
+    return run
+
+
+def _build_fact(program: _Program, node: ir.FactRef) -> Closure:
+    name = node.name
+    if name == "as_of":
+        def as_of(context: _Context, env: Mapping[str, Any]) -> Trace:
+            day = context.as_of
+            return Trace(node, day, (), (("as_of", day),))
+        return as_of
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        value = context.facts[name]
+        return Trace(node, value, (), ((name, value),))
+    return run
+
+
+def _build_local(program: _Program, node: ir.Local) -> Closure:
+    name = node.name
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        return Trace(node, env[name])
+    return run
+
+
+def _build_field(program: _Program, node: ir.FieldGet) -> Closure:
+    subject_of = program.closure(node.subject)
+    name = node.name
+    shown_as = FIELD_PATHS.get(name, name)
+    source = DERIVED_FIELDS.get(name)
+    is_end = name == "end"
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        subject = subject_of(context, env)
+        item = subject.value
+        if item is MISSING:
+            return Trace(node, MISSING, (subject,))
+        fields = item.fields
+        value = fields[name]
+        if is_end and value is None:
+            value = context.as_of
+        shown = fields[source] if source is not None else value
+        return Trace(node, value, (subject,), ((f"{item.path}.{shown_as}", shown),))
+    return run
+
+
+def _build_window(program: _Program, node: ir.WindowNode) -> Closure:
+    length_of, anchor_of = program.closure(node.length), program.closure(node.anchor)
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        length = length_of(context, env)
+        anchor = anchor_of(context, env)
+        if length.value is MISSING or anchor.value is MISSING:
+            return Trace(node, MISSING, (length, anchor))
+        return Trace(node, Period(length.value.before(anchor.value), anchor.value), (length, anchor))
+    return run
+
+
+def _build_rule_call(program: _Program, node: ir.RuleCall) -> Closure:
+    name = node.name
+    rules = node.rules
+    arguments_of = tuple(program.closure(a) for a in node.arguments)
+    key_alone = (name,)
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        if arguments_of:
+            arguments = tuple([argument(context, env) for argument in arguments_of])
+            key: tuple[Any, ...] = (name, *[_memo_key(a.value) for a in arguments])
+        else:
+            arguments = ()
+            key = key_alone
+        memo = context.rule_memo.get(key)
+        if memo is not None:
+            return memo
+        rule = rules[name]
+        body = context.eval(rule.body, dict(zip(rule.parameters, [a.value for a in arguments])))
+        trace = Trace(node, body.value, (body,), (), arguments)
+        context.rule_memo[key] = trace
+        return trace
+    return run
+
+
+def _build_compare(program: _Program, node: ir.Compare) -> Closure:
+    left_of, right_of = program.closure(node.left), program.closure(node.right)
+    compare = _COMPARATORS[node.operator]
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        left = left_of(context, env)
+        right = right_of(context, env)
+        if left.value is MISSING or right.value is MISSING:
+            return Trace(node, MISSING, (left, right))
+        return Trace(node, compare(left.value, right.value), (left, right))
+    return run
+
+
+def _build_member(program: _Program, node: ir.Member) -> Closure:
+    item_of, collection_of = program.closure(node.item), program.closure(node.collection)
+    negated = node.negated
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        item = item_of(context, env)
+        collection = collection_of(context, env)
+        if item.value is MISSING or collection.value is MISSING:
+            return Trace(node, MISSING, (item, collection))
+        values = collection.value
+        found = item.value in (values.codes if isinstance(values, ir.OccupationList) else values)
+        return Trace(node, found != negated, (item, collection))
+    return run
+
+
+def _build_arithmetic(program: _Program, node: ir.Arithmetic) -> Closure:
+    left_of, right_of = program.closure(node.left), program.closure(node.right)
+    adds = node.operator == "+"
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        left = left_of(context, env)
+        right = right_of(context, env)
+        if left.value is MISSING or right.value is MISSING:
+            return Trace(node, MISSING, (left, right))
+        if isinstance(left.value, date):
+            return Trace(node, shift(left.value, right.value, 1 if adds else -1), (left, right))
+        return Trace(node, left.value + right.value if adds else left.value - right.value, (left, right))
+    return run
+
+
+def _build_connective(program: _Program, node: ir.AllOf | ir.AnyOf) -> Closure:
+    operands_of = tuple(program.closure(o) for o in node.operands)
+    combine = kleene_all if isinstance(node, ir.AllOf) else kleene_any
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        children = tuple([operand(context, env) for operand in operands_of])
+        return Trace(node, combine([c.value for c in children]), children)
+    return run
+
+
+def _build_not(program: _Program, node: ir.Not) -> Closure:
+    operand_of = program.closure(node.operand)
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        operand = operand_of(context, env)
+        return Trace(node, MISSING if operand.value is MISSING else not operand.value, (operand,))
+    return run
+
+
+def _build_otherwise(program: _Program, node: ir.Otherwise) -> Closure:
+    first_of, fallback_of = program.closure(node.first), program.closure(node.fallback)
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        first = first_of(context, env)
+        if first.value is not MISSING:
+            return Trace(node, first.value, (first,))
+        fallback = fallback_of(context, env)
+        return Trace(node, fallback.value, (first, fallback))
+    return run
+
+
+def _build_conditional(program: _Program, node: ir.Conditional) -> Closure:
+    condition_of = program.closure(node.condition)
+    then_of, otherwise_of = program.closure(node.then), program.closure(node.otherwise)
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        condition = condition_of(context, env)
+        if condition.value is MISSING:
+            return Trace(node, MISSING, (condition,))
+        branch = (then_of if condition.value else otherwise_of)(context, env)
+        return Trace(node, branch.value, (condition, branch))
+    return run
+
+
+def _build_table_lookup(program: _Program, node: ir.TableLookup) -> Closure:
+    keys_of = tuple(program.closure(k) for k in node.keys)
+    table, column = node.table, node.column
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        keys = tuple([key(context, env) for key in keys_of])
+        values = tuple([k.value for k in keys])
+        for value in values:
+            if value is MISSING:
+                return Trace(node, MISSING, keys)
+        row = table.row_for(values)
+        if row is None:
+            return Trace(node, MISSING, keys)
+        return Trace(node, row.values[column], keys, (), row)
+    return run
+
+
+_BUILDERS: Mapping[type, Callable[[_Program, Any], Closure]] = {
+    ir.Literal: _build_value,
+    ir.ConstantRef: _build_value,
+    ir.FactRef: _build_fact,
+    ir.Local: _build_local,
+    ir.ListRef: _build_list_ref,
+    ir.FieldGet: _build_field,
+    ir.WindowNode: _build_window,
+    ir.RuleCall: _build_rule_call,
+    ir.Compare: _build_compare,
+    ir.Member: _build_member,
+    ir.Arithmetic: _build_arithmetic,
+    ir.AllOf: _build_connective,
+    ir.AnyOf: _build_connective,
+    ir.Not: _build_not,
+    ir.Otherwise: _build_otherwise,
+    ir.Conditional: _build_conditional,
+    ir.TableLookup: _build_table_lookup,
 }

@@ -76,6 +76,9 @@ class TableRow:
         return " | ".join(cell.text for cell in self.keys)
 
 
+_FOUND_ROWS = 4096  # remembered lookups per table: a bound on memory, far above what real rules ask
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Table:
     """A cited, typed table; a lookup takes the first row whose key cells all match."""
@@ -89,6 +92,7 @@ class Table:
     span: Span
     _exact: int = field(init=False)
     _index: dict[tuple[Any, ...], tuple[TableRow, ...]] = field(init=False)
+    _found: dict[tuple[Any, ...], TableRow | None] = field(init=False)
 
     def __post_init__(self) -> None:
         """Index the rows by their leading key columns that hold exact values in every row (a test scale and an
@@ -101,9 +105,23 @@ class Table:
             index.setdefault(tuple(cell.low for cell in row.keys[:exact]), []).append(row)
         object.__setattr__(self, "_exact", exact)
         object.__setattr__(self, "_index", {key: tuple(rows) for key, rows in index.items()})
+        object.__setattr__(self, "_found", {})
 
     def row_for(self, keys: tuple[Any, ...]) -> TableRow | None:
-        """The first row whose key cells all match."""
+        """The first row whose key cells all match. A table is looked up with few distinct keys (levels, ages,
+        years), across categories and profiles alike, so the answers are remembered (up to a bound)."""
+        try:
+            return self._found[keys]
+        except KeyError:
+            pass
+        except TypeError:  # a key that cannot be hashed: look it up every time
+            return self._scan(keys)
+        row = self._scan(keys)
+        if len(self._found) < _FOUND_ROWS:
+            self._found[keys] = row
+        return row
+
+    def _scan(self, keys: tuple[Any, ...]) -> TableRow | None:
         exact = self._exact
         for row in self._index.get(keys[:exact], ()):
             if all(cell.matches(key) for cell, key in zip(row.keys[exact:], keys[exact:])):
@@ -340,7 +358,7 @@ class Round:
         return self.held.date() if isinstance(self.held, datetime) else self.held
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class Rulebook:
     """A compiled year of rules: what the evaluator, the renderers and the diff work from."""
 
