@@ -650,23 +650,46 @@ def _build_rule_call(program: _Program, node: ir.RuleCall) -> Closure:
     rules = node.rules
     arguments_of = tuple(program.closure(a) for a in node.arguments)
     key_alone = (name,)
+    body: list[tuple[tuple[str, ...], Closure]] = []  # the called rule's parameters and body, found on first call
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
-        if arguments_of:
-            arguments = tuple([argument(context, env) for argument in arguments_of])
-            key: tuple[Any, ...] = (name, *[_memo_key(a.value) for a in arguments])
-        else:
-            arguments = ()
-            key = key_alone
-        memo = context.rule_memo.get(key)
-        if memo is not None:
-            return memo
-        rule = rules[name]
-        body = context.eval(rule.body, dict(zip(rule.parameters, [a.value for a in arguments])))
-        trace = Trace(node, body.value, (body,), (), arguments)
+    def call(context: _Context, arguments: tuple[Trace, ...], key: tuple[Any, ...]) -> Trace:
+        if not body:
+            rule = rules[name]
+            body.append((rule.parameters, program.closure(rule.body)))
+        parameters, body_of = body[0]
+        context.steps += 1
+        if context.steps > MAX_STEPS:
+            raise EvaluationLimit(f"evaluation stopped after {MAX_STEPS:,} steps")
+        result = body_of(context, dict(zip(parameters, [a.value for a in arguments])))
+        trace = Trace(node, result.value, (result,), (), arguments)
         context.rule_memo[key] = trace
         return trace
-    return run
+
+    if not arguments_of:
+        def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+            memo = context.rule_memo.get(key_alone)
+            return memo if memo is not None else call(context, (), key_alone)
+        return run
+    if len(arguments_of) == 1:
+        (argument_of,) = arguments_of
+
+        def run_one(context: _Context, env: Mapping[str, Any]) -> Trace:
+            argument = argument_of(context, env)
+            value = argument.value
+            key = (name, value if type(value) in _PLAIN_KEYS else _memo_key(value))
+            memo = context.rule_memo.get(key)
+            return memo if memo is not None else call(context, (argument,), key)
+        return run_one
+
+    def run_many(context: _Context, env: Mapping[str, Any]) -> Trace:
+        arguments = tuple([argument(context, env) for argument in arguments_of])
+        key = (name, *[a.value if type(a.value) in _PLAIN_KEYS else _memo_key(a.value) for a in arguments])
+        memo = context.rule_memo.get(key)
+        return memo if memo is not None else call(context, arguments, key)
+    return run_many
+
+
+_PLAIN_KEYS = frozenset({str, int, bool, float, date, Duration, Hours, Points})  # values that key a memo as they are
 
 
 def _build_compare(program: _Program, node: ir.Compare) -> Closure:
