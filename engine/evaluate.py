@@ -796,6 +796,45 @@ def _build_table_lookup(program: _Program, node: ir.TableLookup) -> Closure:
     return run
 
 
+def _build_quantifier(program: _Program, node: ir.Quantifier) -> Closure:
+    domain_of, body_of = program.closure(node.domain), program.closure(node.body)
+    where_of = program.closure(node.where) if node.where is not None else None
+    variable = node.variable
+    aggregates = node.kind in ("total", "highest")
+    combine = kleene_any if node.kind == "any" else kleene_all
+
+    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        domain = domain_of(context, env)
+        if domain.value is MISSING:
+            return Trace(node, MISSING, (domain,))
+        elements = sorted(domain.value.codes) if isinstance(domain.value, ir.OccupationList) else domain.value
+        instances = []
+        skipped = []
+        for element in elements:
+            context.steps += 1
+            if context.steps > MAX_STEPS:
+                raise EvaluationLimit(f"evaluation stopped after {MAX_STEPS:,} steps")
+            inner = {**env, variable: element}
+            if where_of is not None:
+                where = where_of(context, inner)
+                if where.value is False:
+                    skipped.append(where)
+                    continue
+                body = body_of(context, inner)
+                if aggregates:
+                    value = MISSING if where.value is MISSING else body.value
+                else:
+                    value = kleene_all((where.value, body.value))
+                instances.append(Trace(node, value, (where, body), (), element))
+            else:
+                body = body_of(context, inner)
+                instances.append(Trace(node, body.value, (body,), (), element))
+        values = [i.value for i in instances]
+        value = _aggregate(node, values) if aggregates else combine(values)
+        return Trace(node, value, (domain, *instances), (), tuple(skipped))
+    return run
+
+
 _BUILDERS: Mapping[type, Callable[[_Program, Any], Closure]] = {
     ir.Literal: _build_value,
     ir.ConstantRef: _build_value,
@@ -814,4 +853,5 @@ _BUILDERS: Mapping[type, Callable[[_Program, Any], Closure]] = {
     ir.Otherwise: _build_otherwise,
     ir.Conditional: _build_conditional,
     ir.TableLookup: _build_table_lookup,
+    ir.Quantifier: _build_quantifier,
 }
