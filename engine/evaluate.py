@@ -194,53 +194,7 @@ class _Context:
         return in_window(stints, window), tuple(facts)
 
 
-# One function per rule-tree node type --------------------------------------------------------------------------------
-
-
-def _literal(context: _Context, node: ir.Literal, env: Mapping[str, Any]) -> Trace:
-    return Trace(node, node.value)
-
-
-def _constant(context: _Context, node: ir.ConstantRef, env: Mapping[str, Any]) -> Trace:
-    return Trace(node, node.value)
-
-
-def _fact(context: _Context, node: ir.FactRef, env: Mapping[str, Any]) -> Trace:
-    if node.name == "as_of":
-        return Trace(node, context.as_of, facts=(("as_of", context.as_of),))
-    value = context.facts[node.name]
-    return Trace(node, value, facts=((node.name, value),))
-
-
-def _local(context: _Context, node: ir.Local, env: Mapping[str, Any]) -> Trace:
-    return Trace(node, env[node.name])
-
-
-def _list_ref(context: _Context, node: ir.ListRef, env: Mapping[str, Any]) -> Trace:
-    return Trace(node, node.table)
-
-
-def _field(context: _Context, node: ir.FieldGet, env: Mapping[str, Any]) -> Trace:
-    subject = context.eval(node.subject, env)
-    item = subject.value
-    if item is MISSING:
-        return Trace(node, MISSING, (subject,))
-    value = item.fields[node.name]
-    if node.name == "end" and value is None:
-        value = context.as_of
-    path = f"{item.path}.{FIELD_PATHS.get(node.name, node.name)}"
-    source = DERIVED_FIELDS.get(node.name)
-    shown = item.fields[source] if source is not None else value
-    return Trace(node, value, (subject,), ((path, shown),))
-
-
-def _window(context: _Context, node: ir.WindowNode, env: Mapping[str, Any]) -> Trace:
-    length = context.eval(node.length, env)
-    anchor = context.eval(node.anchor, env)
-    if length.value is MISSING or anchor.value is MISSING:
-        return Trace(node, MISSING, (length, anchor))
-    duration: Duration = length.value
-    return Trace(node, Period(duration.before(anchor.value), anchor.value), (length, anchor))
+# Nodes read through a function each (rare on a profile: lists, built-ins, selections, caps) ---------------------------
 
 
 def _list(context: _Context, node: ir.ListNode, env: Mapping[str, Any]) -> Trace:
@@ -312,71 +266,15 @@ def _hours_in(context: _Context, node: ir.Builtin, arguments: tuple[Trace, ...])
     return Trace(node, time.counted_hours, arguments, tuple(facts), note=time)
 
 
-def _rule_call(context: _Context, node: ir.RuleCall, env: Mapping[str, Any]) -> Trace:
-    if not node.arguments:
-        arguments: tuple[Trace, ...] = ()
-        key: tuple[Any, ...] = (node.name,)
-    else:
-        arguments = tuple([context.eval(a, env) for a in node.arguments])
-        key = (node.name, *[_memo_key(a.value) for a in arguments])
-    memo = context.rule_memo.get(key)
-    if memo is not None:
-        return memo
-    rule = node.rule
-    body = context.eval(rule.body, dict(zip(rule.parameters, (a.value for a in arguments))))
-    trace = Trace(node, body.value, (body,), note=arguments)
-    context.rule_memo[key] = trace
-    return trace
-
-
 def _memo_key(value: Any) -> Any:
     if isinstance(value, LanguageLevel):
         return value.value, value.scale  # equal levels, but an explanation names the scale it was asked in
     return id(value) if isinstance(value, (ir.OccupationList, Item)) else value
 
 
-def _compare(context: _Context, node: ir.Compare, env: Mapping[str, Any]) -> Trace:
-    left = context.eval(node.left, env)
-    right = context.eval(node.right, env)
-    if left.value is MISSING or right.value is MISSING:
-        return Trace(node, MISSING, (left, right))
-    return Trace(node, _COMPARATORS[node.operator](left.value, right.value), (left, right))
-
-
-def _member(context: _Context, node: ir.Member, env: Mapping[str, Any]) -> Trace:
-    item = context.eval(node.item, env)
-    collection = context.eval(node.collection, env)
-    if item.value is MISSING or collection.value is MISSING:
-        return Trace(node, MISSING, (item, collection))
-    values = collection.value
-    found = item.value in (values.codes if isinstance(values, ir.OccupationList) else values)
-    return Trace(node, found != node.negated, (item, collection))
-
-
-def _arithmetic(context: _Context, node: ir.Arithmetic, env: Mapping[str, Any]) -> Trace:
-    left = context.eval(node.left, env)
-    right = context.eval(node.right, env)
-    if left.value is MISSING or right.value is MISSING:
-        return Trace(node, MISSING, (left, right))
-    if isinstance(left.value, date):
-        return Trace(node, shift(left.value, right.value, 1 if node.operator == "+" else -1), (left, right))
-    value = left.value + right.value if node.operator == "+" else left.value - right.value
-    return Trace(node, value, (left, right))
-
-
 def shift(day: date, duration: Duration, sign: int) -> date:
     """A date moved by a calendar duration: months first (clamped to the month's end), then days."""
     return add_months(day, sign * duration.months) + timedelta(days=sign * duration.days)
-
-
-def _all_of(context: _Context, node: ir.AllOf, env: Mapping[str, Any]) -> Trace:
-    children = tuple(context.eval(o, env) for o in node.operands)
-    return Trace(node, kleene_all(c.value for c in children), children)
-
-
-def _any_of(context: _Context, node: ir.AnyOf, env: Mapping[str, Any]) -> Trace:
-    children = tuple(context.eval(o, env) for o in node.operands)
-    return Trace(node, kleene_any(c.value for c in children), children)
 
 
 def kleene_all(values: Any) -> Any:
@@ -399,42 +297,6 @@ def kleene_any(values: Any) -> Any:
     return result
 
 
-def _not(context: _Context, node: ir.Not, env: Mapping[str, Any]) -> Trace:
-    operand = context.eval(node.operand, env)
-    return Trace(node, MISSING if operand.value is MISSING else not operand.value, (operand,))
-
-
-def _quantifier(context: _Context, node: ir.Quantifier, env: Mapping[str, Any]) -> Trace:
-    domain = context.eval(node.domain, env)
-    if domain.value is MISSING:
-        return Trace(node, MISSING, (domain,))
-    elements = sorted(domain.value.codes) if isinstance(domain.value, ir.OccupationList) else domain.value
-    instances = []
-    skipped = []
-    for element in elements:
-        inner = {**env, node.variable: element}
-        if node.where is not None:
-            where = context.eval(node.where, inner)
-            if where.value is False:
-                skipped.append(where)
-                continue
-            body = context.eval(node.body, inner)
-            if node.kind in ("total", "highest"):
-                value = MISSING if where.value is MISSING else body.value
-            else:
-                value = kleene_all((where.value, body.value))
-            instances.append(Trace(node, value, (where, body), note=element))
-        else:
-            body = context.eval(node.body, inner)
-            instances.append(Trace(node, body.value, (body,), note=element))
-    values = (i.value for i in instances)
-    if node.kind in ("total", "highest"):
-        value = _aggregate(node, [i.value for i in instances])
-    else:
-        value = kleene_any(values) if node.kind == "any" else kleene_all(values)
-    return Trace(node, value, (domain, *instances), note=tuple(skipped))
-
-
 def _aggregate(node: ir.Quantifier, values: list[Any]) -> Any:
     """`total` adds up, `highest` takes the largest; over no element both are zero of the body's kind."""
     if any(v is MISSING for v in values):
@@ -450,16 +312,6 @@ def _aggregate(node: ir.Quantifier, values: list[Any]) -> Any:
 
 
 _ZEROS: Mapping[str, Any] = {"points": Points(0), "hours": Hours(0.0), "duration": Duration(0), "count": 0}
-
-
-def _table_lookup(context: _Context, node: ir.TableLookup, env: Mapping[str, Any]) -> Trace:
-    keys = tuple(context.eval(k, env) for k in node.keys)
-    if any(k.value is MISSING for k in keys):
-        return Trace(node, MISSING, keys)
-    row = node.table.row_for(tuple(k.value for k in keys))
-    if row is None:
-        return Trace(node, MISSING, keys)
-    return Trace(node, row.values[node.column], keys, note=row)
 
 
 def _selection(context: _Context, node: ir.Selection, env: Mapping[str, Any]) -> Trace:
@@ -486,55 +338,21 @@ def _extreme(context: _Context, node: ir.Extreme, env: Mapping[str, Any]) -> Tra
     return Trace(node, min(values) if node.kind == "min" else max(values), operands)
 
 
-def _otherwise(context: _Context, node: ir.Otherwise, env: Mapping[str, Any]) -> Trace:
-    first = context.eval(node.first, env)
-    if first.value is not MISSING:
-        return Trace(node, first.value, (first,))
-    fallback = context.eval(node.fallback, env)
-    return Trace(node, fallback.value, (first, fallback))
-
-
-def _conditional(context: _Context, node: ir.Conditional, env: Mapping[str, Any]) -> Trace:
-    condition = context.eval(node.condition, env)
-    if condition.value is MISSING:
-        return Trace(node, MISSING, (condition,))
-    branch = context.eval(node.then if condition.value else node.otherwise, env)
-    return Trace(node, branch.value, (condition, branch))
-
-
 _EVALUATORS: Mapping[type, Callable[[_Context, Any, Mapping[str, Any]], Trace]] = {
-    ir.Literal: _literal,
-    ir.ConstantRef: _constant,
-    ir.FactRef: _fact,
-    ir.Local: _local,
-    ir.ListRef: _list_ref,
-    ir.FieldGet: _field,
-    ir.WindowNode: _window,
     ir.ListNode: _list,
     ir.Builtin: _builtin,
-    ir.RuleCall: _rule_call,
-    ir.Compare: _compare,
-    ir.Member: _member,
-    ir.Arithmetic: _arithmetic,
-    ir.AllOf: _all_of,
-    ir.AnyOf: _any_of,
-    ir.Not: _not,
-    ir.Quantifier: _quantifier,
-    ir.Otherwise: _otherwise,
-    ir.Conditional: _conditional,
-    ir.TableLookup: _table_lookup,
     ir.Selection: _selection,
     ir.Extreme: _extreme,
 }
 
 
-# Closures built once per rule-tree node --------------------------------------------------------------------------------
+# Closures built once per rule-tree node ------------------------------------------------------------------------------
 #
-# Walking the tree node by node pays, at every node, a dispatch on its type and the reading of its fields. The nodes
-# met on every profile (names, fields, comparisons, arithmetic, connectives, lookups, rule calls) are instead turned,
-# the first time a rulebook is evaluated, into small closures that hold their children's closures and what their node
-# fixes in advance (an operator, a field's path, a rule's name); each records exactly the trace the functions above
-# would. The other nodes (quantifiers, built-ins, selections) keep the functions above.
+# Walking the tree node by node would pay, at every node, a dispatch on its type and the reading of its fields. The
+# nodes met on every profile (names, fields, comparisons, arithmetic, connectives, lookups, rule calls, quantifiers)
+# are instead turned, the first time a rulebook is evaluated, into small closures that hold their children's closures
+# and what their node fixes in advance (an operator, a field's path, a rule's name). Steps are counted where work can
+# multiply: at each rule body and each element a quantifier goes over (and at every node read through a function).
 
 Closure = Callable[[_Context, Mapping[str, Any]], Trace]
 
@@ -542,7 +360,7 @@ Closure = Callable[[_Context, Mapping[str, Any]], Trace]
 class _Program:
     """The closures of one rulebook's nodes, built on first use and kept for as long as the rulebook is."""
 
-    __slots__ = ("closures", "__weakref__")
+    __slots__ = ("closures",)
 
     def __init__(self) -> None:
         self.closures: dict[ir.Node, Closure] = {}
@@ -676,7 +494,8 @@ def _build_rule_call(program: _Program, node: ir.RuleCall) -> Closure:
         def run_one(context: _Context, env: Mapping[str, Any]) -> Trace:
             argument = argument_of(context, env)
             value = argument.value
-            key = (name, value if type(value) in _PLAIN_KEYS else _memo_key(value))
+            kind = type(value)
+            key = (name, value if kind in _PLAIN_KEYS else id(value) if kind is Item else _memo_key(value))
             memo = context.rule_memo.get(key)
             return memo if memo is not None else call(context, (argument,), key)
         return run_one
