@@ -14,7 +14,8 @@ from typing import Any
 ABILITIES = ("listening", "reading", "writing", "speaking")
 
 LEVELS_TYPE = "STRUCT(listening INTEGER, reading INTEGER, writing INTEGER, speaking INTEGER)"
-TEST_TYPE = f"STRUCT(test VARCHAR, date DATE, levels {LEVELS_TYPE})"
+SCORES_TYPE = "STRUCT(listening DOUBLE, reading DOUBLE, writing DOUBLE, speaking DOUBLE)"
+TEST_TYPE = f"STRUCT(test VARCHAR, date DATE, levels {LEVELS_TYPE}, scores {SCORES_TYPE})"
 JOB_TYPE = ('STRUCT(noc VARCHAR, title VARCHAR, country VARCHAR, start DATE, "end" DATE, hours_per_week DOUBLE, '
             'self_employed BOOLEAN)')
 
@@ -37,7 +38,8 @@ def arrow_schema() -> Any:
     import pyarrow as pa
 
     levels = pa.struct([(a, pa.int32()) for a in ABILITIES])
-    test = pa.struct([("test", pa.string()), ("date", pa.date32()), ("levels", levels)])
+    scores = pa.struct([(a, pa.float64()) for a in ABILITIES])
+    test = pa.struct([("test", pa.string()), ("date", pa.date32()), ("levels", levels), ("scores", scores)])
     job = pa.struct([("noc", pa.string()), ("title", pa.string()), ("country", pa.string()),
                      ("start", pa.date32()), ("end", pa.date32()), ("hours_per_week", pa.float64()),
                      ("self_employed", pa.bool_())])
@@ -60,7 +62,8 @@ def row_from_profile(profile: Mapping[str, Any]) -> dict[str, Any]:
         "crs": profile.get("crs"),
         "language_tests": None if tests is None else [
             {"test": t["test"], "date": _date(t.get("date")),
-             "levels": {a: t.get("levels", {}).get(a) for a in ABILITIES}} for t in tests],
+             "levels": {a: t.get("levels", {}).get(a) for a in ABILITIES},
+             "scores": {a: _score(t.get("scores", {}).get(a)) for a in ABILITIES}} for t in tests],
         "work_history": None if jobs is None else [
             {"noc": f"{j['noc']:05d}" if isinstance(j["noc"], int) else str(j["noc"]), "title": j.get("title"),
              "country": j.get("country"), "start": _date(j.get("start")), "end": _date(j.get("end")),
@@ -91,6 +94,10 @@ def _test(test: Mapping[str, Any]) -> dict[str, Any]:
     levels = test.get("levels") or {}
     entry: dict[str, Any] = {"test": test["test"], "levels": {a: levels[a] for a in ABILITIES
                                                               if levels.get(a) is not None}}
+    scores = test.get("scores") or {}
+    given = {a: scores[a] for a in ABILITIES if scores.get(a) is not None}
+    if given:
+        entry["scores"] = given
     if test.get("date") is not None:
         entry["date"] = test["date"].isoformat()
     return entry
@@ -103,6 +110,10 @@ def _job(job: Mapping[str, Any]) -> dict[str, Any]:
         if job.get(name) is not None:
             entry[name] = job[name]
     return entry
+
+
+def _score(value: object) -> float | None:
+    return None if value is None else float(str(value))
 
 
 def _date(value: object) -> date | None:

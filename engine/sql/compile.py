@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from dsl import types as t
 from engine import ir
 from engine.facts import FIELD_PATHS
 from engine.pool.reasons import conjuncts
-from engine.quantities import Duration, Hours, LanguageLevel, Period, Points
+from engine.quantities import Duration, Hours, LanguageLevel, Period, Points, Score
 from engine.sql.dialect import DUCKDB, Dialect
 from engine.work import FULL_TIME_HOURS_PER_WEEK
 
@@ -186,7 +187,9 @@ class _Compiler:
         if isinstance(node, ir.Member):
             return self.member(node, env)
         if isinstance(node, ir.Arithmetic):
-            return f"({self.sql(node.left, env)} {node.operator} {self.sql(node.right, env)})"
+            return self.arithmetic(node, env)
+        if isinstance(node, ir.TableLookup):
+            return self.table_lookup(node, env)
         if isinstance(node, ir.AllOf):
             return "(" + " AND ".join(self.sql(o, env) for o in node.operands) + ")"
         if isinstance(node, ir.AnyOf):
@@ -213,7 +216,7 @@ class _Compiler:
             return str(value.amount)
         if isinstance(value, LanguageLevel):
             return str(value.value)
-        if isinstance(value, Hours):
+        if isinstance(value, (Hours, Score)):
             return d.double(value.amount)
         if isinstance(value, Duration):
             return str(value.months * DURATION_SCALE + value.days)
@@ -228,6 +231,60 @@ class _Compiler:
         if isinstance(value, tuple):
             return d.array([self.static_sql(v, node) for v in value])
         raise SqlUnsupported(f"{node.span.short}: no SQL for the value {value!r}")
+
+    def arithmetic(self, node: ir.Arithmetic, env: Mapping[str, _Value]) -> str:
+        """Sums and differences; a date moved by a duration moves by its months (clamped to the month's end) and then
+        by its days, as the evaluator's `shift` does."""
+        if node.left.type != t.DATE:
+            return f"({self.sql(node.left, env)} {node.operator} {self.sql(node.right, env)})"
+        duration = self.value(node.right, env)
+        if not (isinstance(duration, _Static) and isinstance(duration.value, Duration)):
+            raise SqlUnsupported(f"{node.span.short}: a date moves by a fixed duration in the SQL backend")
+        sign = 1 if node.operator == "+" else -1
+        moved = self.d.add_months(self.sql(node.left, env), str(sign * duration.value.months))
+        return self.d.add_days(moved, str(sign * duration.value.days)) if duration.value.days else moved
+
+    def table_lookup(self, node: ir.TableLookup, env: Mapping[str, _Value]) -> str:
+        """The first row whose key cells all match, as a CASE: rows are grouped by the leading key columns that are
+        exact in every row (a test scale and an ability), so each profile's lookup tests those few rows only. A
+        missing key or no matching row is NULL, as in the evaluator."""
+        table = node.table
+        keys = [self.sql(k, env) for k in node.keys]
+        exact = 0
+        while exact < len(keys) and all(row.keys[exact].kind == "exact" for row in table.rows):
+            exact += 1
+        groups: dict[tuple[Any, ...], list[ir.TableRow]] = {}
+        for row in table.rows:
+            groups.setdefault(tuple(cell.low for cell in row.keys[:exact]), []).append(row)
+        outer = []
+        for prefix, rows in groups.items():
+            inner = []
+            for row in rows:
+                tests = [self.key_match(cell, key, node) for cell, key in zip(row.keys[exact:], keys[exact:])]
+                value = self.static_sql(row.values[node.column], node)
+                if not tests:
+                    inner = [value]
+                    break
+                inner.append(f"WHEN {' AND '.join(tests)} THEN {value}")
+            found = inner[0] if len(inner) == 1 and not inner[0].startswith("WHEN ") else \
+                f"(CASE {' '.join(inner)} END)"
+            if not prefix:
+                return found
+            condition = " AND ".join(self.key_match(ir.KeyCell("exact", low, low, ""), key, node)
+                                     for low, key in zip(prefix, keys))
+            outer.append(f"WHEN {condition} THEN {found}")
+        return f"(CASE {' '.join(outer)} END)" if outer else "NULL"
+
+    def key_match(self, cell: ir.KeyCell, key: str, node: ir.Node) -> str:
+        if cell.kind == "exact":
+            return f"{key} = {self.static_sql(cell.low, node)}"
+        if cell.kind == "range":
+            return f"{key} BETWEEN {self.static_sql(cell.low, node)} AND {self.static_sql(cell.high, node)}"
+        if cell.kind == "at_least":
+            return f"{key} >= {self.static_sql(cell.low, node)}"
+        if cell.kind == "at_most":
+            return f"{key} <= {self.static_sql(cell.high, node)}"
+        return f"{key} < {self.static_sql(cell.high, node)}"
 
     def period(self, node: ir.WindowNode, env: Mapping[str, _Value]) -> Period:
         length = self.value(node.length, env)
