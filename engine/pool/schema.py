@@ -19,6 +19,12 @@ TEST_TYPE = f"STRUCT(test VARCHAR, date DATE, levels {LEVELS_TYPE}, scores {SCOR
 JOB_TYPE = ('STRUCT(noc VARCHAR, title VARCHAR, country VARCHAR, start DATE, "end" DATE, hours_per_week DOUBLE, '
             'self_employed BOOLEAN)')
 
+EDUCATION_TYPE = "STRUCT(level VARCHAR, canadian BOOLEAN, completed BOOLEAN)"
+SPOUSE_TYPE = (f"STRUCT(accompanying BOOLEAN, canadian_citizen_or_pr BOOLEAN, education {EDUCATION_TYPE}, "
+               f"canadian_work_years INTEGER, language_tests {TEST_TYPE}[])")
+JOB_OFFER_TYPE = "STRUCT(noc VARCHAR, teer INTEGER, basis VARCHAR)"
+CLAIM_COLUMNS = ("provincial_nomination", "certificate_of_qualification", "sibling_in_canada", "relative_in_canada")
+
 # Column name -> DuckDB type, in the order pools are written.
 COLUMNS: Mapping[str, str] = {
     "id": "VARCHAR",
@@ -28,6 +34,11 @@ COLUMNS: Mapping[str, str] = {
     "crs": "INTEGER",
     "language_tests": f"{TEST_TYPE}[]",
     "work_history": f"{JOB_TYPE}[]",
+    "first_official_language": "VARCHAR",
+    "education": EDUCATION_TYPE,
+    "spouse": SPOUSE_TYPE,
+    "job_offer": JOB_OFFER_TYPE,
+    **{claim: "BOOLEAN" for claim in CLAIM_COLUMNS},
 }
 
 JOB_FIELDS = ("noc", "title", "country", "start", "end", "hours_per_week", "self_employed")
@@ -43,10 +54,17 @@ def arrow_schema() -> Any:
     job = pa.struct([("noc", pa.string()), ("title", pa.string()), ("country", pa.string()),
                      ("start", pa.date32()), ("end", pa.date32()), ("hours_per_week", pa.float64()),
                      ("self_employed", pa.bool_())])
+    education = pa.struct([("level", pa.string()), ("canadian", pa.bool_()), ("completed", pa.bool_())])
+    spouse = pa.struct([("accompanying", pa.bool_()), ("canadian_citizen_or_pr", pa.bool_()),
+                        ("education", education), ("canadian_work_years", pa.int32()),
+                        ("language_tests", pa.list_(test))])
+    offer = pa.struct([("noc", pa.string()), ("teer", pa.int32()), ("basis", pa.string())])
     return pa.schema([
         ("id", pa.string()), ("submitted_at", pa.timestamp("us")), ("date_of_birth", pa.date32()),
         ("eligible_programs", pa.list_(pa.string())), ("crs", pa.int32()),
         ("language_tests", pa.list_(test)), ("work_history", pa.list_(job)),
+        ("first_official_language", pa.string()), ("education", education), ("spouse", spouse),
+        ("job_offer", offer), *((claim, pa.bool_()) for claim in CLAIM_COLUMNS),
     ])
 
 
@@ -54,22 +72,50 @@ def row_from_profile(profile: Mapping[str, Any]) -> dict[str, Any]:
     """A validated profile (JSON-like: dates as text) as one typed pool row."""
     tests = profile.get("language_tests")
     jobs = profile.get("work_history")
+    spouse = profile.get("spouse")
+    offer = profile.get("job_offer")
     return {
         "id": str(profile["id"]),
         "submitted_at": _datetime(profile.get("submitted_at")),
         "date_of_birth": _date(profile.get("date_of_birth")),
         "eligible_programs": list(profile["eligible_programs"]) if "eligible_programs" in profile else None,
         "crs": profile.get("crs"),
-        "language_tests": None if tests is None else [
-            {"test": t["test"], "date": _date(t.get("date")),
-             "levels": {a: t.get("levels", {}).get(a) for a in ABILITIES},
-             "scores": {a: _score(t.get("scores", {}).get(a)) for a in ABILITIES}} for t in tests],
+        "language_tests": None if tests is None else [_test_row(t) for t in tests],
         "work_history": None if jobs is None else [
             {"noc": f"{j['noc']:05d}" if isinstance(j["noc"], int) else str(j["noc"]), "title": j.get("title"),
              "country": j.get("country"), "start": _date(j.get("start")), "end": _date(j.get("end")),
              "hours_per_week": None if j.get("hours_per_week") is None else float(j["hours_per_week"]),
              "self_employed": j.get("self_employed")} for j in jobs],
+        "first_official_language": profile.get("first_official_language"),
+        "education": _education_row(profile.get("education")),
+        "spouse": None if spouse is None else {
+            "accompanying": spouse.get("accompanying"), "canadian_citizen_or_pr": spouse.get("canadian_citizen_or_pr"),
+            "education": _education_row(spouse.get("education")),
+            "canadian_work_years": spouse.get("canadian_work_years"),
+            "language_tests": None if spouse.get("language_tests") is None else
+            [_test_row(t) for t in spouse["language_tests"]]},
+        "job_offer": None if offer is None else {
+            "noc": None if offer.get("noc") is None else _noc(offer["noc"]), "teer": offer.get("teer"),
+            "basis": offer.get("basis")},
+        **{claim: profile.get(claim) for claim in CLAIM_COLUMNS},
     }
+
+
+def _noc(value: object) -> str:
+    return f"{value:05d}" if isinstance(value, int) else str(value)
+
+
+def _test_row(test: Mapping[str, Any]) -> dict[str, Any]:
+    return {"test": test["test"], "date": _date(test.get("date")),
+            "levels": {a: test.get("levels", {}).get(a) for a in ABILITIES},
+            "scores": {a: _score(test.get("scores", {}).get(a)) for a in ABILITIES}}
+
+
+def _education_row(education: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if education is None:
+        return None
+    return {"level": education.get("level"), "canadian": education.get("canadian"),
+            "completed": education.get("completed")}
 
 
 def profile_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -87,7 +133,29 @@ def profile_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
         profile["language_tests"] = [_test(t) for t in row["language_tests"]]
     if row.get("work_history") is not None:
         profile["work_history"] = [_job(j) for j in row["work_history"]]
+    if row.get("first_official_language") is not None:
+        profile["first_official_language"] = row["first_official_language"]
+    if row.get("education") is not None:
+        profile["education"] = _given(row["education"])
+    spouse = row.get("spouse")
+    if spouse is not None:
+        entry = _given({k: v for k, v in spouse.items() if k not in ("education", "language_tests")})
+        if spouse.get("education") is not None:
+            entry["education"] = _given(spouse["education"])
+        if spouse.get("language_tests") is not None:
+            entry["language_tests"] = [_test(t) for t in spouse["language_tests"]]
+        profile["spouse"] = entry
+    if row.get("job_offer") is not None:
+        profile["job_offer"] = _given(row["job_offer"])
+    for claim in CLAIM_COLUMNS:
+        if row.get(claim) is not None:
+            profile[claim] = bool(row[claim])
     return profile
+
+
+def _given(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A record's fields that are given (a NULL field is one the profile leaves out)."""
+    return {k: v for k, v in record.items() if v is not None}
 
 
 def _test(test: Mapping[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from dsl import types as t
 from engine import ir
-from engine.facts import FIELD_PATHS
+from engine.facts import CLAIMS, FIELD_PATHS
 from engine.pool.reasons import conjuncts
 from engine.quantities import Duration, Hours, LanguageLevel, Period, Points, Score
 from engine.sql.dialect import DUCKDB, Dialect
@@ -28,6 +28,23 @@ from engine.work import FULL_TIME_HOURS_PER_WEEK
 DURATION_SCALE = 100_000
 EPSILON = 1e-9
 POOL = "pool"
+
+# The parts of a NOC code a rule may read (0: the TEER, the second digit; else the length of the group's prefix).
+NOC_PART_LENGTHS: Mapping[str, int] = {"noc_teer": 0, "noc_major_group": 2, "noc_sub_major_group": 3,
+                                       "noc_minor_group": 4}
+
+# Record fields a profile may leave out that the profile model fills in (see `engine.facts`), by record and field.
+FIELD_DEFAULTS: Mapping[tuple[str, str], str] = {
+    ("education", "canadian"): "FALSE", ("education", "completed"): "TRUE",
+    ("spouse or partner", "canadian_citizen_or_pr"): "FALSE", ("spouse or partner", "canadian_work_years"): "0",
+    ("spouse or partner", "language_tests"): "[]",
+}
+
+# Facts that the profile model computes from others, or claims a profile that is silent does not make.
+COMPUTED_FACTS: Mapping[str, str] = {
+    "has_spouse": "(p.spouse IS NOT NULL)", "has_job_offer": "(p.job_offer IS NOT NULL)",
+    **{claim: f"coalesce(p.{claim}, FALSE)" for claim in CLAIMS},
+}
 
 
 class SqlUnsupported(Exception):
@@ -75,6 +92,9 @@ class _State:
     per_code: bool = False
     maps_needed: bool = False
     per_code_columns: dict[str, str] = field(default_factory=dict)
+    hours_in: dict[tuple[str, Period], int] = field(default_factory=dict)
+    rule_columns: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+    levels: list[int] = field(default_factory=list)
 
 
 class _NotPerCode(Exception):
@@ -112,17 +132,22 @@ class _Compiler:
         windows = list(state.windows.values()) if state.maps_needed else []
         joins = "".join(f" LEFT JOIN occ_{i} o{i} ON o{i}._line = p._line" for i in windows)
         occ = "".join(f", o{i}.occ AS occ_{i}" for i in windows)
+        for index in state.hours_in.values():
+            joins += f" LEFT JOIN hours_in_{index} hi{index} ON hi{index}._line = p._line"
+            occ += f", hi{index}.hours AS hi{index}, hi{index}.unknown AS hi{index}_unknown"
         if state.per_code_columns:
             joins += " LEFT JOIN per_profile qt ON qt._line = p._line"
             occ += ", qt._line AS qt_line" + "".join(f", qt.{a} AS {a}" for a in state.per_code_columns.values())
         hoisted = "".join(f", {sql} AS {alias}" for sql, alias in state.hoisted.items())
         conditions = ", ".join(f"{sql} AS {alias}" for sql, alias in columns.items())
+        base = self.layers(f"SELECT p.*{occ}{hoisted} FROM {self.pool} p{joins}")
         query = (f"SELECT _line AS line, id, crs, eligible_programs AS programs, {', '.join(outputs)} FROM ("
-                 f"SELECT p._line, p.id, p.crs, p.eligible_programs, {conditions} FROM ("
-                 f"SELECT p.*{occ}{hoisted} FROM {self.pool} p{joins}) p) q")
+                 f"SELECT p._line, p.id, p.crs, p.eligible_programs, {conditions} FROM ({base}) p) q")
         views = [d.intermediate(f"occ_code_{index}", self.occupation_time(window))
                  for window, index in state.windows.items()]
         views += [d.intermediate(f"occ_{index}", self.occupation_maps(index)) for index in windows]
+        views += [d.intermediate(f"hours_in_{index}", self.hours_in_view(where, period))
+                  for (where, period), index in state.hours_in.items()]
         if state.per_code_columns:
             views.append(d.intermediate("per_profile", self.per_profile()))
         return CompiledRulebook(tuple(views), query, tuple(c.id for c in self.rulebook.categories))
@@ -162,6 +187,8 @@ class _Compiler:
                 return _Static(self.as_of)
             if self.state.per_code:
                 raise _NotPerCode
+            if node.name in COMPUTED_FACTS:
+                return COMPUTED_FACTS[node.name]
             return f"p.{d.ident(node.name)}"
         if isinstance(node, ir.Local):
             found = env[node.name]
@@ -179,6 +206,8 @@ class _Compiler:
         if isinstance(node, ir.Builtin):
             return self.builtin(node, env)
         if isinstance(node, ir.RuleCall):
+            if not node.rule.parameters:
+                return self.rule_column(node)
             inner = {name: self.value(a, env) for name, a in zip(node.rule.parameters, node.arguments)}
             return self.value(node.rule.body, inner)
         if isinstance(node, ir.Compare):
@@ -190,6 +219,13 @@ class _Compiler:
             return self.arithmetic(node, env)
         if isinstance(node, ir.TableLookup):
             return self.table_lookup(node, env)
+        if isinstance(node, ir.Extreme):
+            operands = [self.sql(o, env) for o in node.operands]
+            nulls = " OR ".join(f"{o} IS NULL" for o in operands)
+            function = "least" if node.kind == "min" else "greatest"
+            return f"(CASE WHEN {nulls} THEN NULL ELSE {function}({', '.join(operands)}) END)"
+        if isinstance(node, ir.Selection):
+            return self.selection(node, env)
         if isinstance(node, ir.AllOf):
             return "(" + " AND ".join(self.sql(o, env) for o in node.operands) + ")"
         if isinstance(node, ir.AnyOf):
@@ -205,6 +241,44 @@ class _Compiler:
             return (f"(CASE WHEN {condition} IS NULL THEN NULL WHEN {condition} THEN {self.sql(node.then, env)} "
                     f"ELSE {self.sql(node.otherwise, env)} END)")
         raise SqlUnsupported(f"{node.span.short}: no SQL for {type(node).__name__}")
+
+    def rule_column(self, node: ir.RuleCall) -> _Value:
+        """A definition without parameters is computed once per profile, as a column of its own: a layer of the
+        query per depth of definitions that read such columns (so no definition's SQL is copied into another's)."""
+        state = self.state
+        if node.name in state.rule_columns:
+            alias, _, level = state.rule_columns[node.name]
+        else:
+            if state.per_code:
+                raise _NotPerCode
+            saved = state.depth
+            state.depth = 0
+            state.levels.append(1)
+            try:
+                value = self.value(node.rule.body, {})
+            finally:
+                level = state.levels.pop()
+                state.depth = saved
+            if isinstance(value, (_Static, _Code)):
+                return value
+            sql = self.sql(node.rule.body, {}) if not isinstance(value, str) else value
+            alias = f"rule{len(state.rule_columns)}_{node.name}"
+            state.rule_columns[node.name] = (alias, sql, level)
+        if state.per_code:
+            raise _NotPerCode
+        if state.levels:
+            state.levels[-1] = max(state.levels[-1], level + 1)
+        return f"p.{alias}"
+
+    def layers(self, base: str) -> str:
+        """The pool with its joins, then one projection per level of definition columns."""
+        query = base
+        by_level: dict[int, list[str]] = {}
+        for alias, sql, level in self.state.rule_columns.values():
+            by_level.setdefault(level, []).append(f"{sql} AS {alias}")
+        for level in sorted(by_level):
+            query = f"SELECT p.*, {', '.join(by_level[level])} FROM ({query}) p"
+        return query
 
     def static_sql(self, value: Any, node: ir.Node) -> str:  # noqa: C901 - one case per value kind
         d = self.d
@@ -246,16 +320,30 @@ class _Compiler:
 
     def table_lookup(self, node: ir.TableLookup, env: Mapping[str, _Value]) -> str:
         """The first row whose key cells all match, as a CASE: rows are grouped by the leading key columns that are
-        exact in every row (a test scale and an ability), so each profile's lookup tests those few rows only. A
+        exact in every row (a test scale and an ability); a key known when compiling leaves out the groups it cannot
+        match, and a key computed per profile is computed once (bound to a lambda variable), not once per row. A
         missing key or no matching row is NULL, as in the evaluator."""
         table = node.table
-        keys = [self.sql(k, env) for k in node.keys]
+        values = [self.value(k, env) for k in node.keys]
+        keys: list[str] = []
+        bindings: list[tuple[str, str]] = []
+        for key, value in zip(node.keys, values):
+            sql = self.sql(key, env)
+            if isinstance(value, _Static) or len(sql) <= 60:
+                keys.append(sql)
+            else:
+                self.state.variables += 1
+                variable = f"k{self.state.variables}_"
+                bindings.append((variable, sql))
+                keys.append(variable)
         exact = 0
         while exact < len(keys) and all(row.keys[exact].kind == "exact" for row in table.rows):
             exact += 1
         groups: dict[tuple[Any, ...], list[ir.TableRow]] = {}
         for row in table.rows:
-            groups.setdefault(tuple(cell.low for cell in row.keys[:exact]), []).append(row)
+            prefix = tuple(cell.low for cell in row.keys[:exact])
+            if all(not isinstance(v, _Static) or v.value == low for v, low in zip(values, prefix)):
+                groups.setdefault(prefix, []).append(row)
         outer = []
         for prefix, rows in groups.items():
             inner = []
@@ -268,12 +356,14 @@ class _Compiler:
                 inner.append(f"WHEN {' AND '.join(tests)} THEN {value}")
             found = inner[0] if len(inner) == 1 and not inner[0].startswith("WHEN ") else \
                 f"(CASE {' '.join(inner)} END)"
-            if not prefix:
-                return found
             condition = " AND ".join(self.key_match(ir.KeyCell("exact", low, low, ""), key, node)
-                                     for low, key in zip(prefix, keys))
-            outer.append(f"WHEN {condition} THEN {found}")
-        return f"(CASE {' '.join(outer)} END)" if outer else "NULL"
+                                     for low, key, value in zip(prefix, keys, values)
+                                     if not isinstance(value, _Static))
+            outer.append(f"WHEN {condition} THEN {found}" if condition else f"WHEN TRUE THEN {found}")
+        result = f"(CASE {' '.join(outer)} END)" if outer else "NULL"
+        for variable, sql in reversed(bindings):
+            result = self.d.bind(sql, variable, result)
+        return result
 
     def key_match(self, cell: ir.KeyCell, key: str, node: ir.Node) -> str:
         if cell.kind == "exact":
@@ -302,6 +392,14 @@ class _Compiler:
             sql = self.d.field(sql, part)
         if node.name == "end":
             return f"coalesce({sql}, {self.d.date(self.as_of)})"
+        if node.name in NOC_PART_LENGTHS:
+            length = NOC_PART_LENGTHS[node.name]
+            return f"CAST(substr({sql}, 2, 1) AS INTEGER)" if length == 0 else f"substr({sql}, 1, {length})"
+        record = node.subject.type.name
+        default = FIELD_DEFAULTS.get((record, node.name))
+        if default is not None:
+            empty = self.d.array([]) if default == "[]" else default
+            return f"(CASE WHEN {subject} IS NULL THEN NULL ELSE coalesce({sql}, {empty}) END)"
         return sql
 
     def member(self, node: ir.Member, env: Mapping[str, _Value]) -> str:
@@ -325,6 +423,16 @@ class _Compiler:
             return d.length(self.sql(node.arguments[0], env))
         if node.function == "worked_in":
             return self.worked_in(node, env, ordered=True)
+        if node.function == "hours_in":
+            return self.hours_in(node, env)
+        if node.function == "age_on":
+            born, day = (self.sql(a, env) for a in node.arguments)
+            return (f"(year({day}) - year({born}) - CASE WHEN month({day}) * 100 + day({day}) < "
+                    f"month({born}) * 100 + day({born}) THEN 1 ELSE 0 END)")
+        if node.function == "full_time_years":
+            hours, per_year = (self.sql(a, env) for a in node.arguments)
+            return (f"(CASE WHEN {hours} IS NULL OR {per_year} IS NULL THEN NULL WHEN {per_year} > 0 "
+                    f"THEN CAST(floor({hours} / {per_year}) AS INTEGER) ELSE 0 END)")
         if node.function in ("continuous_full_time", "hours_worked"):
             code = self.value(node.arguments[0], env)
             period = self.value(node.arguments[1], env)
@@ -347,6 +455,62 @@ class _Compiler:
                     f"WHEN {d.contains(unknown_hours, code_sql)} THEN NULL ELSE coalesce({found}, {zero}) END)")
         raise SqlUnsupported(f"{node.span.short}: no SQL for the built-in {node.function}")
 
+    def hours_in(self, node: ir.Builtin, env: Mapping[str, _Value]) -> str:
+        """Hours over the jobs of the work history that a selection keeps, all occupations together: a sweep per
+        profile in its own view (one per selection and window), joined back to the profile."""
+        if self.state.per_code:
+            raise _NotPerCode
+        jobs, window = node.arguments
+        period = self.value(window, env)
+        assert isinstance(period, _Static)
+        if isinstance(jobs, ir.FactRef) and jobs.name == "work_history":
+            where = "TRUE"
+        elif isinstance(jobs, ir.Selection) and isinstance(jobs.domain, ir.FactRef) \
+                and jobs.domain.name == "work_history":
+            self.state.depth += 1
+            where = self.sql(jobs.where, {**env, jobs.variable: "j"})
+            self.state.depth -= 1
+            if "p.rule" in where:
+                raise SqlUnsupported(f"{node.span.short}: the SQL backend selects jobs by their own fields only")
+        else:
+            raise SqlUnsupported(f"{node.span.short}: the SQL backend sums hours over the work history or a "
+                                 "selection of it only")
+        index = self.state.hours_in.setdefault((where, period.value), len(self.state.hours_in))
+        return (f"(CASE WHEN p.work_history IS NULL OR p.hi{index}_unknown THEN NULL "
+                f"ELSE coalesce(p.hi{index}, {self.d.double(0.0)}) END)")
+
+    def hours_in_view(self, where: str, window: Period) -> str:
+        """Per profile with jobs: whether a job's selection or its hours are unknown (the sum is then missing), and
+        the hours counted (at most 30 a week, over all kept jobs together) within the window."""
+        d = self.d
+        cap = d.double(FULL_TIME_HOURS_PER_WEEK)
+        epsilon = d.double(EPSILON)
+        order = "PARTITION BY _line ORDER BY day"
+        return f"""
+WITH jobs AS (
+  SELECT _line, j.start AS s, coalesce({d.field('j', 'end')}, {d.date(self.as_of)}) AS e, j.hours_per_week AS h,
+         {where} AS keep
+  FROM (SELECT p.*, {d.explode('p.work_history')} AS j FROM {self.pool} p) p
+), flags AS (
+  SELECT _line, bool_or(keep IS NULL OR (keep AND (s IS NULL OR h IS NULL))) AS unknown FROM jobs GROUP BY _line
+), clipped AS (
+  SELECT _line, greatest(s, {d.date(window.first)}) AS f, least(e, {d.date(window.last)}) AS l, h
+  FROM jobs WHERE keep AND h > 0
+), changes AS (
+  SELECT _line, f AS day, h AS delta FROM clipped WHERE l >= f
+  UNION ALL
+  SELECT _line, {d.add_days('l', '1')} AS day, -h AS delta FROM clipped WHERE l >= f
+), running AS (
+  SELECT _line, day, lead(day) OVER ({order}) AS next_day,
+         sum(delta) OVER ({order} RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS raw_weekly
+  FROM changes
+), hours AS (
+  SELECT _line, sum(least(CASE WHEN raw_weekly < {epsilon} THEN {d.double(0.0)} ELSE raw_weekly END, {cap})
+                    * {d.days_between('next_day', 'day')}) / 7 AS hours
+  FROM running WHERE next_day IS NOT NULL GROUP BY _line
+)
+SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEFT JOIN hours h ON h._line = f._line"""
+
     def worked_in(self, node: ir.Builtin, env: Mapping[str, _Value], ordered: bool) -> str:
         """The distinct codes of the profile's jobs that are on the list; sorted as the evaluator sorts them, unless
         only a quantifier reads them (order cannot change `any` or `all`)."""
@@ -360,9 +524,13 @@ class _Compiler:
     def hoist(self, sql: str) -> str:
         """A per-profile value computed once, in the innermost projection, whatever number of rules use it. Only for
         expressions that read the profile's columns (never a quantifier's variable)."""
+        if "p.rule" in sql:
+            return sql
         return "p." + self.state.hoisted.setdefault(sql, f"h{len(self.state.hoisted)}")
 
     def quantifier(self, node: ir.Quantifier, env: Mapping[str, _Value]) -> str:
+        if node.kind in ("total", "highest"):
+            return self.aggregate(node, env)
         if self.state.depth == 0 and not self.state.per_code and isinstance(node.domain, ir.Builtin) \
                 and node.domain.function == "worked_in":
             try:
@@ -429,6 +597,44 @@ class _Compiler:
         fold = f"coalesce({d.list_max(folded)}, 0)" if node.kind == "any" else f"coalesce({d.list_min(folded)}, 2)"
         return (f"(CASE WHEN {domain_sql} IS NULL THEN NULL ELSE "
                 f"(CASE {fold} WHEN 2 THEN TRUE WHEN 0 THEN FALSE END) END)")
+
+    def lambda_parts(self, variable_node: str, domain: ir.Node, where: ir.Node | None, body: ir.Node | None,
+                     env: Mapping[str, _Value]) -> tuple[str, str, str | None, str | None]:
+        """A list's SQL, a fresh lambda variable, and the `where` and body read for one element."""
+        self.state.variables += 1
+        variable = f"x{self.state.variables}_"
+        domain_sql = self.sql(domain, env)
+        if self.state.depth == 0 and not self.state.per_code:
+            domain_sql = self.hoist(domain_sql)
+        inner: dict[str, _Value] = {**env, variable_node: variable}
+        self.state.depth += 1
+        where_sql = self.sql(where, inner) if where is not None else None
+        body_sql = self.sql(body, inner) if body is not None else None
+        self.state.depth -= 1
+        return domain_sql, variable, where_sql, body_sql
+
+    def selection(self, node: ir.Selection, env: Mapping[str, _Value]) -> str:
+        """`each x in xs where c`: the elements whose `c` is true; missing when any element's `c` is missing."""
+        d = self.d
+        domain, variable, where, _ = self.lambda_parts(node.variable, node.domain, node.where, None, env)
+        assert where is not None
+        unknown = d.length(d.filter(domain, variable, f"{where} IS NULL"))
+        return (f"(CASE WHEN {domain} IS NULL OR {unknown} > 0 THEN NULL "
+                f"ELSE {d.filter(domain, variable, where)} END)")
+
+    def aggregate(self, node: ir.Quantifier, env: Mapping[str, _Value]) -> str:
+        """`total` and `highest`: elements whose `where` is false are left out; a missing `where` or value makes the
+        result missing; over no element the result is zero of the body's kind."""
+        d = self.d
+        domain, variable, where, body = self.lambda_parts(node.variable, node.domain, node.where, node.body, env)
+        assert body is not None
+        kept = d.filter(domain, variable, f"coalesce({where}, TRUE)") if where is not None else domain
+        value = f"(CASE WHEN {where} IS NULL THEN NULL ELSE {body} END)" if where is not None else body
+        values = d.transform(kept, variable, value)
+        zero = d.double(0.0) if node.type == t.HOURS else "0"
+        total = d.list_sum(values, zero) if node.kind == "total" else f"coalesce({d.list_max(values)}, {zero})"
+        unknown = d.length(d.filter(values, "v_", "v_ IS NULL"))
+        return f"(CASE WHEN {domain} IS NULL OR {unknown} > 0 THEN NULL ELSE {total} END)"
 
     # work history
 

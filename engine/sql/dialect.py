@@ -56,6 +56,18 @@ class Dialect:
     def list_min(self, values: str) -> str:
         return f"array_min({values})" if self.is_spark else f"list_min({values})"
 
+    def bind(self, value: str, variable: str, body: str) -> str:
+        """`body` with `variable` standing for `value`, computed once (a one-element list through a lambda)."""
+        if self.is_spark:
+            return f"transform(array({value}), {self.lam(variable, body)})[0]"
+        return f"list_transform([{value}], {self.lam(variable, body)})[1]"
+
+    def list_sum(self, values: str, zero: str) -> str:
+        """The sum of a list without NULLs; `zero` for an empty list."""
+        if self.is_spark:
+            return f"aggregate({values}, {zero}, (a_, b_) -> a_ + b_)"
+        return f"coalesce(list_sum({values}), {zero})"
+
     def distinct(self, values: str) -> str:
         return f"array_distinct({values})" if self.is_spark else f"list_distinct({values})"
 
