@@ -10,13 +10,18 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from engine import ir
+from engine.facts import EDUCATION_LEVELS
 from engine.pool.schema import ABILITIES, arrow_schema, profile_from_row
+
+LANGUAGE_TABLE = "language_levels"
+# Shares of education levels, in the order of `EDUCATION_LEVELS`.
+EDUCATION_WEIGHTS = (2, 10, 6, 14, 38, 8, 19, 3)
 
 ENGLISH_TESTS = ("celpip_general", "ielts_general", "pte_core")
 FRENCH_TESTS = ("tef_canada", "tcf_canada")
@@ -32,6 +37,8 @@ class SynthSettings:
     as_of: date
     listed_codes: tuple[str, ...]
     titles: dict[str, str]
+    # (test, ability, level) -> the lowest score charted for that level, from the rulebooks' language table.
+    charted_scores: dict[tuple[str, str, int], float] = field(default_factory=dict)
 
 
 def settings_for(size: int, seed: int, as_of: date, rulebooks: Sequence[ir.Rulebook]) -> SynthSettings:
@@ -39,15 +46,27 @@ def settings_for(size: int, seed: int, as_of: date, rulebooks: Sequence[ir.Ruleb
     for rulebook in rulebooks:
         for code, title in rulebook.occupation_titles.items():
             titles.setdefault(code, title)
-    return SynthSettings(size, seed, as_of, tuple(sorted(titles)), titles)
+    charted: dict[tuple[str, str, int], float] = {}
+    for rulebook in rulebooks:
+        table = rulebook.tables.get(LANGUAGE_TABLE)
+        if table is None:
+            continue
+        for row in table.rows:
+            scale, ability, score = (cell for cell in row.keys)
+            if score.low is not None:
+                level = row.values[table.value_columns[0]].value
+                charted.setdefault((scale.low, ability.low, level), score.low.amount)
+    return SynthSettings(size, seed, as_of, tuple(sorted(titles)), titles, charted)
 
 
 def rows(settings: SynthSettings) -> Iterator[dict[str, Any]]:
     """Pool rows (typed, as in `engine.pool.schema`), in id order."""
     rng = random.Random(settings.seed)
+    facts = random.Random(f"{settings.seed}-facts")
     listed = frozenset(settings.listed_codes)
     for index in range(settings.size):
-        yield _profile(rng, index, settings, listed)
+        row = _profile(rng, index, settings, listed)
+        yield _more_facts(facts, row, settings)
 
 
 def write(settings: SynthSettings, out: Path) -> int:
@@ -96,6 +115,47 @@ def _profile(rng: random.Random, index: int, settings: SynthSettings, listed: fr
         "language_tests": _tests(rng, as_of),
         "work_history": _jobs(rng, settings, listed),
     }
+
+
+def _more_facts(rng: random.Random, row: dict[str, Any], settings: SynthSettings) -> dict[str, Any]:
+    """The facts program eligibility is computed from (drawn from their own stream, so the columns above stay as
+    they were): raw scores in place of levels, education, a spouse, a job offer, the first language, claims."""
+    for test in row["language_tests"] or ():
+        _scores(rng, test, settings)
+    row["education"] = None if rng.random() < 0.03 else _education(rng)
+    row["spouse"] = None
+    if rng.random() < 0.4:
+        tests = [_test(rng, rng.choice(ENGLISH_TESTS), rng.gauss(6.5, 1.5), settings.as_of)] \
+            if rng.random() < 0.5 else None
+        row["spouse"] = {"accompanying": rng.random() < 0.85, "canadian_citizen_or_pr": rng.random() < 0.05,
+                         "education": _education(rng) if rng.random() < 0.8 else None,
+                         "canadian_work_years": rng.choice((0, 0, 0, 1, 2)), "language_tests": tests}
+    row["job_offer"] = None
+    if rng.random() < 0.06 and settings.listed_codes:
+        code = rng.choice(settings.listed_codes)
+        row["job_offer"] = {"noc": code, "teer": None, "basis": rng.choice(("lmia", "lmia_exempt", "none"))}
+    row["first_official_language"] = rng.choice(("english", "french")) if rng.random() < 0.3 else None
+    for claim, share in (("provincial_nomination", 0.0), ("certificate_of_qualification", 0.03),
+                         ("sibling_in_canada", 0.05), ("relative_in_canada", 0.08)):
+        row[claim] = True if rng.random() < share else None
+    return row
+
+
+def _scores(rng: random.Random, test: dict[str, Any], settings: SynthSettings) -> None:
+    """A quarter of results give the raw scores charted for their levels instead of the levels."""
+    if rng.random() >= 0.25:
+        return
+    levels = test["levels"]
+    scores = {a: settings.charted_scores.get((test["test"], a, levels[a])) for a in ABILITIES
+              if levels.get(a) is not None}
+    if scores and all(v is not None for v in scores.values()):
+        test["scores"] = scores
+        test["levels"] = {a: None for a in ABILITIES}
+
+
+def _education(rng: random.Random) -> dict[str, Any]:
+    return {"level": rng.choices(EDUCATION_LEVELS, EDUCATION_WEIGHTS)[0], "canadian": rng.random() < 0.2,
+            "completed": rng.random() >= 0.05}
 
 
 def _programs(rng: random.Random) -> list[str] | None:
