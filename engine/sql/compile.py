@@ -95,6 +95,7 @@ class _State:
     hours_in: dict[tuple[str, Period], int] = field(default_factory=dict)
     rule_columns: dict[str, tuple[str, str, int]] = field(default_factory=dict)
     levels: list[int] = field(default_factory=list)
+    uses: dict[str, int] = field(default_factory=dict)
 
 
 class _NotPerCode(Exception):
@@ -117,7 +118,34 @@ class _Compiler:
 
     # the query
 
+    def count_uses(self) -> None:
+        """How many places read each definition without parameters (through the definitions with parameters, which
+        are copied where they are called, each call counts)."""
+        uses = self.state.uses
+        seen: set[int] = set()
+
+        def walk(node: object, through: int) -> None:
+            if isinstance(node, ir.RuleCall) and not node.rule.parameters:
+                uses[node.name] = uses.get(node.name, 0) + through
+                if id(node.rule) in seen:
+                    return
+                seen.add(id(node.rule))
+                walk(node.rule.body, 1)
+                return
+            if isinstance(node, ir.RuleCall):
+                walk(node.rule.body, through)
+            if isinstance(node, ir.Node):
+                for name in node.__dataclass_fields__:
+                    child = getattr(node, name)
+                    for item in child if isinstance(child, tuple) else (child,):
+                        if isinstance(item, ir.Node):
+                            walk(item, through)
+
+        for category in self.rulebook.categories:
+            walk(category.condition, 1)
+
     def compile(self) -> CompiledRulebook:
+        self.count_uses()
         columns: dict[str, str] = {}
         outputs: list[str] = []
         for category in self.rulebook.categories:
@@ -206,7 +234,7 @@ class _Compiler:
         if isinstance(node, ir.Builtin):
             return self.builtin(node, env)
         if isinstance(node, ir.RuleCall):
-            if not node.rule.parameters:
+            if not node.rule.parameters and self.state.uses.get(node.name, 2) > 1:
                 return self.rule_column(node)
             inner = {name: self.value(a, env) for name, a in zip(node.rule.parameters, node.arguments)}
             return self.value(node.rule.body, inner)
