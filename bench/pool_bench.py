@@ -35,8 +35,8 @@ from engine.quantities import add_months  # noqa: E402
 from engine.rulebook import Compiler  # noqa: E402
 
 AS_OF = date(2025, 6, 1)
-# The 2025 category rules for pools that state programs and levels: what the SQL backend compiles (the shipped
-# rulebook also computes program eligibility from raw facts, which `rules batch` leaves to the evaluator).
+# The 2025 category rules for pools that state programs and levels, which the hand-written query mirrors (the shipped
+# rulebook, which also computes program eligibility from raw facts, compiles too: docs/pools.md gives its numbers).
 RULES = ROOT / "examples" / "rulebooks" / "given-programs" / "2025"
 ROUND_CATEGORY = "healthcare"
 ROUND_INVITATIONS = 2500
