@@ -41,9 +41,9 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
 
     from engine.cli import choose_as_of, load_rulebooks
     from engine.pool.batch import (
+        EngineRefused,
         output_format,
-        python_verdict_rows,
-        register_python_results,
+        register_verdicts,
         summarise,
         write_rejects,
         write_results,
@@ -69,24 +69,12 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
     rejects = list(loaded.rejects)
-    if engine_name != "python":
-        from engine.sql.compile import SqlUnsupported
-        from engine.sql.duckdb_backend import register_sql_results
-
-        try:
-            register_sql_results(connection, rulebook, when.day)
-        except SqlUnsupported as error:
-            if engine_name == "duckdb":
-                click.echo(f"error: {error}; run with --engine python", err=True)
-                sys.exit(2)
-            click.echo(f"note: the SQL backend does not compile {error}; each profile goes through the evaluator "
-                       f"instead", err=True)
-            engine_name = "python"
-    if engine_name == "python":
-        with _progress(loaded.rows_kept) as advance:
-            rows, limited = python_verdict_rows(connection, rulebook, when.day, advance, loaded.documents)
-        register_python_results(connection, rulebook, rows)
-        rejects += limited
+    try:
+        rejects += register_verdicts(connection, rulebook, when.day, engine_name, loaded, _progress,
+                                     note=lambda text: click.echo(text, err=True))
+    except EngineRefused as refusal:
+        click.echo(f"error: {refusal}", err=True)
+        sys.exit(2)
     try:
         write_results(connection, out)
         write_rejects(connection, sorted(rejects, key=lambda r: r.line), errors)

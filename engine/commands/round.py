@@ -34,7 +34,7 @@ def round_command(number: int | None, pool: Path, year: str | None, folder: Path
     import duckdb
 
     from engine.cli import load_rulebooks
-    from engine.pool.batch import python_verdict_rows, register_python_results
+    from engine.pool.batch import EngineRefused, register_verdicts
     from engine.pool.load import PoolError, load_pool
     from engine.pool.rounds import RoundSpec, RoundUnsupported, outcome_json, outcome_text, simulate, spec_of
     from engine.rulebook import Compiler, available_years
@@ -64,22 +64,12 @@ def round_command(number: int | None, pool: Path, year: str | None, folder: Path
     except PoolError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
-    if engine_name != "python":
-        from engine.sql.compile import SqlUnsupported
-        from engine.sql.duckdb_backend import register_sql_results
-
-        try:
-            register_sql_results(connection, rulebook, spec.as_of)
-        except SqlUnsupported as error:
-            if engine_name == "duckdb":
-                click.echo(f"error: {error}; run with --engine python", err=True)
-                sys.exit(2)
-            click.echo(f"note: the SQL backend does not compile {error}; each profile goes through the evaluator "
-                       f"instead", err=True)
-            engine_name = "python"
-    if engine_name == "python":
-        rows, _ = python_verdict_rows(connection, rulebook, spec.as_of, documents=loaded.documents)
-        register_python_results(connection, rulebook, rows)
+    try:
+        register_verdicts(connection, rulebook, spec.as_of, engine_name, loaded,
+                          note=lambda text: click.echo(text, err=True))
+    except EngineRefused as refusal:
+        click.echo(f"error: {refusal}", err=True)
+        sys.exit(2)
     try:
         outcome = simulate(connection, rulebook, spec)
     except RoundUnsupported as error:

@@ -7,6 +7,7 @@ runs the single-profile evaluator on each row (the reference the SQL backend is 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -140,4 +141,39 @@ def output_format(out: Path) -> str:
 
 def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
+
+
+# Given the number of rows, a context that yields the function to call as rows are done (or None).
+ProgressBar = Callable[[int], AbstractContextManager[Callable[[int], None] | None]]
+
+
+def _no_progress(length: int) -> AbstractContextManager[None]:
+    return nullcontext()
+
+
+class EngineRefused(Exception):
+    """`--engine duckdb` was asked for rules the SQL backend does not compile."""
+
+
+def register_verdicts(connection: Any, rulebook: ir.Rulebook, as_of: date, engine_name: str | None,
+                      loaded: LoadedPool, progress: ProgressBar | None = None,
+                      note: Callable[[str], None] = lambda _: None) -> list[Reject]:
+    """Every loaded profile's verdicts into the connection: by the SQL backend unless `engine_name` is "python",
+    falling back to the evaluator (with a note) when the rules use what the backend does not compile and no engine
+    was named. Returns the profiles the evaluator rejected for exceeding its limits."""
+    if engine_name != "python":
+        from engine.sql.compile import SqlUnsupported
+        from engine.sql.duckdb_backend import register_sql_results
+
+        try:
+            register_sql_results(connection, rulebook, as_of)
+            return []
+        except SqlUnsupported as error:
+            if engine_name == "duckdb":
+                raise EngineRefused(f"{error}; run with --engine python") from None
+            note(f"note: the SQL backend does not compile {error}; each profile goes through the evaluator instead")
+    with (progress or _no_progress)(loaded.rows_kept) as advance:
+        rows, limited = python_verdict_rows(connection, rulebook, as_of, advance, loaded.documents)
+    register_python_results(connection, rulebook, rows)
+    return limited
 
