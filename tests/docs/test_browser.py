@@ -80,9 +80,12 @@ def visible_rows(browser: Any) -> list[str]:
 
 
 def wait_for(browser: Any, condition: Any) -> Any:
+    """Wait until `condition` holds; an element the page re-rendered meanwhile (the theme and the search redraw
+    their results as they load) only means: look again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(browser, WAIT_SECONDS).until(condition)
+    return WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def test_a_category_page_shows_its_occupations_table(browser: Any, site_url: str) -> None:
