@@ -65,7 +65,7 @@ _COMPARATORS: Mapping[str, Callable[[Any, Any], bool]] = {
 
 def evaluate(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> list[CategoryResult]:
     """Every category of the rulebook, in declaration order."""
-    context = _Context(rulebook, facts, as_of)
+    context = ProfileContext(rulebook, facts, as_of)
     results = []
     for category in rulebook.categories:
         trace = context.eval(category.condition, {})
@@ -98,7 +98,7 @@ class ProfileEvaluation:
 
 def evaluate_profile(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> ProfileEvaluation:
     """Categories, programs and the score of one profile, sharing one evaluation (each rule runs once)."""
-    context = _Context(rulebook, facts, as_of)
+    context = ProfileContext(rulebook, facts, as_of)
     categories = [_result(context, category) for category in rulebook.categories]
     programs = [_result(context, program) for program in rulebook.programs]
     return ProfileEvaluation(categories, programs, _score(context, rulebook, facts))
@@ -108,15 +108,15 @@ def evaluate_rule(rulebook: ir.Rulebook, name: str, facts: Facts, as_of: date,
                   arguments: tuple[Any, ...] = ()) -> Trace:
     """One named definition on one profile: what a test or a tool asks of a single rule (a level, a factor)."""
     rule = rulebook.rules[name]
-    return _Context(rulebook, facts, as_of).eval(rule.body, dict(zip(rule.parameters, arguments)))
+    return ProfileContext(rulebook, facts, as_of).eval(rule.body, dict(zip(rule.parameters, arguments)))
 
 
-def _result(context: _Context, category: ir.Category) -> CategoryResult:
+def _result(context: ProfileContext, category: ir.Category) -> CategoryResult:
     trace = context.eval(category.condition, {})
     return CategoryResult(category, verdict_of(trace.value), trace)
 
 
-def _score(context: _Context, rulebook: ir.Rulebook, facts: Facts) -> ScoreResult | None:
+def _score(context: ProfileContext, rulebook: ir.Rulebook, facts: Facts) -> ScoreResult | None:
     if not rulebook.scores:
         return None
     score = rulebook.score_on(context.as_of)
@@ -137,7 +137,7 @@ def verdict_of(value: Any) -> Verdict:
     return Verdict.ELIGIBLE if value is True else Verdict.NOT_ELIGIBLE
 
 
-class _Context:
+class ProfileContext:
     """The state of one profile's evaluation: its facts, the as-of date, and memoised results."""
 
     def __init__(self, rulebook: ir.Rulebook, facts: Facts, as_of: date) -> None:
@@ -146,6 +146,7 @@ class _Context:
         self.as_of = as_of
         self.steps = 0
         self.rule_memo: dict[tuple[Any, ...], Trace] = {}
+        self.value_memo: dict[Any, Any] = {}  # rules' values when evaluated without a trace (engine.verdicts)
         self.time_memo: dict[tuple[str, Period], tuple[OccupationTime | None, tuple[tuple[str, Any], ...]]] = {}
         self.jobs_by_code: dict[str, list[Item]] | None = None
 
@@ -197,14 +198,14 @@ class _Context:
 # Nodes read through a function each (rare on a profile: lists, built-ins, selections, caps) ---------------------------
 
 
-def _list(context: _Context, node: ir.ListNode, env: Mapping[str, Any]) -> Trace:
+def _list(context: ProfileContext, node: ir.ListNode, env: Mapping[str, Any]) -> Trace:
     items = tuple(context.eval(i, env) for i in node.items)
     if any(i.value is MISSING for i in items):
         return Trace(node, MISSING, items)
     return Trace(node, tuple(i.value for i in items), items)
 
 
-def _builtin(context: _Context, node: ir.Builtin, env: Mapping[str, Any]) -> Trace:
+def _builtin(context: ProfileContext, node: ir.Builtin, env: Mapping[str, Any]) -> Trace:
     arguments = tuple(context.eval(a, env) for a in node.arguments)
     values = [a.value for a in arguments]
     function = node.function
@@ -231,7 +232,7 @@ def _builtin(context: _Context, node: ir.Builtin, env: Mapping[str, Any]) -> Tra
     raise AssertionError(f"no implementation for built-in {function}")
 
 
-def _worked_in(context: _Context, node: ir.Builtin, arguments: tuple[Trace, ...]) -> Trace:
+def _worked_in(context: ProfileContext, node: ir.Builtin, arguments: tuple[Trace, ...]) -> Trace:
     table: ir.OccupationList = arguments[0].value
     history = context.facts["work_history"]
     if history is MISSING:
@@ -246,7 +247,7 @@ def _worked_in(context: _Context, node: ir.Builtin, arguments: tuple[Trace, ...]
     return Trace(node, tuple(sorted(codes)), arguments, tuple(facts))
 
 
-def _hours_in(context: _Context, node: ir.Builtin, arguments: tuple[Trace, ...]) -> Trace:
+def _hours_in(context: ProfileContext, node: ir.Builtin, arguments: tuple[Trace, ...]) -> Trace:
     """Hours in a window over several jobs together (any occupations), at most 30 a week counted."""
     jobs, window = arguments[0].value, arguments[1].value
     if jobs is MISSING or window is MISSING:
@@ -314,7 +315,7 @@ def _aggregate(node: ir.Quantifier, values: list[Any]) -> Any:
 _ZEROS: Mapping[str, Any] = {"points": Points(0), "hours": Hours(0.0), "duration": Duration(0), "count": 0}
 
 
-def _selection(context: _Context, node: ir.Selection, env: Mapping[str, Any]) -> Trace:
+def _selection(context: ProfileContext, node: ir.Selection, env: Mapping[str, Any]) -> Trace:
     domain = context.eval(node.domain, env)
     if domain.value is MISSING:
         return Trace(node, MISSING, (domain,))
@@ -330,7 +331,7 @@ def _selection(context: _Context, node: ir.Selection, env: Mapping[str, Any]) ->
     return Trace(node, tuple(kept), (domain, *checks))
 
 
-def _extreme(context: _Context, node: ir.Extreme, env: Mapping[str, Any]) -> Trace:
+def _extreme(context: ProfileContext, node: ir.Extreme, env: Mapping[str, Any]) -> Trace:
     operands = tuple(context.eval(o, env) for o in node.operands)
     if any(o.value is MISSING for o in operands):
         return Trace(node, MISSING, operands)
@@ -338,7 +339,7 @@ def _extreme(context: _Context, node: ir.Extreme, env: Mapping[str, Any]) -> Tra
     return Trace(node, min(values) if node.kind == "min" else max(values), operands)
 
 
-_EVALUATORS: Mapping[type, Callable[[_Context, Any, Mapping[str, Any]], Trace]] = {
+_EVALUATORS: Mapping[type, Callable[[ProfileContext, Any, Mapping[str, Any]], Trace]] = {
     ir.ListNode: _list,
     ir.Builtin: _builtin,
     ir.Selection: _selection,
@@ -354,7 +355,7 @@ _EVALUATORS: Mapping[type, Callable[[_Context, Any, Mapping[str, Any]], Trace]] 
 # and what their node fixes in advance (an operator, a field's path, a rule's name). Steps are counted where work can
 # multiply: at each rule body and each element a quantifier goes over (and at every node read through a function).
 
-Closure = Callable[[_Context, Mapping[str, Any]], Trace]
+Closure = Callable[[ProfileContext, Mapping[str, Any]], Trace]
 
 
 class _Program:
@@ -387,7 +388,7 @@ def _program_of(rulebook: ir.Rulebook) -> _Program:
 def _interpreted(node: ir.Node) -> Closure:
     evaluator = _EVALUATORS[type(node)]
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         return evaluator(context, node, env)
     return run
 
@@ -395,7 +396,7 @@ def _interpreted(node: ir.Node) -> Closure:
 def _build_value(program: _Program, node: ir.Literal | ir.ConstantRef) -> Closure:
     value = node.value
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         return Trace(node, value)
     return run
 
@@ -403,7 +404,7 @@ def _build_value(program: _Program, node: ir.Literal | ir.ConstantRef) -> Closur
 def _build_list_ref(program: _Program, node: ir.ListRef) -> Closure:
     table = node.table
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         return Trace(node, table)
     return run
 
@@ -411,12 +412,12 @@ def _build_list_ref(program: _Program, node: ir.ListRef) -> Closure:
 def _build_fact(program: _Program, node: ir.FactRef) -> Closure:
     name = node.name
     if name == "as_of":
-        def as_of(context: _Context, env: Mapping[str, Any]) -> Trace:
+        def as_of(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
             day = context.as_of
             return Trace(node, day, (), (("as_of", day),))
         return as_of
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         value = context.facts[name]
         return Trace(node, value, (), ((name, value),))
     return run
@@ -425,7 +426,7 @@ def _build_fact(program: _Program, node: ir.FactRef) -> Closure:
 def _build_local(program: _Program, node: ir.Local) -> Closure:
     name = node.name
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         return Trace(node, env[name])
     return run
 
@@ -437,7 +438,7 @@ def _build_field(program: _Program, node: ir.FieldGet) -> Closure:
     source = DERIVED_FIELDS.get(name)
     is_end = name == "end"
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         subject = subject_of(context, env)
         item = subject.value
         if item is MISSING:
@@ -454,7 +455,7 @@ def _build_field(program: _Program, node: ir.FieldGet) -> Closure:
 def _build_window(program: _Program, node: ir.WindowNode) -> Closure:
     length_of, anchor_of = program.closure(node.length), program.closure(node.anchor)
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         length = length_of(context, env)
         anchor = anchor_of(context, env)
         if length.value is MISSING or anchor.value is MISSING:
@@ -470,7 +471,7 @@ def _build_rule_call(program: _Program, node: ir.RuleCall) -> Closure:
     key_alone = (name,)
     body: list[tuple[tuple[str, ...], Closure]] = []  # the called rule's parameters and body, found on first call
 
-    def call(context: _Context, arguments: tuple[Trace, ...], key: tuple[Any, ...]) -> Trace:
+    def call(context: ProfileContext, arguments: tuple[Trace, ...], key: tuple[Any, ...]) -> Trace:
         if not body:
             rule = rules[name]
             body.append((rule.parameters, program.closure(rule.body)))
@@ -484,14 +485,14 @@ def _build_rule_call(program: _Program, node: ir.RuleCall) -> Closure:
         return trace
 
     if not arguments_of:
-        def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
             memo = context.rule_memo.get(key_alone)
             return memo if memo is not None else call(context, (), key_alone)
         return run
     if len(arguments_of) == 1:
         (argument_of,) = arguments_of
 
-        def run_one(context: _Context, env: Mapping[str, Any]) -> Trace:
+        def run_one(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
             argument = argument_of(context, env)
             value = argument.value
             kind = type(value)
@@ -500,7 +501,7 @@ def _build_rule_call(program: _Program, node: ir.RuleCall) -> Closure:
             return memo if memo is not None else call(context, (argument,), key)
         return run_one
 
-    def run_many(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run_many(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         arguments = tuple([argument(context, env) for argument in arguments_of])
         key = (name, *[a.value if type(a.value) in _PLAIN_KEYS else _memo_key(a.value) for a in arguments])
         memo = context.rule_memo.get(key)
@@ -515,7 +516,7 @@ def _build_compare(program: _Program, node: ir.Compare) -> Closure:
     left_of, right_of = program.closure(node.left), program.closure(node.right)
     compare = _COMPARATORS[node.operator]
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         left = left_of(context, env)
         right = right_of(context, env)
         if left.value is MISSING or right.value is MISSING:
@@ -528,7 +529,7 @@ def _build_member(program: _Program, node: ir.Member) -> Closure:
     item_of, collection_of = program.closure(node.item), program.closure(node.collection)
     negated = node.negated
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         item = item_of(context, env)
         collection = collection_of(context, env)
         if item.value is MISSING or collection.value is MISSING:
@@ -543,7 +544,7 @@ def _build_arithmetic(program: _Program, node: ir.Arithmetic) -> Closure:
     left_of, right_of = program.closure(node.left), program.closure(node.right)
     adds = node.operator == "+"
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         left = left_of(context, env)
         right = right_of(context, env)
         if left.value is MISSING or right.value is MISSING:
@@ -558,7 +559,7 @@ def _build_connective(program: _Program, node: ir.AllOf | ir.AnyOf) -> Closure:
     operands_of = tuple(program.closure(o) for o in node.operands)
     combine = kleene_all if isinstance(node, ir.AllOf) else kleene_any
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         children = tuple([operand(context, env) for operand in operands_of])
         return Trace(node, combine([c.value for c in children]), children)
     return run
@@ -567,7 +568,7 @@ def _build_connective(program: _Program, node: ir.AllOf | ir.AnyOf) -> Closure:
 def _build_not(program: _Program, node: ir.Not) -> Closure:
     operand_of = program.closure(node.operand)
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         operand = operand_of(context, env)
         return Trace(node, MISSING if operand.value is MISSING else not operand.value, (operand,))
     return run
@@ -576,7 +577,7 @@ def _build_not(program: _Program, node: ir.Not) -> Closure:
 def _build_otherwise(program: _Program, node: ir.Otherwise) -> Closure:
     first_of, fallback_of = program.closure(node.first), program.closure(node.fallback)
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         first = first_of(context, env)
         if first.value is not MISSING:
             return Trace(node, first.value, (first,))
@@ -589,7 +590,7 @@ def _build_conditional(program: _Program, node: ir.Conditional) -> Closure:
     condition_of = program.closure(node.condition)
     then_of, otherwise_of = program.closure(node.then), program.closure(node.otherwise)
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         condition = condition_of(context, env)
         if condition.value is MISSING:
             return Trace(node, MISSING, (condition,))
@@ -602,7 +603,7 @@ def _build_table_lookup(program: _Program, node: ir.TableLookup) -> Closure:
     keys_of = tuple(program.closure(k) for k in node.keys)
     table, column = node.table, node.column
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         keys = tuple([key(context, env) for key in keys_of])
         values = tuple([k.value for k in keys])
         for value in values:
@@ -622,7 +623,7 @@ def _build_quantifier(program: _Program, node: ir.Quantifier) -> Closure:
     aggregates = node.kind in ("total", "highest")
     combine = kleene_any if node.kind == "any" else kleene_all
 
-    def run(context: _Context, env: Mapping[str, Any]) -> Trace:
+    def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         domain = domain_of(context, env)
         if domain.value is MISSING:
             return Trace(node, MISSING, (domain,))

@@ -24,6 +24,7 @@ from engine.evaluate import CategoryResult, EvaluationLimit, Verdict, evaluate
 from engine.explanation import Explanation, explain_category, summarise
 from engine.facts import Facts, facts_from_profile
 from engine.profile import MAX_PROFILE_BYTES, Problem, ProfileInput, read_profiles, validate
+from engine.verdicts import evaluate_verdicts
 
 GAINS, LOSES, NOW_UNDETERMINED, NOW_DETERMINED = "gains", "loses", "now_undetermined", "now_determined"
 MOVES = (GAINS, LOSES, NOW_UNDETERMINED, NOW_DETERMINED)
@@ -138,8 +139,8 @@ def pool_impact(old: ir.Rulebook, new: ir.Rulebook, pool: Sequence[ProfileInput]
             continue
         facts = facts_from_profile(profile.data)
         try:
-            before = {r.category.id: r.verdict for r in evaluate(old, facts, as_of)}
-            after = {r.category.id: r.verdict for r in evaluate(new, facts, as_of)}
+            before = _category_verdicts(old, facts, as_of)
+            after = _category_verdicts(new, facts, as_of)
         except EvaluationLimit as limit:
             rejected.append(ProfileInput(profile.origin, None, (Problem("$", str(limit)),)))
             continue
@@ -169,6 +170,11 @@ def pool_impact(old: ir.Rulebook, new: ir.Rulebook, pool: Sequence[ProfileInput]
             {move: explanations[move] for move in MOVES if move in explanations},
         ))
     return PoolImpact(as_of, evaluated, tuple(rejected), tuple(categories), _in_force_notes(old, new, as_of))
+
+
+def _category_verdicts(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> dict[str, Verdict]:
+    """Verdicts only: the explanations of a move are built for the first profile of each move alone."""
+    return {c.id: v for c, v in evaluate_verdicts(rulebook, facts, as_of, with_programs_and_score=False).categories}
 
 
 def _in_force_notes(old: ir.Rulebook, new: ir.Rulebook, as_of: date) -> tuple[str, ...]:

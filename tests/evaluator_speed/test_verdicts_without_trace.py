@@ -1,0 +1,101 @@
+"""Verdicts evaluated without a trace (for pools, rounds and diffs) are the verdicts the traced evaluator gives: every
+category, every program, the score and the reason of each `not_eligible`, on the example profiles, on generated
+profiles of raw facts, and at the limit of work allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from engine import ir
+from engine.evaluate import MAX_STEPS, EvaluationLimit, evaluate_profile
+from engine.facts import Facts, facts_from_profile
+from engine.pool.batch import reason_for
+from engine.pool.reasons import conjuncts
+from engine.quantities import Points
+from engine.rulebook import Compiler
+from engine.verdicts import ProfileVerdicts, evaluate_verdicts
+from tests.evaluator_speed.test_shared_compilation import every_example
+from tests.raw_profiles import raw_profile
+
+# Days on both sides of the CRS versions' change (job-offer points end on 2025-03-24) and in each rulebook's year.
+AS_OF_DAYS = {"2023": (date(2023, 6, 1), date(2023, 12, 31)),
+              "2025": (date(2025, 3, 24), date(2025, 3, 25), date(2025, 6, 1))}
+
+
+def reason_without_trace(category: ir.Category, verdicts: ProfileVerdicts) -> str | None:
+    """The reason code read off the values of the condition's parts, as a batch without traces reads it."""
+    verdict = dict(verdicts.categories)[category]
+    if verdict != "not_eligible":
+        return None
+    parts = conjuncts(category)
+    if len(parts) == 1:
+        return parts[0][0]
+    return next((code for code, part in parts if verdicts.value_of(part) is False), None)
+
+
+def assert_same(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> None:
+    traced = evaluate_profile(rulebook, facts, as_of)
+    bare = evaluate_verdicts(rulebook, facts, as_of)
+    assert [(r.category.id, r.verdict) for r in traced.categories] == [(c.id, v) for c, v in bare.categories]
+    assert [(r.category.id, r.verdict) for r in traced.programs] == [(p.id, v) for p, v in bare.programs]
+    for result in traced.categories:
+        assert reason_without_trace(result.category, bare) == reason_for(result.category, result.trace)
+    if traced.score is None:
+        assert bare.score_total is None or bare.score is None
+    else:
+        assert (bare.score_total, bare.score_given) == (traced.score.total, traced.score.given)
+        assert bare.score is traced.score.score
+
+
+@pytest.mark.parametrize("year", ["2023", "2025"])
+def test_every_example_profile_gets_the_same_verdicts_programs_and_score(
+        year: str, request: pytest.FixtureRequest) -> None:
+    rulebook: ir.Rulebook = request.getfixturevalue(f"rulebook_{year}")
+    examples = every_example()
+    assert len(examples) >= 10
+    for as_of in AS_OF_DAYS[year]:
+        for facts in examples:
+            assert_same(rulebook, facts, as_of)
+
+
+def test_a_profile_that_gives_its_crs_keeps_it_and_one_that_does_not_gets_it_computed(
+        rulebook_2025: ir.Rulebook) -> None:
+    computed = evaluate_verdicts(rulebook_2025, facts_from_profile({"id": "a", "date_of_birth": "1995-01-01"}),
+                                 date(2025, 6, 1))
+    given = evaluate_verdicts(rulebook_2025, facts_from_profile({"id": "b", "crs": 512}), date(2025, 6, 1))
+    assert given.score_given and given.score_total == Points(512)
+    assert not computed.score_given and computed.score is not None
+    assert computed.score.in_force_from == date(2025, 3, 25)
+
+
+@pytest.mark.parametrize("year", ["2023", "2025"])
+def test_generated_profiles_of_raw_facts_get_the_same_verdicts_programs_and_score(
+        year: str, request: pytest.FixtureRequest) -> None:
+    rulebook: ir.Rulebook = request.getfixturevalue(f"rulebook_{year}")
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(raw_profile())
+    def check(profile: dict[str, Any]) -> None:
+        for as_of in AS_OF_DAYS[year]:
+            assert_same(rulebook, facts_from_profile(profile), as_of)
+
+    check()
+
+
+def test_evaluation_that_would_do_too_much_work_stops_the_same_way(
+        write_rules: Callable[..., Path], compiler: Compiler) -> None:
+    many = ", ".join(str(n) for n in range(100))
+    folder = write_rules(f"""
+constant many "m" cite src = [{many}]
+category c "C" cite src {{ eligible when any a in many: any b in many: any c in many: a + b + c == 1000 }}
+""")
+    rulebook = compiler.compile_folder(folder)[0]
+    facts = facts_from_profile({"id": "p"})
+    with pytest.raises(EvaluationLimit, match=f"after {MAX_STEPS:,} steps"):
+        evaluate_verdicts(rulebook, facts, date(2025, 6, 1))
