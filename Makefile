@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# An editable install leaves the project's modules uncompiled; compile them now rather than on each command
+	# (where writing bytecode is turned off, every `rules` command would compile them again).
+	$(BIN)/python -m compileall -q dsl engine > /dev/null
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -6,6 +6,9 @@
 | `rules eval` of one profile from the shell, both years             | < 0.5 s wall               |
 | one profile, all categories of a year, with explanation, in process | < 0.3 ms                  |
 
+Also measured: a profile of raw facts (test scores, no programs, no CRS) whose programs and CRS the rules compute,
+with and without the trace.
+
 Run with `make bench` (or `python bench/run.py`). Prints a table; `--json FILE` also writes the numbers.
 """
 
@@ -21,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = ROOT / "examples" / "profiles" / "julien-nurse-francophone.json"
+RAW_PROFILE = ROOT / "examples" / "profiles" / "meera-data-analyst-raw-scores.yaml"  # test scores, 2024
 RULES_COMMAND = Path(sys.executable).parent / "rules"
 
 COLD_SNIPPET = """
@@ -81,6 +85,24 @@ def evaluate_in_process(year: str, runs: int) -> tuple[float, float]:
     return best_of(verdicts_only, runs), best_of(with_explanation, runs)
 
 
+def evaluate_raw_in_process(year: str, runs: int) -> tuple[float, float]:
+    """Seconds per profile for a profile of raw facts (test scores, no programs, no CRS): categories, programs and the
+    CRS, without a trace (`engine.verdicts`: pools, rounds, diffs) and with the trace explanations are built from."""
+    from engine.evaluate import evaluate_profile
+    from engine.facts import facts_from_profile
+    from engine.profile import read_profiles
+    from engine.rulebook import Compiler
+    from engine.verdicts import evaluate_verdicts
+
+    rulebook = Compiler().compile_year(year)[0]
+    (profile,) = read_profiles(RAW_PROFILE)
+    assert profile.data is not None
+    facts = facts_from_profile(profile.data)
+    as_of = rulebook.in_force_until
+    return (best_of(lambda: evaluate_verdicts(rulebook, facts, as_of), runs),
+            best_of(lambda: evaluate_profile(rulebook, facts, as_of), runs))
+
+
 def best_of(function: object, runs: int) -> float:
     assert callable(function)
     samples = []
@@ -115,6 +137,9 @@ def main() -> None:
         verdicts, explained = evaluate_in_process(year, 200 if arguments.quick else 1000)
         rows.append((f"one profile, all {year} categories, verdicts and recorded trace", verdicts, 0.0003, "s"))
         rows.append((f"one profile, all {year} categories, + explanation tree and JSON", explained, 0.0003, "s"))
+    bare, traced = evaluate_raw_in_process("2025", 200 if arguments.quick else 1000)
+    rows.append(("raw-fact profile, 2025 categories + programs + CRS, verdicts", bare, 0.0003, "s"))
+    rows.append(("raw-fact profile, 2025 categories + programs + CRS, traced", traced, 0.0003, "s"))
     rows.append(("`rules eval` one profile, both years, wall", eval_from_shell(runs), 0.5, "s"))
     print(f"{'measure':<58} {'result':>12} {'target':>10}  verdict")
     for name, value, target, _ in rows:
