@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from engine import ir
-from engine.evaluate import EvaluationLimit, Trace, evaluate
+from engine.evaluate import EvaluationLimit, Trace, Verdict
 from engine.facts import facts_from_profile
 from engine.pool.load import POOL_VIEW, LoadedPool, Reject
-from engine.pool.reasons import conjuncts
+from engine.pool.reasons import conjuncts, first_failed_part
 from engine.pool.schema import profile_from_row
+from engine.verdicts import evaluate_verdicts
 
 FETCH = 10_000
 RESULT_VIEW = "verdicts"
@@ -43,23 +44,24 @@ def python_verdict_rows(connection: Any, rulebook: ir.Rulebook, as_of: date,
                         progress: Callable[[int], None] | None = None,
                         documents: Mapping[int, Mapping[str, Any]] | None = None,
                         ) -> tuple[list[dict[str, Any]], list[Reject]]:
-    """Every profile through the single-profile evaluator (from the profile as read when `documents` has it); a
-    profile that exceeds the evaluation limit is rejected."""
+    """Every profile through the single-profile evaluator, without a trace (from the profile as read when `documents`
+    has it); a profile that exceeds the evaluation limit is rejected."""
     results: list[dict[str, Any]] = []
     rejects: list[Reject] = []
     for row in _pool_rows(connection):
         document = documents.get(int(row["_line"])) if documents is not None else None
         facts = facts_from_profile(document if document is not None else profile_from_row(row))
         try:
-            evaluated = evaluate(rulebook, facts, as_of)
+            evaluated = evaluate_verdicts(rulebook, facts, as_of, with_programs_and_score=False)
+            record: dict[str, Any] = {"line": row["_line"], "id": row["id"], "crs": row["crs"],
+                                      "programs": row["eligible_programs"]}
+            for category, verdict in evaluated.categories:
+                record[category.id] = str(verdict)
+                record[f"{category.id}_reason"] = (first_failed_part(category, evaluated.value_of)
+                                                   if verdict == Verdict.NOT_ELIGIBLE else None)
         except EvaluationLimit as limit:
             rejects.append(Reject(int(row["_line"]), str(limit)))
             continue
-        record: dict[str, Any] = {"line": row["_line"], "id": row["id"], "crs": row["crs"],
-                                  "programs": row["eligible_programs"]}
-        for result in evaluated:
-            record[result.category.id] = str(result.verdict)
-            record[f"{result.category.id}_reason"] = reason_for(result.category, result.trace)
         results.append(record)
         if progress is not None:
             progress(1)

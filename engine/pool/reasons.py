@@ -7,6 +7,9 @@ that is not a named definition is named by its position (`condition_2`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from engine import ir
 
 
@@ -23,3 +26,11 @@ def reason_code(node: ir.Node, index: int) -> str:
     if isinstance(node, ir.Not) and isinstance(node.operand, ir.RuleCall):
         return node.operand.name
     return f"condition_{index}"
+
+
+def first_failed_part(category: ir.Category, value_of: Callable[[ir.Node], Any]) -> str:
+    """The reason code of a `not_eligible` verdict: the first part of the condition whose value is false."""
+    parts = conjuncts(category)
+    if len(parts) == 1:
+        return parts[0][0]
+    return next(code for code, part in parts if value_of(part) is False)

@@ -16,10 +16,10 @@ from engine import ir
 from engine.evaluate import MAX_STEPS, EvaluationLimit, evaluate_profile
 from engine.facts import Facts, facts_from_profile
 from engine.pool.batch import reason_for
-from engine.pool.reasons import conjuncts
+from engine.pool.reasons import first_failed_part
 from engine.quantities import Points
 from engine.rulebook import Compiler
-from engine.verdicts import ProfileVerdicts, evaluate_verdicts
+from engine.verdicts import evaluate_verdicts
 from tests.evaluator_speed.test_shared_compilation import every_example
 from tests.raw_profiles import raw_profile
 
@@ -28,24 +28,14 @@ AS_OF_DAYS = {"2023": (date(2023, 6, 1), date(2023, 12, 31)),
               "2025": (date(2025, 3, 24), date(2025, 3, 25), date(2025, 6, 1))}
 
 
-def reason_without_trace(category: ir.Category, verdicts: ProfileVerdicts) -> str | None:
-    """The reason code read off the values of the condition's parts, as a batch without traces reads it."""
-    verdict = dict(verdicts.categories)[category]
-    if verdict != "not_eligible":
-        return None
-    parts = conjuncts(category)
-    if len(parts) == 1:
-        return parts[0][0]
-    return next((code for code, part in parts if verdicts.value_of(part) is False), None)
-
-
 def assert_same(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> None:
     traced = evaluate_profile(rulebook, facts, as_of)
     bare = evaluate_verdicts(rulebook, facts, as_of)
     assert [(r.category.id, r.verdict) for r in traced.categories] == [(c.id, v) for c, v in bare.categories]
     assert [(r.category.id, r.verdict) for r in traced.programs] == [(p.id, v) for p, v in bare.programs]
     for result in traced.categories:
-        assert reason_without_trace(result.category, bare) == reason_for(result.category, result.trace)
+        expected = reason_for(result.category, result.trace)
+        assert (first_failed_part(result.category, bare.value_of) if expected else None) == expected
     if traced.score is None:
         assert bare.score_total is None or bare.score is None
     else:
