@@ -103,6 +103,9 @@ def _shifted(day: date, duration: Duration, sign: int) -> date:
     return shift(day, duration, sign)
 
 
+_UNSET = object()  # not in a memo (a memoised value may be anything, `MISSING` included)
+
+
 # Closures built once per rule-tree node -------------------------------------------------------------------------------
 
 Closure = Callable[[ProfileContext, Mapping[str, Any]], Any]
@@ -175,6 +178,16 @@ def _build_field(program: _ValueProgram, node: ir.FieldGet) -> Closure:
             value = item.fields[name]
             return context.as_of if is_end and value is None else value
         return run_local
+    if isinstance(node.subject, ir.FactRef) and node.subject.name != "as_of":  # `education.level`
+        fact = node.subject.name
+
+        def run_fact(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            item = context.facts[fact]
+            if item is MISSING:
+                return MISSING
+            value = item.fields[name]
+            return context.as_of if is_end and value is None else value
+        return run_fact
     subject_of = program.closure(node.subject)
 
     def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
@@ -216,8 +229,8 @@ def _build_rule_call(program: _ValueProgram, node: ir.RuleCall) -> Closure:
 
     if not node.arguments:
         def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-            memo = context.value_memo
-            return memo[name] if name in memo else call(context, {}, name)
+            value = context.value_memo.get(name, _UNSET)
+            return value if value is not _UNSET else call(context, {}, name)
         return run
     if len(node.arguments) == 1:
         (parameter,) = parameters
@@ -229,16 +242,16 @@ def _build_rule_call(program: _ValueProgram, node: ir.RuleCall) -> Closure:
             value = env[local] if local is not None else argument_of(context, env)
             kind = type(value)
             key = (name, value if kind in _PLAIN_KEYS else id(value) if kind is Item else _memo_key(value))
-            memo = context.value_memo
-            return memo[key] if key in memo else call(context, {parameter: value}, key)
+            found = context.value_memo.get(key, _UNSET)
+            return found if found is not _UNSET else call(context, {parameter: value}, key)
         return run_one
     arguments_of = tuple(program.closure(a) for a in node.arguments)
 
     def run_many(context: ProfileContext, env: Mapping[str, Any]) -> Any:
         values = [argument(context, env) for argument in arguments_of]
         key = (name, *[v if type(v) in _PLAIN_KEYS else _memo_key(v) for v in values])
-        memo = context.value_memo
-        return memo[key] if key in memo else call(context, dict(zip(parameters, values)), key)
+        found = context.value_memo.get(key, _UNSET)
+        return found if found is not _UNSET else call(context, dict(zip(parameters, values)), key)
     return run_many
 
 
@@ -342,7 +355,17 @@ def _build_otherwise(program: _ValueProgram, node: ir.Otherwise) -> Closure:
 
 def _build_conditional(program: _ValueProgram, node: ir.Conditional) -> Closure:
     condition_of = program.closure(node.condition)
-    then_of, otherwise_of = program.closure(node.then), program.closure(node.otherwise)
+    then, otherwise = node.then, node.otherwise
+    if isinstance(then, (ir.Literal, ir.ConstantRef)):  # `if ... then "a" else ...`: a chain of choices
+        chosen, otherwise_of = then.value, program.closure(otherwise)
+
+        def run_then_constant(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            condition = condition_of(context, env)
+            if condition is MISSING:
+                return MISSING
+            return chosen if condition else otherwise_of(context, env)
+        return run_then_constant
+    then_of, otherwise_of = program.closure(then), program.closure(otherwise)
 
     def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
         condition = condition_of(context, env)
