@@ -116,9 +116,9 @@ def describe(t: Type) -> str:
 def same_family(a: Type, b: Type) -> bool:
     """Whether values of `a` and `b` may be compared or combined; text mixes with choices and with occupation codes
     (written in quotes: "21220"), `ANY` mixes with all."""
-    if a == ANY or b == ANY:
+    if a is b or a in (ANY, b) or b == ANY:
         return True
-    if {a, b} == {TEXT, CODE}:
+    if (a == TEXT and b == CODE) or (a == CODE and b == TEXT):
         return True
     if isinstance(a, Choice) or isinstance(b, Choice):
         return a == b or TEXT in (a, b) or (isinstance(a, Choice) and isinstance(b, Choice))

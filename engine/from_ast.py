@@ -25,6 +25,7 @@ class _Lowering:
         self.rules: dict[str, ir.Rule] = {}
         self.lists = {name: self.occupation_list(table) for name, table in checked.tables.items()}
         self.constants: dict[str, ir.ConstantRef] = {}
+        self.lists_of_rule: dict[str, dict[str, ir.OccupationList]] = {}
         self.tables = {name: self.table(table) for name, table in sorted(checked.value_tables.items())}
 
     def cites(self, citations: tuple[ast.Citation, ...]) -> tuple[ir.SourceRef, ...]:
@@ -142,20 +143,30 @@ class _Lowering:
 
     def category(self, category: ast.Category) -> ir.Category:
         condition = self.expr(category.condition, frozenset())
-        lists = sorted({table.name: table for table in self.lists_used(condition, set())}.values(),
-                       key=lambda table: table.name)
+        lists = sorted(self.lists_used(condition).values(), key=lambda table: table.name)
         return ir.Category(category.name, category.title, self.cites(category.cites), condition, category.span,
                            tuple(lists), self.source_text(category.span))
 
-    def lists_used(self, node: ir.Node, seen_rules: set[str]) -> Iterator[ir.OccupationList]:
-        """The lists a condition refers to, through the definitions it calls (the condition may itself be a call)."""
-        if isinstance(node, ir.ListRef):
-            yield node.table
-        if isinstance(node, ir.RuleCall) and node.name not in seen_rules:
-            seen_rules.add(node.name)
-            yield from self.lists_used(node.rule.body, seen_rules)
-        for child in _children(node):
-            yield from self.lists_used(child, seen_rules)
+    def lists_used(self, node: ir.Node) -> dict[str, ir.OccupationList]:
+        """The lists a condition refers to, through the definitions it calls (the condition may itself be a call).
+        What a definition reaches is remembered: every category reaches the same program rules."""
+        found: dict[str, ir.OccupationList] = {}
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, ir.ListRef):
+                found[current.table.name] = current.table
+            elif isinstance(current, ir.RuleCall):
+                found.update(self.lists_of(current))
+            stack.extend(_children(current))
+        return found
+
+    def lists_of(self, call: ir.RuleCall) -> dict[str, ir.OccupationList]:
+        known = self.lists_of_rule.get(call.name)
+        if known is None:
+            self.lists_of_rule[call.name] = {}  # definitions never call themselves (the checker refuses cycles)
+            known = self.lists_of_rule[call.name] = self.lists_used(call.rule.body)
+        return known
 
     def source_text(self, span: ast.Span) -> str:
         lines = self.checked.texts.get(span.file, "").splitlines()
