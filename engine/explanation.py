@@ -24,6 +24,8 @@ HOLDS, FAILS, UNKNOWN = "holds", "fails", "unknown"
 _NEEDS = {">=": "or more", "<=": "or less", ">": "more than", "<": "less than", "==": "exactly", "!=": "anything but"}
 _OPERATOR_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "==": "equal to",
                    "!=": "other than"}
+# Dates are compared in days on the calendar, so they read as before and after rather than as amounts.
+_DATE_WORDS = {">=": "on or after", "<=": "on or before", ">": "after", "<": "before", "==": "on", "!=": "not on"}
 _FACT_LABELS = {
     "eligible_programs": "eligible programs",
     "crs": "CRS score",
@@ -385,7 +387,9 @@ class _Builder:
         left, right = trace.children
         left_label = self.label(left)
         right_text = value_text(right.value) if right.value is not MISSING else self.label(right)
-        label = f"{left_label} is {_OPERATOR_WORDS[node.operator]} {self.static_text(node.right)}"
+        dates = node.left.type.name == "date"
+        words = _DATE_WORDS if dates else _OPERATOR_WORDS
+        label = f"{left_label} is {words[node.operator]} {self.static_text(node.right)}"
         shown = [side for side in (left, right) if _worth_showing(side)]
         facts = tuple(self.facts(trace, skip=shown))
         if left.value is MISSING:
@@ -394,7 +398,10 @@ class _Builder:
         else:
             detail = f"{left_label}: {value_text(left.value)}{self.period_note(left)}; needs {right_text}" \
                      f" {_NEEDS[node.operator]}".rstrip()
-            if node.operator in (">", "<", "==", "!="):
+            if dates:
+                detail = f"{left_label}: {value_text(left.value)}; needs a date {_DATE_WORDS[node.operator]} " \
+                         f"{right_text}"
+            elif node.operator in (">", "<", "==", "!="):
                 detail = f"{left_label}: {value_text(left.value)}{self.period_note(left)}; needs " \
                          f"{_NEEDS[node.operator]} {right_text}"
         derived = tuple(self.rule_call(side) for side in shown)
