@@ -102,7 +102,41 @@ class TestValidity:
         result = evaluation(rulebook_2025, date(2025, 6, 1), **profile)
         assert result.score is not None
         core = _walk_sections(rulebook_2025, result.score.sections[0])
-        assert "0 points (the result is at most 2 years old on the as-of date: no)" in [e.detail for e in core]
+        assert "0 points (the result was taken by the as-of date and is at most 2 years old on it: no)" \
+            in [e.detail for e in core]
+
+    def test_a_result_dated_on_the_as_of_date_counts(self, rulebook_2025: ir.Rulebook) -> None:
+        profile = single_candidate(language_tests=[levels("ielts_general", 9, 9, 9, 9, taken="2025-06-01")])
+        assert verdicts(evaluation(rulebook_2025, date(2025, 6, 1), **profile))["fsw"] == "eligible"
+
+    def test_a_result_dated_after_the_as_of_date_does_not_count_and_the_explanation_says_so(
+            self, rulebook_2025: ir.Rulebook) -> None:
+        profile = single_candidate(language_tests=[levels("ielts_general", 9, 9, 9, 9, taken="2025-06-02")])
+        result = evaluation(rulebook_2025, date(2025, 6, 1), **profile)
+        assert verdicts(result) == {"fsw": "not_eligible", "cec": "not_eligible", "fst": "not_eligible"}
+        assert sections(result)["core"] == 110 + 120 + 0 + 0 + 53
+        fsw = explain_results(result.programs, rulebook_2025)[0]
+        assert "the test date: 2025-06-02; needs a date on or before 2025-06-01" in [e.detail for e in fsw.walk()]
+        failed = [e.label for e in fsw.walk() if e.outcome == "fails"]
+        assert "the test was taken on or before the as-of date" in failed
+        assert "the result is at most 2 years old on the as-of date" not in failed
+
+    def test_a_result_dated_after_the_as_of_date_scores_no_crs_language_points(self,
+                                                                              rulebook_2025: ir.Rulebook) -> None:
+        profile = single_candidate(language_tests=[levels("ielts_general", 9, 9, 9, 9, taken="2025-06-02")])
+        result = evaluation(rulebook_2025, date(2025, 6, 1), **profile)
+        assert result.score is not None
+        core = _walk_sections(rulebook_2025, result.score.sections[0])
+        assert "0 points (the result was taken by the as-of date and is at most 2 years old on it: no)" \
+            in [e.detail for e in core]
+
+    def test_a_french_result_dated_after_the_as_of_date_does_not_make_a_french_speaker(
+            self, rulebook_2025: ir.Rulebook) -> None:
+        english, french = levels("ielts_general", 9, 9, 9, 9), levels("tef_canada", 9, 9, 9, 9, taken="2025-06-02")
+        result = evaluation(rulebook_2025, date(2025, 6, 1), **single_candidate(language_tests=[english, french]))
+        assert {c.category.id: c.verdict.value for c in result.categories}["french"] == "not_eligible"
+        on_the_day = evaluation(rulebook_2025, date(2025, 6, 2), **single_candidate(language_tests=[english, french]))
+        assert {c.category.id: c.verdict.value for c in on_the_day.categories}["french"] == "eligible"
 
 
 class TestOfficialLanguages:
