@@ -230,20 +230,57 @@ def to_markdown(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInpu
         parts.append(f"Rulebook **{rulebook.year}** ({rulebook.title}), as of **{report.as_of}**.\n")
         if report.as_of_note:
             parts.append(f"> {report.as_of_note}\n")
-        parts.append("| category | verdict |\n|---|---|")
-        for category in report.categories:
-            parts.append(f"| {category.name} (`{category.id}`) | {category.verdict.replace('_', ' ')} |")
-        parts.append("")
-        for category in report.categories:
-            parts.append(f"### {_mark(category.explanation.outcome)} {category.name}: "
-                         f"{category.verdict.replace('_', ' ')}\n")
-            parts.extend(_markdown_lines(category.explanation.children, 0))
+        parts.extend(_markdown_verdicts("category", report.categories))
+        if report.programs:
+            parts.extend(_markdown_verdicts("program", report.programs))
+        if report.score is not None:
+            parts.append(f"CRS: **{_score_headline(report.score)}**.\n")
+        for verdict in (*report.categories, *report.programs):
+            parts.append(f"### {_mark(verdict.explanation.outcome)} {verdict.name}: "
+                         f"{verdict.verdict.replace('_', ' ')}\n")
+            parts.extend(_markdown_missing(verdict.explanation))
+            parts.extend(_markdown_lines(verdict.explanation.children, 0))
             parts.append("")
+        if report.score is not None:
+            parts.extend(_markdown_score(report.score))
     for profile in rejected:
         parts.append(f"## Not evaluated: `{profile.origin}`\n")
         parts.extend(f"- `{p.path}`: {p.message}" for p in profile.problems)
         parts.append("")
     return "\n".join(parts).rstrip() + "\n"
+
+
+def _markdown_verdicts(kind: str, verdicts: Iterable[CategoryReport]) -> list[str]:
+    lines = [f"| {kind} | verdict |", "|---|---|"]
+    lines.extend(f"| {v.name} (`{v.id}`) | {v.verdict.replace('_', ' ')} |" for v in verdicts)
+    return [*lines, ""]
+
+
+def _markdown_score(score: ScoreReport) -> list[str]:
+    """The CRS: its total and version, then each section with the table row behind every factor's points."""
+    total = "undetermined" if score.total is None else f"{score.total} points"
+    lines = [f"### CRS: {total}\n"]
+    if score.version == "given":
+        return [*lines, "Given in the profile, so not computed.\n"]
+    lines.append(f"Computed from the profile's facts with version `{score.version}`: {score.title}.\n")
+    lines.append("| section | points |\n|---|---|")
+    lines.extend(f"| {s.title} (`{s.id}`) | {'undetermined' if s.points is None else s.points} |"
+                 for s in score.sections)
+    lines.append("")
+    for section in score.sections:
+        points = "undetermined" if section.points is None else f"{section.points} points"
+        lines.append(f"#### {section.title}: {points}\n")
+        lines.extend(_markdown_missing(section.explanation))
+        lines.extend(_markdown_lines(section.explanation.children, 0))
+        lines.append("")
+    return lines
+
+
+def _markdown_missing(explanation: Explanation) -> list[str]:
+    """An undetermined verdict or score names the facts it lacks, as the text view does."""
+    if explanation.outcome in (HOLDS, FAILS) or not explanation.missing:
+        return []
+    return ["Missing facts: " + ", ".join(f"`{path}`" for path in explanation.missing) + ".\n"]
 
 
 def _markdown_lines(nodes: Iterable[Explanation], depth: int) -> list[str]:
