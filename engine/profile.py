@@ -15,8 +15,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from dsl.diagnostics import did_you_mean
 
 MAX_PROFILE_BYTES = 20_000_000
@@ -46,14 +44,20 @@ class ProfileInput:
         return self.origin
 
 
-class _FactLoader(yaml.SafeLoader):
-    """YAML's safe loader, minus its habit of turning `2025-02-27` into a date: the schema checks dates as text."""
+@cache
+def fact_loader() -> Any:
+    """YAML's safe loader, minus its habit of turning `2025-02-27` into a date: the schema checks dates as text.
+    Made on the first YAML file read, so that reading JSON never loads the YAML library."""
+    import yaml
 
+    class _FactLoader(yaml.SafeLoader):
+        pass
 
-_FactLoader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    _FactLoader.yaml_implicit_resolvers = {
+        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return _FactLoader
 
 
 def read_profiles(path: Path) -> list[ProfileInput]:
@@ -82,6 +86,9 @@ def parse_document(text: str, suffix: str) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as error:
             raise ValueError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    import yaml
+
+    _FactLoader = fact_loader()  # noqa: N806 - the class, named as the safety test expects
     try:
         return yaml.load(text, Loader=_FactLoader)  # noqa: S506 - _FactLoader is a SafeLoader
     except yaml.YAMLError as error:

@@ -99,9 +99,9 @@ def test_no_code_calls_eval_exec_compile_or_an_unsafe_yaml_loader() -> None:
 def test_the_safe_loader_used_for_profiles_is_a_yaml_safe_loader() -> None:
     import yaml
 
-    from engine.profile import _FactLoader
+    from engine.profile import fact_loader
 
-    assert issubclass(_FactLoader, yaml.SafeLoader)
+    assert issubclass(fact_loader(), yaml.SafeLoader)
 
 
 def test_nothing_in_the_engine_or_the_language_opens_a_network_connection() -> None:
