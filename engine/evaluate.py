@@ -11,7 +11,6 @@ goes over is evaluated, so the explanation shows every reason, not only the firs
 from __future__ import annotations
 
 import operator
-import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from engine import ir
+from engine.closures import Program, Programs
 from engine.facts import DERIVED_FIELDS, FIELD_PATHS, MISSING, Facts, Item
 from engine.quantities import Duration, Hours, LanguageLevel, Period, Points, add_months
 from engine.work import OccupationTime, Stint, in_window
@@ -141,7 +141,7 @@ class ProfileContext:
     """The state of one profile's evaluation: its facts, the as-of date, and memoised results."""
 
     def __init__(self, rulebook: ir.Rulebook, facts: Facts, as_of: date) -> None:
-        self.program = _program_of(rulebook)
+        self.program = _PROGRAMS.of(rulebook)
         self.facts = facts.values
         self.as_of = as_of
         self.steps = 0
@@ -356,36 +356,11 @@ _EVALUATORS: Mapping[type, Callable[[ProfileContext, Any, Mapping[str, Any]], Tr
 # multiply: at each rule body and each element a quantifier goes over (and at every node read through a function).
 
 Closure = Callable[[ProfileContext, Mapping[str, Any]], Trace]
+_Program = Program[Closure]
 
 
-class _Program:
-    """The closures of one rulebook's nodes, built on first use and kept for as long as the rulebook is."""
-
-    __slots__ = ("closures",)
-
-    def __init__(self) -> None:
-        self.closures: dict[ir.Node, Closure] = {}
-
-    def closure(self, node: ir.Node) -> Closure:
-        found = self.closures.get(node)
-        if found is None:
-            build = _BUILDERS.get(type(node))
-            found = build(self, node) if build is not None else _interpreted(node)
-            self.closures[node] = found
-        return found
-
-
-_PROGRAMS: weakref.WeakKeyDictionary[ir.Rulebook, _Program] = weakref.WeakKeyDictionary()
-
-
-def _program_of(rulebook: ir.Rulebook) -> _Program:
-    program = _PROGRAMS.get(rulebook)
-    if program is None:
-        program = _PROGRAMS[rulebook] = _Program()
-    return program
-
-
-def _interpreted(node: ir.Node) -> Closure:
+def _interpreted(program: _Program, node: ir.Node) -> Closure:
+    """The nodes rare on a profile (lists, built-ins, selections, caps) run through a function each."""
     evaluator = _EVALUATORS[type(node)]
 
     def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
@@ -674,4 +649,7 @@ _BUILDERS: Mapping[type, Callable[[_Program, Any], Closure]] = {
     ir.Conditional: _build_conditional,
     ir.TableLookup: _build_table_lookup,
     ir.Quantifier: _build_quantifier,
+    **{kind: _interpreted for kind in _EVALUATORS},
 }
+
+_PROGRAMS: Programs[Closure] = Programs(_BUILDERS)

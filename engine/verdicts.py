@@ -14,13 +14,13 @@ When an explanation is wanted, `engine.evaluate.evaluate_profile` records the tr
 from __future__ import annotations
 
 import functools
-import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from engine import ir
+from engine.closures import Program, Programs
 from engine.evaluate import (
     _COMPARATORS,
     _PLAIN_KEYS,
@@ -63,7 +63,7 @@ def evaluate_verdicts(rulebook: ir.Rulebook, facts: Facts, as_of: date,
     """Every category and program of the rulebook, and the score in force on `as_of` (or the profile's own). Without
     programs and score (a comparison of category verdicts only), `programs` is empty and the score is left out."""
     context = ProfileContext(rulebook, facts, as_of)
-    program = _program_of(rulebook)
+    program = _PROGRAMS.of(rulebook)
     categories = tuple((c, verdict_of(program.closure(c.condition)(context, {}))) for c in rulebook.categories)
     if not with_programs_and_score:
         return ProfileVerdicts(categories, (), None, MISSING, False, context, program)
@@ -109,32 +109,7 @@ _UNSET = object()  # not in a memo (a memoised value may be anything, `MISSING` 
 # Closures built once per rule-tree node -------------------------------------------------------------------------------
 
 Closure = Callable[[ProfileContext, Mapping[str, Any]], Any]
-
-
-class _ValueProgram:
-    """The value closures of one rulebook's nodes, built on first use and kept for as long as the rulebook is."""
-
-    __slots__ = ("closures",)
-
-    def __init__(self) -> None:
-        self.closures: dict[ir.Node, Closure] = {}
-
-    def closure(self, node: ir.Node) -> Closure:
-        found = self.closures.get(node)
-        if found is None:
-            found = _BUILDERS[type(node)](self, node)
-            self.closures[node] = found
-        return found
-
-
-_PROGRAMS: weakref.WeakKeyDictionary[ir.Rulebook, _ValueProgram] = weakref.WeakKeyDictionary()
-
-
-def _program_of(rulebook: ir.Rulebook) -> _ValueProgram:
-    program = _PROGRAMS.get(rulebook)
-    if program is None:
-        program = _PROGRAMS[rulebook] = _ValueProgram()
-    return program
+_ValueProgram = Program[Closure]
 
 
 def _count_step(context: ProfileContext) -> None:
@@ -305,30 +280,16 @@ def _build_arithmetic(program: _ValueProgram, node: ir.Arithmetic) -> Closure:
     return run
 
 
-def _build_all_of(program: _ValueProgram, node: ir.AllOf) -> Closure:
+def _build_connective(program: _ValueProgram, node: ir.AllOf | ir.AnyOf) -> Closure:
     operands_of = tuple(program.closure(o) for o in node.operands)
+    deciding = isinstance(node, ir.AnyOf)  # the value that settles `or` (true) or `and` (false) at once
 
     def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        result: Any = True
+        result: Any = not deciding
         for operand in operands_of:
             value = operand(context, env)
-            if value is False:
-                return False
-            if value is MISSING:
-                result = MISSING
-        return result
-    return run
-
-
-def _build_any_of(program: _ValueProgram, node: ir.AnyOf) -> Closure:
-    operands_of = tuple(program.closure(o) for o in node.operands)
-
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        result: Any = False
-        for operand in operands_of:
-            value = operand(context, env)
-            if value is True:
-                return True
+            if value is deciding:
+                return deciding
             if value is MISSING:
                 result = MISSING
         return result
@@ -551,8 +512,8 @@ _BUILDERS: Mapping[type, Callable[[_ValueProgram, Any], Closure]] = {
     ir.Compare: _build_compare,
     ir.Member: _build_member,
     ir.Arithmetic: _build_arithmetic,
-    ir.AllOf: _build_all_of,
-    ir.AnyOf: _build_any_of,
+    ir.AllOf: _build_connective,
+    ir.AnyOf: _build_connective,
     ir.Not: _build_not,
     ir.Otherwise: _build_otherwise,
     ir.Conditional: _build_conditional,
@@ -563,3 +524,5 @@ _BUILDERS: Mapping[type, Callable[[_ValueProgram, Any], Closure]] = {
     ir.Extreme: _build_extreme,
     ir.Builtin: _build_builtin,
 }
+
+_PROGRAMS: Programs[Closure] = Programs(_BUILDERS)
