@@ -153,16 +153,6 @@ def _build_field(program: _ValueProgram, node: ir.FieldGet) -> Closure:
             value = item.fields[name]
             return context.as_of if is_end and value is None else value
         return run_local
-    if isinstance(node.subject, ir.FactRef) and node.subject.name != "as_of":  # `education.level`
-        fact = node.subject.name
-
-        def run_fact(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-            item = context.facts[fact]
-            if item is MISSING:
-                return MISSING
-            value = item.fields[name]
-            return context.as_of if is_end and value is None else value
-        return run_fact
     subject_of = program.closure(node.subject)
 
     def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
@@ -316,17 +306,7 @@ def _build_otherwise(program: _ValueProgram, node: ir.Otherwise) -> Closure:
 
 def _build_conditional(program: _ValueProgram, node: ir.Conditional) -> Closure:
     condition_of = program.closure(node.condition)
-    then, otherwise = node.then, node.otherwise
-    if isinstance(then, (ir.Literal, ir.ConstantRef)):  # `if ... then "a" else ...`: a chain of choices
-        chosen, otherwise_of = then.value, program.closure(otherwise)
-
-        def run_then_constant(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-            condition = condition_of(context, env)
-            if condition is MISSING:
-                return MISSING
-            return chosen if condition else otherwise_of(context, env)
-        return run_then_constant
-    then_of, otherwise_of = program.closure(then), program.closure(otherwise)
+    then_of, otherwise_of = program.closure(node.then), program.closure(node.otherwise)
 
     def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
         condition = condition_of(context, env)
