@@ -12,7 +12,7 @@ as a relational sweep over the jobs, and its answer comes back to each profile a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -79,7 +79,29 @@ class _ThisCode:
     """The variable of a quantifier over worked occupations, evaluated one row per (profile, occupation)."""
 
 
-_Value = str | _Static | _Code | _ThisCode
+@dataclass(frozen=True, slots=True)
+class _Element:
+    """The variable of a quantifier over a list whose elements carry derived fields: each element is a struct of the
+    original element (`r`) and the values of definitions computed once per element (see `_Compiler.derived_call`)."""
+
+    variable: str
+    derived: int
+
+    @property
+    def sql(self) -> str:
+        return f"{self.variable}.r"
+
+
+@dataclass
+class _DerivedList:
+    """A profile's list with, for each element, the derived fields the rules read (SQL of the field -> its name)."""
+
+    domain: str
+    fields: dict[str, str] = field(default_factory=dict)
+    names: dict[tuple[str, tuple[str | None, ...]], str] = field(default_factory=dict)
+
+
+_Value = str | _Static | _Code | _ThisCode | _Element
 
 
 @dataclass
@@ -96,6 +118,63 @@ class _State:
     rule_columns: dict[str, tuple[str, str, int]] = field(default_factory=dict)
     levels: list[int] = field(default_factory=list)
     uses: dict[str, int] = field(default_factory=dict)
+    derived: list[_DerivedList] = field(default_factory=list)
+    derivable: dict[str, bool] = field(default_factory=dict)
+
+
+ELEMENT = "el_"
+
+
+def _children(node: ir.Node) -> list[ir.Node]:
+    found: list[ir.Node] = []
+    for name in node.__dataclass_fields__:
+        child = getattr(node, name)
+        found += [item for item in (child if isinstance(child, tuple) else (child,)) if isinstance(item, ir.Node)]
+    return found
+
+
+def _looks_up(node: ir.Node) -> bool:
+    """A table lookup in this expression, not counting the definitions it calls."""
+    if isinstance(node, ir.TableLookup):
+        return True
+    return not isinstance(node, ir.RuleCall) and any(_looks_up(child) for child in _children(node))
+
+
+def _element_only(node: ir.Node, bound: frozenset[str]) -> bool:
+    """The expression reads only the variables `bound` and values known when compiling (and the as-of date)."""
+    if isinstance(node, ir.FactRef):
+        return node.name == "as_of"
+    if isinstance(node, ir.Local):
+        return node.name in bound
+    if isinstance(node, ir.RuleCall):
+        return bool(node.rule.parameters) and all(_element_only(a, bound) for a in node.arguments) \
+            and _element_only(node.rule.body, frozenset(node.rule.parameters))
+    if isinstance(node, (ir.Quantifier, ir.Selection)):
+        inner = bound | {node.variable}
+        return _element_only(node.domain, bound) and all(
+            _element_only(child, inner) for child in _children(node) if child is not node.domain)
+    return all(_element_only(child, bound) for child in _children(node))
+
+
+def _applies_derivable(nodes: tuple[ir.Node | None, ...], variable: str,
+                       derivable: Callable[[ir.Rule], bool]) -> bool:
+    """Some definition worth computing per element is applied to `variable` in these expressions (directly, or
+    through the definitions they pass it to)."""
+    for node in nodes:
+        if node is None:
+            continue
+        if isinstance(node, ir.RuleCall) and node.rule.parameters:
+            for parameter, argument in zip(node.rule.parameters, node.arguments):
+                if isinstance(argument, ir.Local) and argument.name == variable and (
+                        derivable(node.rule) or _applies_derivable((node.rule.body,), parameter, derivable)):
+                    return True
+        if isinstance(node, (ir.Quantifier, ir.Selection)) and node.variable == variable:
+            if _applies_derivable((node.domain,), variable, derivable):
+                return True
+            continue
+        if _applies_derivable(tuple(_children(node)), variable, derivable):
+            return True
+    return False
 
 
 class _NotPerCode(Exception):
@@ -167,6 +246,7 @@ class _Compiler:
             joins += " LEFT JOIN per_profile qt ON qt._line = p._line"
             occ += ", qt._line AS qt_line" + "".join(f", qt.{a} AS {a}" for a in state.per_code_columns.values())
         hoisted = "".join(f", {sql} AS {alias}" for sql, alias in state.hoisted.items())
+        hoisted += "".join(f", {self.derived_list(dl)} AS dl{index}" for index, dl in enumerate(state.derived))
         conditions = ", ".join(f"{sql} AS {alias}" for sql, alias in columns.items())
         base = self.layers(f"SELECT p.*{occ}{hoisted} FROM {self.pool} p{joins}")
         query = (f"SELECT _line AS line, id, crs, eligible_programs AS programs, {', '.join(outputs)} FROM ("
@@ -202,6 +282,8 @@ class _Compiler:
             return value.sql
         if isinstance(value, _ThisCode):
             return "k.noc"
+        if isinstance(value, _Element):
+            return value.sql
         return value
 
     def value(self, node: ir.Node, env: Mapping[str, _Value]) -> _Value:  # noqa: C901 - one case per node type
@@ -236,8 +318,11 @@ class _Compiler:
         if isinstance(node, ir.RuleCall):
             if not node.rule.parameters and self.state.uses.get(node.name, 2) > 1:
                 return self.rule_column(node)
-            inner = {name: self.value(a, env) for name, a in zip(node.rule.parameters, node.arguments)}
-            return self.value(node.rule.body, inner)
+            arguments = [self.value(a, env) for a in node.arguments]
+            derived = self.derived_call(node, arguments)
+            if derived is not None:
+                return derived
+            return self.value(node.rule.body, dict(zip(node.rule.parameters, arguments)))
         if isinstance(node, ir.Compare):
             operator = {"==": "=", "!=": "<>"}.get(node.operator, node.operator)
             return f"({self.sql(node.left, env)} {operator} {self.sql(node.right, env)})"
@@ -269,6 +354,56 @@ class _Compiler:
             return (f"(CASE WHEN {condition} IS NULL THEN NULL WHEN {condition} THEN {self.sql(node.then, env)} "
                     f"ELSE {self.sql(node.otherwise, env)} END)")
         raise SqlUnsupported(f"{node.span.short}: no SQL for {type(node).__name__}")
+
+    # values computed once per element of a list
+
+    def derived_call(self, node: ir.RuleCall, arguments: list[_Value]) -> str | None:
+        """A definition applied to an element of a list with derived fields, that reads only that element (and
+        values known when compiling) and looks a table up itself (a language level from a raw score), is computed
+        once per element, as a field of the element, however many rules read it (the evaluator's per-element
+        values, computed once instead of in every rule)."""
+        elements = [a for a in arguments if isinstance(a, _Element)]
+        if len(elements) != 1 or not all(isinstance(a, (_Element, _Static)) for a in arguments) \
+                or not self.derivable(node.rule):
+            return None
+        (element,) = elements
+        derived = self.state.derived[element.derived]
+        key = (node.name, tuple(repr(a.value) if isinstance(a, _Static) else None for a in arguments))
+        if key not in derived.names:
+            inner: dict[str, _Value] = {name: ELEMENT if isinstance(a, _Element) else a
+                                        for name, a in zip(node.rule.parameters, arguments)}
+            self.state.depth += 1
+            try:
+                sql = self.sql(node.rule.body, inner)
+            finally:
+                self.state.depth -= 1
+            derived.names[key] = derived.fields.setdefault(sql, f"v{len(derived.fields)}")
+        return f"{element.variable}.{derived.names[key]}"
+
+    def derivable(self, rule: ir.Rule) -> bool:
+        """A definition worth computing once per element: it looks a table up in its own body, and it reads nothing
+        of the profile but its parameters (through every definition it calls)."""
+        known = self.state.derivable.get(rule.name)
+        if known is None:
+            known = _looks_up(rule.body) and _element_only(rule.body, frozenset(rule.parameters))
+            self.state.derivable[rule.name] = known
+        return known
+
+    def element_variable(self, variable: str, domain_sql: str, nodes: tuple[ir.Node | None, ...],
+                         name: str) -> _Element | None:
+        """A quantifier at the top of the query whose body applies a derivable definition to its variable ranges over
+        the list with derived fields (one per distinct list), and its variable is an `_Element`."""
+        if self.state.depth != 0 or self.state.per_code or not _applies_derivable(nodes, name, self.derivable):
+            return None
+        for index, derived in enumerate(self.state.derived):
+            if derived.domain == domain_sql:
+                return _Element(variable, index)
+        self.state.derived.append(_DerivedList(domain_sql))
+        return _Element(variable, len(self.state.derived) - 1)
+
+    def derived_list(self, derived: _DerivedList) -> str:
+        fields = [("r", ELEMENT), *((alias, sql) for sql, alias in derived.fields.items())]
+        return self.d.transform(derived.domain, ELEMENT, self.d.struct(fields))
 
     def rule_column(self, node: ir.RuleCall) -> _Value:
         """A definition without parameters is computed once per profile, as a column of its own: a layer of the
@@ -612,9 +747,13 @@ SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEF
             domain_sql = self.worked_in(node.domain, env, ordered=False)
         else:
             domain_sql = self.sql(node.domain, env)
-        if self.state.depth == 0 and not self.state.per_code and not isinstance(domain, _Static):
+        element = None if listed else self.element_variable(variable, domain_sql, (node.body, node.where),
+                                                             node.variable)
+        if element is not None:
+            domain_sql = f"p.dl{element.derived}"
+        elif self.state.depth == 0 and not self.state.per_code and not isinstance(domain, _Static):
             domain_sql = self.hoist(domain_sql)
-        inner: dict[str, _Value] = {**env, node.variable: _Code(variable) if listed else variable}
+        inner: dict[str, _Value] = {**env, node.variable: element or (_Code(variable) if listed else variable)}
         self.state.depth += 1
         body = self.sql(node.body, inner)
         where = self.sql(node.where, inner) if node.where is not None else None
@@ -628,13 +767,18 @@ SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEF
 
     def lambda_parts(self, variable_node: str, domain: ir.Node, where: ir.Node | None, body: ir.Node | None,
                      env: Mapping[str, _Value]) -> tuple[str, str, str | None, str | None]:
-        """A list's SQL, a fresh lambda variable, and the `where` and body read for one element."""
+        """A list's SQL, a fresh lambda variable, and the `where` and body read for one element. With a body (the
+        elements themselves are not kept), the list may carry derived fields."""
         self.state.variables += 1
         variable = f"x{self.state.variables}_"
         domain_sql = self.sql(domain, env)
-        if self.state.depth == 0 and not self.state.per_code:
+        element = self.element_variable(variable, domain_sql, (body, where), variable_node) if body is not None \
+            else None
+        if element is not None:
+            domain_sql = f"p.dl{element.derived}"
+        elif self.state.depth == 0 and not self.state.per_code:
             domain_sql = self.hoist(domain_sql)
-        inner: dict[str, _Value] = {**env, variable_node: variable}
+        inner: dict[str, _Value] = {**env, variable_node: element or variable}
         self.state.depth += 1
         where_sql = self.sql(where, inner) if where is not None else None
         body_sql = self.sql(body, inner) if body is not None else None
