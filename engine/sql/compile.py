@@ -747,13 +747,13 @@ SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEF
             domain_sql = self.worked_in(node.domain, env, ordered=False)
         else:
             domain_sql = self.sql(node.domain, env)
-        element = None if listed else self.element_variable(variable, domain_sql, (node.body, node.where),
+        derived = None if listed else self.element_variable(variable, domain_sql, (node.body, node.where),
                                                              node.variable)
-        if element is not None:
-            domain_sql = f"p.dl{element.derived}"
+        if derived is not None:
+            domain_sql = f"p.dl{derived.derived}"
         elif self.state.depth == 0 and not self.state.per_code and not isinstance(domain, _Static):
             domain_sql = self.hoist(domain_sql)
-        inner: dict[str, _Value] = {**env, node.variable: element or (_Code(variable) if listed else variable)}
+        inner: dict[str, _Value] = {**env, node.variable: derived or (_Code(variable) if listed else variable)}
         self.state.depth += 1
         body = self.sql(node.body, inner)
         where = self.sql(node.where, inner) if node.where is not None else None
