@@ -12,6 +12,7 @@ as a relational sweep over the jobs, and its answer comes back to each profile a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -98,7 +99,14 @@ class _DerivedList:
 
     domain: str
     fields: dict[str, str] = field(default_factory=dict)
+    levels: dict[str, int] = field(default_factory=dict)
     names: dict[tuple[str, tuple[str | None, ...]], str] = field(default_factory=dict)
+
+    def field(self, sql: str, level: int) -> str:
+        """The name of the field computing `sql` (added at `level` when new)."""
+        alias = self.fields.setdefault(sql, f"v{len(self.fields)}")
+        self.levels.setdefault(alias, level)
+        return alias
 
 
 _Value = str | _Static | _Code | _ThisCode | _Element
@@ -120,6 +128,7 @@ class _State:
     uses: dict[str, int] = field(default_factory=dict)
     derived: list[_DerivedList] = field(default_factory=list)
     derivable: dict[str, bool] = field(default_factory=dict)
+    context: list[list[int]] = field(default_factory=list)
 
 
 ELEMENT = "el_"
@@ -370,15 +379,40 @@ class _Compiler:
         derived = self.state.derived[element.derived]
         key = (node.name, tuple(repr(a.value) if isinstance(a, _Static) else None for a in arguments))
         if key not in derived.names:
-            inner: dict[str, _Value] = {name: ELEMENT if isinstance(a, _Element) else a
+            inner: dict[str, _Value] = {name: _Element(ELEMENT, element.derived) if isinstance(a, _Element) else a
                                         for name, a in zip(node.rule.parameters, arguments)}
+            self.state.context.append([element.derived, 1])
             self.state.depth += 1
             try:
                 sql = self.sql(node.rule.body, inner)
             finally:
                 self.state.depth -= 1
-            derived.names[key] = derived.fields.setdefault(sql, f"v{len(derived.fields)}")
-        return f"{element.variable}.{derived.names[key]}"
+                level = self.state.context.pop()[1]
+            derived.names[key] = derived.field(sql, level)
+        alias = derived.names[key]
+        self.read_field(derived.levels[alias])
+        return f"{element.variable}.{alias}"
+
+    def read_field(self, level: int) -> None:
+        """The derived field being compiled reads a field of `level`: it is computed in a later pass."""
+        if self.state.context:
+            self.state.context[-1][1] = max(self.state.context[-1][1], level + 1)
+
+    def derived_key(self, key: ir.Node, env: Mapping[str, _Value]) -> str:
+        """A table key computed per element, inside a derived field: a field of its own, one pass earlier, so the
+        lookup's CASE reads a plain value rather than extracting it from the element in every branch."""
+        index = self.state.context[-1][0]
+        self.state.context.append([index, 1])
+        try:
+            sql = self.sql(key, env)
+        finally:
+            level = self.state.context.pop()[1]
+        if re.fullmatch(rf"{ELEMENT}\.v[0-9]+", sql):
+            self.read_field(level - 1)
+            return sql
+        alias = self.state.derived[index].field(sql, level)
+        self.read_field(self.state.derived[index].levels[alias])
+        return f"{ELEMENT}.{alias}"
 
     def derivable(self, rule: ir.Rule) -> bool:
         """A definition worth computing once per element: it looks a table up in its own body, and it reads nothing
@@ -402,8 +436,16 @@ class _Compiler:
         return _Element(variable, len(self.state.derived) - 1)
 
     def derived_list(self, derived: _DerivedList) -> str:
-        fields = [("r", ELEMENT), *((alias, sql) for sql, alias in derived.fields.items())]
-        return self.d.transform(derived.domain, ELEMENT, self.d.struct(fields))
+        """The list with its derived fields: each element wrapped (`r`), then one pass per level of fields (a field
+        reads the fields of lower levels), each pass copying the fields already computed."""
+        d = self.d
+        sql = d.transform(derived.domain, ELEMENT, d.struct([("r", ELEMENT)]))
+        done: list[tuple[str, str]] = [("r", f"{ELEMENT}.r")]
+        for level in range(1, max(derived.levels.values(), default=0) + 1):
+            new = [(alias, field_sql) for field_sql, alias in derived.fields.items() if derived.levels[alias] == level]
+            sql = d.transform(sql, ELEMENT, d.struct(done + new))
+            done += [(alias, f"{ELEMENT}.{alias}") for alias, _ in new]
+        return sql
 
     def rule_column(self, node: ir.RuleCall) -> _Value:
         """A definition without parameters is computed once per profile, as a column of its own: a layer of the
@@ -491,6 +533,9 @@ class _Compiler:
         keys: list[str] = []
         bindings: list[tuple[str, str]] = []
         for key, value in zip(node.keys, values):
+            if self.state.context and not isinstance(value, _Static):
+                keys.append(self.derived_key(key, env))
+                continue
             sql = self.sql(key, env)
             if isinstance(value, _Static) or len(sql) <= 60:
                 keys.append(sql)
