@@ -22,6 +22,7 @@ from dsl import types as t
 from engine import ir
 from engine.facts import CLAIMS, FIELD_PATHS
 from engine.pool.reasons import conjuncts
+from engine.pool.schema import COLUMNS as POOL_COLUMNS
 from engine.quantities import Duration, Hours, LanguageLevel, Period, Points, Score
 from engine.sql.dialect import DUCKDB, Dialect
 from engine.work import FULL_TIME_HOURS_PER_WEEK
@@ -101,6 +102,7 @@ class _DerivedList:
     fields: dict[str, str] = field(default_factory=dict)
     levels: dict[str, int] = field(default_factory=dict)
     names: dict[tuple[str, tuple[str | None, ...]], str] = field(default_factory=dict)
+    needed: list[str] | None = field(default_factory=list)
 
     def field(self, sql: str, level: int) -> str:
         """The name of the field computing `sql` (added at `level` when new)."""
@@ -115,12 +117,14 @@ _Value = str | _Static | _Code | _ThisCode | _Element
 @dataclass
 class _State:
     windows: dict[Period, int] = field(default_factory=dict)
-    listed_only: bool = True
+    unlisted: set[int] = field(default_factory=set)
     variables: int = 0
     depth: int = 0
     hoisted: dict[str, str] = field(default_factory=dict)
     per_code: bool = False
-    maps_needed: bool = False
+    maps: set[int] = field(default_factory=set)
+    per_code_windows: set[int] = field(default_factory=set)
+    reads: dict[str, list[str] | None] = field(default_factory=dict)
     per_code_columns: dict[str, str] = field(default_factory=dict)
     hours_in: dict[tuple[str, Period], int] = field(default_factory=dict)
     rule_columns: dict[str, tuple[str, str, int]] = field(default_factory=dict)
@@ -129,6 +133,7 @@ class _State:
     derived: list[_DerivedList] = field(default_factory=list)
     derivable: dict[str, bool] = field(default_factory=dict)
     context: list[list[int]] = field(default_factory=list)
+    guards: list[str] = field(default_factory=list)
 
 
 ELEMENT = "el_"
@@ -140,6 +145,24 @@ def _children(node: ir.Node) -> list[ir.Node]:
         child = getattr(node, name)
         found += [item for item in (child if isinstance(child, tuple) else (child,)) if isinstance(item, ir.Node)]
     return found
+
+
+PLACEHOLDER = "__needed_"
+
+
+def _placeholder(name: str) -> str:
+    """Stands, in a definition's column, for the guard of the profiles that read it (known once all is compiled)."""
+    return f"{PLACEHOLDER}{name}__"
+
+
+def _pool_only(sql: str) -> bool:
+    """The expression reads no column of the profile but the pool's own (no definition's, no view's)."""
+    return all(name in POOL_COLUMNS for _, name in re.findall(r'\bp\.("?)(\w+)\1', sql))
+
+
+def _cheap(sql: str) -> bool:
+    """An expression cheap enough to repeat as a guard: short, and no list lambda."""
+    return len(sql) < 300 and "lambda" not in sql and "->" not in sql
 
 
 def _looks_up(node: ir.Node) -> bool:
@@ -245,7 +268,7 @@ class _Compiler:
             outputs.append(self.verdict_columns(category.id, parts))
         d = self.d
         state = self.state
-        windows = list(state.windows.values()) if state.maps_needed else []
+        windows = sorted(state.maps)
         joins = "".join(f" LEFT JOIN occ_{i} o{i} ON o{i}._line = p._line" for i in windows)
         occ = "".join(f", o{i}.occ AS occ_{i}" for i in windows)
         for index in state.hours_in.values():
@@ -260,10 +283,10 @@ class _Compiler:
         base = self.layers(f"SELECT p.*{occ}{hoisted} FROM {self.pool} p{joins}")
         query = (f"SELECT _line AS line, id, crs, eligible_programs AS programs, {', '.join(outputs)} FROM ("
                  f"SELECT p._line, p.id, p.crs, p.eligible_programs, {conditions} FROM ({base}) p) q")
-        views = [d.intermediate(f"occ_code_{index}", self.occupation_time(window))
+        views = [d.intermediate(f"occ_code_{index}", self.occupation_time(window, index))
                  for window, index in state.windows.items()]
         views += [d.intermediate(f"occ_{index}", self.occupation_maps(index)) for index in windows]
-        views += [d.intermediate(f"hours_in_{index}", self.hours_in_view(where, period))
+        views += [d.intermediate(f"hours_in_{index}", self.hours_in_view(where, period, index))
                   for (where, period), index in state.hours_in.items()]
         if state.per_code_columns:
             views.append(d.intermediate("per_profile", self.per_profile()))
@@ -348,20 +371,20 @@ class _Compiler:
             return f"(CASE WHEN {nulls} THEN NULL ELSE {function}({', '.join(operands)}) END)"
         if isinstance(node, ir.Selection):
             return self.selection(node, env)
-        if isinstance(node, ir.AllOf):
-            return "(" + " AND ".join(self.sql(o, env) for o in node.operands) + ")"
-        if isinstance(node, ir.AnyOf):
-            return "(" + " OR ".join(self.sql(o, env) for o in node.operands) + ")"
+        if isinstance(node, (ir.AllOf, ir.AnyOf)):
+            return self.connective(node, env)
         if isinstance(node, ir.Not):
             return f"(NOT {self.sql(node.operand, env)})"
         if isinstance(node, ir.Quantifier):
             return self.quantifier(node, env)
         if isinstance(node, ir.Otherwise):
-            return f"coalesce({self.sql(node.first, env)}, {self.sql(node.fallback, env)})"
+            first = self.sql(node.first, env)
+            return f"coalesce({first}, {self.guarded(f'({first}) IS NULL', node.fallback, env)})"
         if isinstance(node, ir.Conditional):
             condition = self.sql(node.condition, env)
-            return (f"(CASE WHEN {condition} IS NULL THEN NULL WHEN {condition} THEN {self.sql(node.then, env)} "
-                    f"ELSE {self.sql(node.otherwise, env)} END)")
+            then = self.guarded(f"coalesce({condition}, FALSE)", node.then, env)
+            otherwise = self.guarded(f"NOT coalesce({condition}, TRUE)", node.otherwise, env)
+            return f"(CASE WHEN {condition} IS NULL THEN NULL WHEN {condition} THEN {then} ELSE {otherwise} END)"
         raise SqlUnsupported(f"{node.span.short}: no SQL for {type(node).__name__}")
 
     # values computed once per element of a list
@@ -429,11 +452,33 @@ class _Compiler:
         the list with derived fields (one per distinct list), and its variable is an `_Element`."""
         if self.state.depth != 0 or self.state.per_code or not _applies_derivable(nodes, name, self.derivable):
             return None
-        for index, derived in enumerate(self.state.derived):
-            if derived.domain == domain_sql:
-                return _Element(variable, index)
-        self.state.derived.append(_DerivedList(domain_sql))
-        return _Element(variable, len(self.state.derived) - 1)
+        index = next((i for i, derived in enumerate(self.state.derived) if derived.domain == domain_sql), None)
+        if index is None:
+            self.state.derived.append(_DerivedList(domain_sql))
+            index = len(self.state.derived) - 1
+        self.read(f"dl:{index}")
+        self.element_needed(index, name, nodes[1])
+        return _Element(variable, index)
+
+    def element_needed(self, index: int, name: str, where: ir.Node | None) -> None:
+        """Which elements this quantifier reads: those its `where` keeps, in the profiles its guards keep (both
+        when they read only the element and the pool's own columns; else every element)."""
+        derived = self.state.derived[index]
+        if derived.needed is None:
+            return
+        parts = [g for g in self.state.guards if g.startswith(PLACEHOLDER) or _pool_only(g)]
+        if where is not None:
+            self.state.depth += 1
+            try:
+                sql = self.sql(where, {name: _Element(ELEMENT, index)})
+            finally:
+                self.state.depth -= 1
+            if _pool_only(sql) and f"{ELEMENT}.v" not in sql:
+                parts.append(f"coalesce({sql}, TRUE)")
+        if not parts:
+            derived.needed = None
+        else:
+            derived.needed.append(" AND ".join(parts))
 
     def derived_list(self, derived: _DerivedList) -> str:
         """The list with its derived fields: each element wrapped (`r`), then one pass per level of fields (a field
@@ -441,29 +486,87 @@ class _Compiler:
         d = self.d
         sql = d.transform(derived.domain, ELEMENT, d.struct([("r", ELEMENT)]))
         done: list[tuple[str, str]] = [("r", f"{ELEMENT}.r")]
+        needed = " OR ".join(f"({n})" for n in dict.fromkeys(derived.needed)) if derived.needed else None
+        if needed is not None:
+            needed = re.sub(rf"{PLACEHOLDER}(\w+?)__", lambda m: f"({self.column_guard(m.group(1))})", needed)
         for level in range(1, max(derived.levels.values(), default=0) + 1):
-            new = [(alias, field_sql) for field_sql, alias in derived.fields.items() if derived.levels[alias] == level]
+            new = [(alias, f"(CASE WHEN {needed} THEN {field_sql} END)" if needed and len(field_sql) > 60
+                    else field_sql)
+                   for field_sql, alias in derived.fields.items() if derived.levels[alias] == level]
             sql = d.transform(sql, ELEMENT, d.struct(done + new))
             done += [(alias, f"{ELEMENT}.{alias}") for alias, _ in new]
+        guards = self.state.reads.get(f"dl:{self.state.derived.index(derived)}")
+        if guards:
+            sql = f"(CASE WHEN {' OR '.join(f'({g})' for g in dict.fromkeys(guards))} THEN {sql} END)"
         return sql
+
+    # lists read only where needed
+
+    def connective(self, node: ir.AllOf | ir.AnyOf, env: Mapping[str, _Value]) -> str:
+        """`and` (`or`): each operand is needed only where the operands before it are not false (not true)."""
+        parts: list[str] = []
+        for operand in node.operands:
+            if not parts:
+                parts.append(self.sql(operand, env))
+                continue
+            before = " AND ".join(f"coalesce({p}, TRUE)" if isinstance(node, ir.AllOf) else f"NOT coalesce({p}, FALSE)"
+                                  for p in parts if _cheap(p))
+            parts.append(self.guarded(before, operand, env) if before else self.sql(operand, env))
+        return "(" + (" AND " if isinstance(node, ir.AllOf) else " OR ").join(parts) + ")"
+
+    def guarded(self, guard: str, node: ir.Node, env: Mapping[str, _Value]) -> str:
+        """`node` is needed only where `guard` holds: the lists its quantifiers run over are NULL elsewhere (a list
+        lambda runs over every element of its input, whatever the CASE around it), when the guard is cheap."""
+        if self.state.depth != 0 or self.state.per_code or not _cheap(guard):
+            return self.sql(node, env)
+        self.state.guards.append(guard)
+        try:
+            return self.sql(node, env)
+        finally:
+            self.state.guards.pop()
+
+    def guard(self, domain_sql: str) -> str:
+        if not self.state.guards or self.state.depth != 0 or self.state.per_code:
+            return domain_sql
+        return f"(CASE WHEN {' AND '.join(self.state.guards)} THEN {domain_sql} END)"
+
+    def read(self, view: str, everyone: bool = False) -> None:
+        """A view (or a definition's column, `rule:name`) is read here: by every profile, or by the profiles the
+        guards keep. Only guards that read the pool's own columns count (leaving a guard out reads more profiles, never
+        fewer); a view or column is computed for the profiles that read it (see `source` and `layers`)."""
+        usable = [g for g in self.state.guards if PLACEHOLDER not in g and _pool_only(g)]
+        reads = self.state.reads
+        if everyone or not usable:
+            reads[view] = None
+        elif reads.get(view, []) is not None:
+            reads.setdefault(view, []).append(" AND ".join(usable))  # type: ignore[union-attr]
+
+    def source(self, view: str) -> str:
+        """The pool, or the part of it whose profiles read `view`."""
+        guards = self.state.reads.get(view)
+        if not guards:
+            return self.pool
+        return f"(SELECT * FROM {self.pool} p WHERE {' OR '.join(f'({g})' for g in dict.fromkeys(guards))})"
 
     def rule_column(self, node: ir.RuleCall) -> _Value:
         """A definition without parameters is computed once per profile, as a column of its own: a layer of the
         query per depth of definitions that read such columns (so no definition's SQL is copied into another's)."""
         state = self.state
+        if not state.per_code:
+            self.read(f"rule:{node.name}")
         if node.name in state.rule_columns:
             alias, _, level = state.rule_columns[node.name]
         else:
             if state.per_code:
                 raise _NotPerCode
-            saved = state.depth
-            state.depth = 0
+            saved, guards = state.depth, state.guards
+            state.depth, state.guards = 0, [_placeholder(node.name)]
             state.levels.append(1)
             try:
                 value = self.value(node.rule.body, {})
             finally:
                 level = state.levels.pop()
-                state.depth = saved
+                state.depth, state.guards = saved, guards
             if isinstance(value, (_Static, _Code)):
                 return value
             sql = self.sql(node.rule.body, {}) if not isinstance(value, str) else value
@@ -475,12 +578,18 @@ class _Compiler:
             state.levels[-1] = max(state.levels[-1], level + 1)
         return f"p.{alias}"
 
+    def column_guard(self, name: str) -> str:
+        """Where a definition's column is needed: TRUE, or the guards of the places that read it."""
+        guards = self.state.reads.get(f"rule:{name}")
+        return " OR ".join(f"({g})" for g in dict.fromkeys(guards)) if guards else "TRUE"
+
     def layers(self, base: str) -> str:
         """The pool with its joins, then one projection per level of definition columns."""
         query = base
         by_level: dict[int, list[str]] = {}
-        for alias, sql, level in self.state.rule_columns.values():
-            by_level.setdefault(level, []).append(f"{sql} AS {alias}")
+        for name, (alias, sql, level) in self.state.rule_columns.items():
+            needed = f"({self.column_guard(name)})"
+            by_level.setdefault(level, []).append(f"{sql.replace(_placeholder(name), needed)} AS {alias}")
         for level in sorted(by_level):
             query = f"SELECT p.*, {', '.join(by_level[level])} FROM ({query}) p"
         return query
@@ -651,10 +760,13 @@ class _Compiler:
             if self.state.per_code:
                 if code != "k.noc":
                     raise _NotPerCode
+                self.state.per_code_windows.add(index)
+                self.read(f"occ_code_{index}", everyone=True)
                 return f"(CASE WHEN k.incomplete THEN NULL ELSE coalesce(k.{part}_{index}, {zero}) END)"
             if not isinstance(code, _Code):
-                self.state.listed_only = False
-            self.state.maps_needed = True
+                self.state.unlisted.add(index)
+            self.state.maps.add(index)
+            self.read(f"occ_code_{index}")
             code_sql = code.sql if isinstance(code, _Code) else self.sql(node.arguments[0], env)
             found = f"{d.map_get(f'p.occ_{index}', code_sql)}.{part}"
             unknown_hours = self.hoist(d.transform(d.filter("p.work_history", "jh_", "jh_.hours_per_week IS NULL"),
@@ -684,10 +796,11 @@ class _Compiler:
             raise SqlUnsupported(f"{node.span.short}: the SQL backend sums hours over the work history or a "
                                  "selection of it only")
         index = self.state.hours_in.setdefault((where, period.value), len(self.state.hours_in))
+        self.read(f"hours_in_{index}")
         return (f"(CASE WHEN p.work_history IS NULL OR p.hi{index}_unknown THEN NULL "
                 f"ELSE coalesce(p.hi{index}, {self.d.double(0.0)}) END)")
 
-    def hours_in_view(self, where: str, window: Period) -> str:
+    def hours_in_view(self, where: str, window: Period, index: int) -> str:
         """Per profile with jobs: whether a job's selection or its hours are unknown (the sum is then missing), and
         the hours counted (at most 30 a week, over all kept jobs together) within the window."""
         d = self.d
@@ -698,7 +811,7 @@ class _Compiler:
 WITH jobs AS (
   SELECT _line, j.start AS s, coalesce({d.field('j', 'end')}, {d.date(self.as_of)}) AS e, j.hours_per_week AS h,
          {where} AS keep
-  FROM (SELECT p.*, {d.explode('p.work_history')} AS j FROM {self.pool} p) p
+  FROM (SELECT p.*, {d.explode('p.work_history')} AS j FROM {self.source(f"hours_in_{index}")} p) p
 ), flags AS (
   SELECT _line, bool_or(keep IS NULL OR (keep AND (s IS NULL OR h IS NULL))) AS unknown FROM jobs GROUP BY _line
 ), clipped AS (
@@ -732,7 +845,7 @@ SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEF
     def hoist(self, sql: str) -> str:
         """A per-profile value computed once, in the innermost projection, whatever number of rules use it. Only for
         expressions that read the profile's columns (never a quantifier's variable)."""
-        if "p.rule" in sql:
+        if "p.rule" in sql or re.fullmatch(r'p\.("?)[a-z_]+\1', sql):
             return sql
         return "p." + self.state.hoisted.setdefault(sql, f"h{len(self.state.hoisted)}")
 
@@ -798,6 +911,8 @@ SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEF
             domain_sql = f"p.dl{derived.derived}"
         elif self.state.depth == 0 and not self.state.per_code and not isinstance(domain, _Static):
             domain_sql = self.hoist(domain_sql)
+        if not isinstance(domain, _Static):
+            domain_sql = self.guard(domain_sql)
         inner: dict[str, _Value] = {**env, node.variable: derived or (_Code(variable) if listed else variable)}
         self.state.depth += 1
         body = self.sql(node.body, inner)
@@ -823,6 +938,7 @@ SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEF
             domain_sql = f"p.dl{element.derived}"
         elif self.state.depth == 0 and not self.state.per_code:
             domain_sql = self.hoist(domain_sql)
+        domain_sql = self.guard(domain_sql)
         inner: dict[str, _Value] = {**env, variable_node: element or variable}
         self.state.depth += 1
         where_sql = self.sql(where, inner) if where is not None else None
@@ -855,7 +971,7 @@ SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEF
 
     # work history
 
-    def occupation_time(self, window: Period) -> str:
+    def occupation_time(self, window: Period, index: int) -> str:
         """Per profile and occupation: longest continuous full-time run, hours counted, whether every job in that
         occupation gives its hours (when not, both are missing, as in the evaluator)."""
         d = self.d
@@ -864,7 +980,8 @@ SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEF
         epsilon = d.double(EPSILON)
         as_of = d.date(self.as_of)
         codes = sorted({c for table in self.rulebook.occupation_lists.values() for c in table.codes})
-        prune = f" WHERE j.noc IN ({', '.join(d.text(c) for c in codes)})" if self.state.listed_only and codes else ""
+        prune = f" WHERE j.noc IN ({', '.join(d.text(c) for c in codes)})" \
+            if index not in self.state.unlisted and codes else ""
         end = d.field("j", "end")
         segment_days = d.days_between("next_day", "day")
         first_month = "(year(after_) * 12 + month(after_) - year(first_) * 12 - month(first_))"
@@ -875,7 +992,7 @@ SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEF
 WITH clipped AS (
   SELECT _line, noc, greatest(s, {d.date(window.first)}) AS f, least(e, {d.date(window.last)}) AS l, h FROM (
     SELECT _line, j.noc AS noc, j.start AS s, coalesce({end}, {as_of}) AS e, j.hours_per_week AS h
-    FROM (SELECT _line, {d.explode('work_history')} AS j FROM {self.pool}) exploded{prune}
+    FROM (SELECT _line, {d.explode('work_history')} AS j FROM {self.source(f"occ_code_{index}")}) exploded{prune}
   ) jobs WHERE h > 0
 ), changes AS (
   SELECT _line, noc, f AS day, h AS delta FROM clipped WHERE l >= f
@@ -915,9 +1032,9 @@ SELECT _line, noc, hours, longest FROM per_code"""
         d = self.d
         codes = sorted({c for table in self.rulebook.occupation_lists.values() for c in table.codes})
         listed = f" WHERE j.noc IN ({', '.join(d.text(c) for c in codes)})" if codes else " WHERE FALSE"
-        times = "".join(f", w{i}.longest AS longest_{i}, w{i}.hours AS hours_{i}" for i in self.state.windows.values())
-        joins = "".join(f" LEFT JOIN occ_code_{i} w{i} ON w{i}._line = b._line AND w{i}.noc = b.noc"
-                        for i in self.state.windows.values())
+        windows = sorted(self.state.per_code_windows)
+        times = "".join(f", w{i}.longest AS longest_{i}, w{i}.hours AS hours_{i}" for i in windows)
+        joins = "".join(f" LEFT JOIN occ_code_{i} w{i} ON w{i}._line = b._line AND w{i}.noc = b.noc" for i in windows)
         folds = ", ".join(f"{sql} AS {alias}" for sql, alias in self.state.per_code_columns.items())
         return f"""
 WITH jobs AS (
