@@ -102,7 +102,6 @@ class _DerivedList:
     fields: dict[str, str] = field(default_factory=dict)
     levels: dict[str, int] = field(default_factory=dict)
     names: dict[tuple[str, tuple[str | None, ...]], str] = field(default_factory=dict)
-    needed: list[str] | None = field(default_factory=list)
 
     def field(self, sql: str, level: int) -> str:
         """The name of the field computing `sql` (added at `level` when new)."""
@@ -457,28 +456,7 @@ class _Compiler:
             self.state.derived.append(_DerivedList(domain_sql))
             index = len(self.state.derived) - 1
         self.read(f"dl:{index}")
-        self.element_needed(index, name, nodes[1])
         return _Element(variable, index)
-
-    def element_needed(self, index: int, name: str, where: ir.Node | None) -> None:
-        """Which elements this quantifier reads: those its `where` keeps, in the profiles its guards keep (both
-        when they read only the element and the pool's own columns; else every element)."""
-        derived = self.state.derived[index]
-        if derived.needed is None:
-            return
-        parts = [g for g in self.state.guards if g.startswith(PLACEHOLDER) or _pool_only(g)]
-        if where is not None:
-            self.state.depth += 1
-            try:
-                sql = self.sql(where, {name: _Element(ELEMENT, index)})
-            finally:
-                self.state.depth -= 1
-            if _pool_only(sql) and f"{ELEMENT}.v" not in sql:
-                parts.append(f"coalesce({sql}, TRUE)")
-        if not parts:
-            derived.needed = None
-        else:
-            derived.needed.append(" AND ".join(parts))
 
     def derived_list(self, derived: _DerivedList) -> str:
         """The list with its derived fields: each element wrapped (`r`), then one pass per level of fields (a field
@@ -486,13 +464,8 @@ class _Compiler:
         d = self.d
         sql = d.transform(derived.domain, ELEMENT, d.struct([("r", ELEMENT)]))
         done: list[tuple[str, str]] = [("r", f"{ELEMENT}.r")]
-        needed = " OR ".join(f"({n})" for n in dict.fromkeys(derived.needed)) if derived.needed else None
-        if needed is not None:
-            needed = re.sub(rf"{PLACEHOLDER}(\w+?)__", lambda m: f"({self.column_guard(m.group(1))})", needed)
         for level in range(1, max(derived.levels.values(), default=0) + 1):
-            new = [(alias, f"(CASE WHEN {needed} THEN {field_sql} END)" if needed and len(field_sql) > 60
-                    else field_sql)
-                   for field_sql, alias in derived.fields.items() if derived.levels[alias] == level]
+            new = [(alias, field_sql) for field_sql, alias in derived.fields.items() if derived.levels[alias] == level]
             sql = d.transform(sql, ELEMENT, d.struct(done + new))
             done += [(alias, f"{ELEMENT}.{alias}") for alias, _ in new]
         guards = self.state.reads.get(f"dl:{self.state.derived.index(derived)}")
