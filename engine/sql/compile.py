@@ -945,8 +945,9 @@ SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEF
     # work history
 
     def occupation_time(self, window: Period, index: int) -> str:
-        """Per profile and occupation: longest continuous full-time run, hours counted, whether every job in that
-        occupation gives its hours (when not, both are missing, as in the evaluator)."""
+        """Per profile and occupation worked: longest continuous full-time run and hours counted within the window,
+        and whether some job in that occupation does not give its hours (then both are missing, as in the
+        evaluator). One row per occupation worked, whatever its time in the window."""
         d = self.d
         full = d.double(FULL_TIME_HOURS_PER_WEEK - EPSILON)
         cap = d.double(FULL_TIME_HOURS_PER_WEEK)
@@ -962,11 +963,14 @@ SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEF
                   f"THEN {first_month} - 1 ELSE {first_month} END)")
         order = "PARTITION BY _line, noc ORDER BY day"
         return f"""
-WITH clipped AS (
-  SELECT _line, noc, greatest(s, {d.date(window.first)}) AS f, least(e, {d.date(window.last)}) AS l, h FROM (
-    SELECT _line, j.noc AS noc, j.start AS s, coalesce({end}, {as_of}) AS e, j.hours_per_week AS h
-    FROM (SELECT _line, {d.explode('work_history')} AS j FROM {self.source(f"occ_code_{index}")}) exploded{prune}
-  ) jobs WHERE h > 0
+WITH jobs AS (
+  SELECT _line, j.noc AS noc, j.start AS s, coalesce({end}, {as_of}) AS e, j.hours_per_week AS h
+  FROM (SELECT _line, {d.explode('work_history')} AS j FROM {self.source(f"occ_code_{index}")}) exploded{prune}
+), codes AS (
+  SELECT _line, noc, bool_or(h IS NULL) AS incomplete FROM jobs GROUP BY _line, noc
+), clipped AS (
+  SELECT _line, noc, greatest(s, {d.date(window.first)}) AS f, least(e, {d.date(window.last)}) AS l, h
+  FROM jobs WHERE h > 0
 ), changes AS (
   SELECT _line, noc, f AS day, h AS delta FROM clipped WHERE l >= f
   UNION ALL
@@ -991,7 +995,8 @@ WITH clipped AS (
          AS longest
   FROM (SELECT *, {months} AS months FROM islands) m GROUP BY _line, noc
 )
-SELECT _line, noc, hours, longest FROM per_code"""
+SELECT c._line AS _line, c.noc AS noc, c.incomplete AS incomplete, t.hours AS hours, t.longest AS longest
+FROM codes c LEFT JOIN per_code t ON t._line = c._line AND t.noc = c.noc"""
 
     def occupation_maps(self, index: int) -> str:
         """Per profile, a map from occupation code to its time in one window, for rules that need it in a lambda."""
@@ -1001,20 +1006,22 @@ SELECT _line, noc, hours, longest FROM per_code"""
                 f"FROM occ_code_{index} GROUP BY _line")
 
     def per_profile(self) -> str:
-        """One row per profile that worked in a listed occupation: the folded quantifiers over its occupations."""
+        """One row per profile that worked in a listed occupation: the folded quantifiers over its occupations, read
+        off the occupations' time in each window (the first window's rows give the occupations worked)."""
         d = self.d
         codes = sorted({c for table in self.rulebook.occupation_lists.values() for c in table.codes})
-        listed = f" WHERE j.noc IN ({', '.join(d.text(c) for c in codes)})" if codes else " WHERE FALSE"
-        windows = sorted(self.state.per_code_windows)
-        times = "".join(f", w{i}.longest AS longest_{i}, w{i}.hours AS hours_{i}" for i in windows)
-        joins = "".join(f" LEFT JOIN occ_code_{i} w{i} ON w{i}._line = b._line AND w{i}.noc = b.noc" for i in windows)
+        listed = f"IN ({', '.join(d.text(c) for c in codes)})" if codes else "IS NULL AND FALSE"
         folds = ", ".join(f"{sql} AS {alias}" for sql, alias in self.state.per_code_columns.items())
-        return f"""
-WITH jobs AS (
-  SELECT _line, j.noc AS noc, j.hours_per_week AS h
-  FROM (SELECT _line, {d.explode('work_history')} AS j FROM {self.pool}) exploded{listed}
-), base AS (
-  SELECT _line, noc, bool_or(h IS NULL) AS incomplete FROM jobs GROUP BY _line, noc
-)
-SELECT k._line AS _line, {folds}
-FROM (SELECT b._line, b.noc, b.incomplete{times} FROM base b{joins}) k GROUP BY k._line"""
+        windows = sorted(self.state.per_code_windows)
+        if windows:
+            first = windows[0]
+            times = "".join(f", w{i}.longest AS longest_{i}, w{i}.hours AS hours_{i}" for i in windows)
+            joins = "".join(f" LEFT JOIN occ_code_{i} w{i} ON w{i}._line = w{first}._line AND w{i}.noc = w{first}.noc"
+                            for i in windows[1:])
+            codes_worked = (f"SELECT w{first}._line AS _line, w{first}.noc AS noc, w{first}.incomplete AS incomplete"
+                            f"{times} FROM occ_code_{first} w{first}{joins} WHERE w{first}.noc {listed}")
+        else:
+            codes_worked = (f"SELECT _line, noc, bool_or(h IS NULL) AS incomplete FROM (SELECT _line, j.noc AS noc, "
+                            f"j.hours_per_week AS h FROM (SELECT _line, {d.explode('work_history')} AS j "
+                            f"FROM {self.pool}) exploded WHERE j.noc {listed}) jobs GROUP BY _line, noc")
+        return f"SELECT k._line AS _line, {folds} FROM ({codes_worked}) k GROUP BY k._line"
