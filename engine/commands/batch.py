@@ -71,7 +71,7 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
     rejects = list(loaded.rejects)
     try:
         rejects += register_verdicts(connection, rulebook, when.day, engine_name, loaded, _progress,
-                                     note=lambda text: click.echo(text, err=True))
+                                     note=lambda text: click.echo(text, err=True), lazy=True)
     except EngineRefused as refusal:
         click.echo(f"error: {refusal}", err=True)
         sys.exit(2)
@@ -81,7 +81,7 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
     except (ValueError, duckdb.Error) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
-    summary = summarise(connection, rulebook, loaded, rejects)
+    summary = summarise(connection, rulebook, loaded, rejects, written=out)
     for category, counts in summary.counts.items():
         click.echo(f"{category:<12} " + "  ".join(f"{k} {v:,}" for k, v in counts.items()), err=True)
     click.echo(f"rows in {summary.rows_in:,} = evaluated {summary.evaluated:,} + rejected {summary.rejected:,}"

@@ -118,15 +118,31 @@ def write_rejects(connection: Any, rejects: list[Reject], out: Path) -> None:
     connection.unregister("rejects")
 
 
-def summarise(connection: Any, rulebook: ir.Rulebook, pool: LoadedPool, rejects: list[Reject]) -> BatchSummary:
+def summarise(connection: Any, rulebook: ir.Rulebook, pool: LoadedPool, rejects: list[Reject],
+              written: Path | None = None) -> BatchSummary:
+    """The counts per category and verdict, from the verdicts in the connection or, given `written`, from the file
+    they were written to (so a lazy view of verdicts is computed once)."""
+    source = RESULT_VIEW if written is None else _reader(written, [c.id for c in rulebook.categories])
+    columns = [f'"{category.id}"' for category in rulebook.categories]
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE verdict_counts AS SELECT {', '.join(columns)} FROM {source}")
     counts: dict[str, dict[str, int]] = {}
-    for category in rulebook.categories:
-        column = '"' + category.id + '"'
-        found = dict(connection.execute(f"SELECT {column}, count(*) FROM {RESULT_VIEW} GROUP BY 1").fetchall())
+    for category, column in zip(rulebook.categories, columns):
+        found = dict(connection.execute(f"SELECT {column}, count(*) FROM verdict_counts GROUP BY 1").fetchall())
         counts[category.id] = {v: int(found.get(v, 0)) for v in ("eligible", "not_eligible", "undetermined")}
-    evaluated = connection.execute(f"SELECT count(*) FROM {RESULT_VIEW}").fetchone()
+    evaluated = connection.execute("SELECT count(*) FROM verdict_counts").fetchone()
     assert evaluated is not None
     return BatchSummary(pool.rows_in, int(evaluated[0]), len(rejects), counts)
+
+
+def _reader(path: Path, categories: list[str]) -> str:
+    """A DuckDB table function reading back a verdict file written by `write_results`."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return f"read_parquet({_literal(path)})"
+    if suffix == ".csv":
+        return f"read_csv({_literal(path)}, header = true, all_varchar = true)"
+    columns = ", ".join(f"'{c}': 'VARCHAR'" for c in categories)
+    return f"read_json({_literal(path)}, format = 'newline_delimited', columns = {{{columns}}})"
 
 
 def output_format(out: Path) -> str:
@@ -159,16 +175,17 @@ class EngineRefused(Exception):
 
 def register_verdicts(connection: Any, rulebook: ir.Rulebook, as_of: date, engine_name: str | None,
                       loaded: LoadedPool, progress: ProgressBar | None = None,
-                      note: Callable[[str], None] = lambda _: None) -> list[Reject]:
+                      note: Callable[[str], None] = lambda _: None, lazy: bool = False) -> list[Reject]:
     """Every loaded profile's verdicts into the connection: by the SQL backend unless `engine_name` is "python",
     falling back to the evaluator (with a note) when the rules use what the backend does not compile and no engine
-    was named. Returns the profiles the evaluator rejected for exceeding its limits."""
+    was named. Returns the profiles the evaluator rejected for exceeding its limits. `lazy`: the SQL backend's
+    verdicts are a view, computed when read (once, for a caller that writes them out and reads the file back)."""
     if engine_name != "python":
         from engine.sql.compile import SqlUnsupported
         from engine.sql.duckdb_backend import register_sql_results
 
         try:
-            register_sql_results(connection, rulebook, as_of)
+            register_sql_results(connection, rulebook, as_of, lazy)
             return []
         except SqlUnsupported as error:
             if engine_name == "duckdb":

@@ -11,9 +11,11 @@ from engine.sql.compile import compile_rulebook
 from engine.sql.dialect import DUCKDB
 
 
-def register_sql_results(connection: Any, rulebook: ir.Rulebook, as_of: date) -> None:
-    """Evaluate the pool view `pool` into the table `verdicts` (one row per profile)."""
+def register_sql_results(connection: Any, rulebook: ir.Rulebook, as_of: date, lazy: bool = False) -> None:
+    """Evaluate the pool view `pool` into the table `verdicts` (one row per profile); `lazy`: a view instead, for a
+    caller that reads it once (a batch streams it to its output file rather than keeping a copy in memory)."""
     compiled = compile_rulebook(rulebook, as_of, DUCKDB)
     for view in compiled.views:
         connection.execute(view)
-    connection.execute(f"CREATE OR REPLACE TEMP TABLE {RESULT_VIEW} AS {compiled.query}")
+    kind = "VIEW" if lazy else "TABLE"
+    connection.execute(f"CREATE OR REPLACE TEMP {kind} {RESULT_VIEW} AS {compiled.query}")
