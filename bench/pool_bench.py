@@ -7,9 +7,12 @@ interleaved with the others, the median kept:
 - a hand-written DuckDB query doing the same work (same verdicts and reasons for every profile, written to Parquet;
   the same round with its distribution by category and program), timed in the same run; its verdict file must equal
   the one `rules batch` wrote, row for row;
-- 100,000 profiles through the single-profile evaluator (`rules batch --engine python`), for comparison.
+- 100,000 profiles through the single-profile evaluator (`rules batch --engine python`), for comparison;
+- the shipped 2025 rulebook (`--year 2025`: programs FSW, CEC, FST computed from raw facts where a profile does not
+  give them, language levels from raw scores): `rules batch` through DuckDB on 100,000 and 1,000,000 profiles and
+  through the evaluator on 100,000 (whose verdict file must equal DuckDB's, row for row).
 
-Usage: python bench/pool_bench.py [--size 1000000] [--small 100000] [--data DIR]
+Usage: python bench/pool_bench.py [--size 1000000] [--small 100000] [--data DIR] [--repeat 3] [--no-shipped-large]
 Pools are generated once per size and seed and kept in DIR (default: bench/results/data).
 """
 
@@ -110,7 +113,9 @@ def handwritten_sql(rulebook: ir.Rulebook, pool: Path, out: Path | None) -> str:
             THEN 'not_eligible' ELSE 'undetermined' END AS {cat},
             CASE WHEN NOT coalesce(in_pool AND {condition}, true) THEN
               CASE WHEN NOT coalesce(in_pool, true) THEN 'not_in_pool' ELSE '{reason_code}' END END AS {cat}_reason""")
-    copy = f"COPY (SELECT * FROM verdicts ORDER BY line) TO '{out}' (FORMAT parquet);" if out else ""
+    # Written out, the verdicts stream to the file (as `rules batch` does); kept for a round, they are a table.
+    start, end = ("COPY (", f" ORDER BY line) TO '{out}' (FORMAT parquet);") if out else \
+        ("CREATE TEMP TABLE verdicts AS ", ";")
     return f"""
 CREATE TEMP TABLE lists AS SELECT * FROM (VALUES {pairs}) t(category, noc);
 CREATE TEMP TABLE p AS SELECT file_row_number + 1 AS line, * FROM read_parquet('{pool}', file_row_number = true);
@@ -142,7 +147,7 @@ WITH jobs AS (
 )
 SELECT c.line, c.noc, CASE WHEN NOT c.complete THEN NULL ELSE coalesce(o.ok, false) END AS v
 FROM codes c LEFT JOIN occ o ON o.line = c.line AND o.noc = c.noc;
-CREATE TEMP TABLE verdicts AS
+{start}
 WITH e AS (
   SELECT line, {', '.join(experience)} FROM code_value JOIN lists USING (noc) GROUP BY line
 ), f AS (
@@ -154,8 +159,7 @@ WITH e AS (
 )
 SELECT p.line, p.id, p.crs, p.eligible_programs AS programs, {', '.join(outputs)}
 FROM (SELECT *, len(eligible_programs) >= 1 AS in_pool FROM p) p
-JOIN f ON f.line = p.line LEFT JOIN e ON e.line = p.line;
-{copy}
+JOIN f ON f.line = p.line LEFT JOIN e ON e.line = p.line{end}
 """
 
 
@@ -194,15 +198,20 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=100_000)
     parser.add_argument("--data", type=Path, default=HERE / "results" / "data")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measure, interleaved; the median counts")
+    parser.add_argument("--no-shipped-large", action="store_true",
+                        help="leave out the shipped rules on the large pool (the slowest DuckDB measure)")
     arguments = parser.parse_args()
     rulebook = Compiler().compile_folder(RULES)[0]
     pool = ensure_pool(arguments.size, arguments.data)
     small = ensure_pool(arguments.small, arguments.data)
-    out = arguments.data / "verdicts-rules.parquet"
-    hand_out = arguments.data / "verdicts-handwritten.parquet"
+    data = arguments.data
+    out = data / "verdicts-rules.parquet"
+    hand_out = data / "verdicts-handwritten.parquet"
     rules = rules_binary()
     common = ["--rules", str(RULES), "--as-of", AS_OF.isoformat()]
+    shipped = ["--year", "2025", "--as-of", AS_OF.isoformat()]
     n = f"{arguments.size:,} profiles"
+    m = f"{arguments.small:,} profiles"
     tasks = [
         (f"rules batch (duckdb), {n}", [rules, "batch", str(pool), *common, "--out", str(out)]),
         (f"hand-written DuckDB batch, {n}", handwritten_script(handwritten_sql(rulebook, pool, hand_out))),
@@ -211,39 +220,53 @@ def main() -> None:
                                         "--rules", str(RULES), "--format", "json"]),
         (f"hand-written DuckDB round, {n}", handwritten_script(handwritten_sql(rulebook, pool, None)
                                                                + handwritten_round_sql())),
+        (f"rules batch (python evaluator), {m}", [rules, "batch", str(small), *common, "--engine", "python",
+                                                  "--out", str(data / "verdicts-python.parquet")]),
+        (f"shipped rules: rules batch (duckdb), {m}", [rules, "batch", str(small), *shipped, "--out",
+                                                       str(data / "shipped-duckdb-small.parquet")]),
+        (f"shipped rules: rules batch (python evaluator), {m}",
+         [rules, "batch", str(small), *shipped, "--engine", "python", "--out",
+          str(data / "shipped-python-small.parquet")]),
     ]
+    if not arguments.no_shipped_large:
+        tasks.append((f"shipped rules: rules batch (duckdb), {n}", [rules, "batch", str(pool), *shipped, "--out",
+                                                                   str(data / "shipped-duckdb-large.parquet")]))
     runs: dict[str, list[Measure]] = {what: [] for what, _ in tasks}
     for _ in range(arguments.repeat):
         for what, command in tasks:
             runs[what].append(run(what, command))
-    measures = [median(runs[what]) for what, _ in tasks]
-    measures.append(run(f"rules batch (python evaluator), {arguments.small:,} profiles",
-                        [rules, "batch", str(small), *common, "--engine", "python", "--out",
-                         str(arguments.data / "verdicts-python.parquet")]))
+    measures = {what: median(runs[what]) for what, _ in tasks}
     import duckdb
 
-    differing = duckdb.connect().execute(
-        f"SELECT count(*) FROM (SELECT * FROM '{out}' EXCEPT ALL SELECT * FROM '{hand_out}')").fetchone()
+    def differing(first: Path, second: Path) -> int | None:
+        found = duckdb.connect().execute(
+            f"SELECT count(*) FROM (SELECT * FROM '{first}' EXCEPT ALL SELECT * FROM '{second}')").fetchone()
+        return int(found[0]) if found else None
+
     results: dict[str, object] = {
-        m.what: {"seconds": round(m.seconds, 2), "peak_mb": round(m.peak_mb),
-                 "all_runs_seconds": [round(r.seconds, 2) for r in runs.get(m.what, [m])]} for m in measures}
-    results["rows differing between rules batch and the hand-written query"] = differing[0] if differing else None
-    ours = json.loads(measures[2].output)
-    theirs = json.loads(measures[3].output)[0]
+        what: {"seconds": round(measure.seconds, 2), "peak_mb": round(measure.peak_mb),
+               "all_runs_seconds": [round(r.seconds, 2) for r in runs[what]]} for what, measure in measures.items()}
+    results["rows differing between rules batch and the hand-written query"] = differing(out, hand_out)
+    results["shipped rules: rows differing between duckdb and the evaluator"] = differing(
+        data / "shipped-duckdb-small.parquet", data / "shipped-python-small.parquet")
+    names = [what for what, _ in tasks]
+    ours = json.loads(measures[names[2]].output)
+    theirs = json.loads(measures[names[3]].output)[0]
     same_round = [ours["invited"], ours["lowest_crs"], ours["tie_break"].replace("T", " ").rstrip("Z"),
                   *(ours["invited_by_category"][c] for c in ("french", "stem", "trades", "education", "agriculture")),
                   *ours["invited_by_program"].values()] == theirs
     results["round outcome equal to the hand-written query's"] = same_round
     results["round outcome"] = {k: ours[k] for k in ("invited", "lowest_crs", "tie_break", "invited_by_category",
                                                      "invited_by_program")}
-    names = [what for what, _ in tasks]
     for label, ours_name, theirs_name in (("batch", names[0], names[1]), ("round", names[2], names[3])):
         fastest = min(r.seconds for r in runs[ours_name]) / min(r.seconds for r in runs[theirs_name])
         middle = median(runs[ours_name]).seconds / median(runs[theirs_name]).seconds
         results[f"ratio {label} (rules / hand-written), medians"] = round(middle, 2)
         results[f"ratio {label} (rules / hand-written), fastest runs"] = round(fastest, 2)
-    per_profile = measures[4].seconds / arguments.small * 1e6
+    per_profile = measures[names[4]].seconds / arguments.small * 1e6
     results["python evaluator, microseconds per profile (process included)"] = round(per_profile, 1)
+    results["shipped rules: evaluator / duckdb, medians"] = round(
+        measures[names[6]].seconds / measures[names[5]].seconds, 1)
     print(json.dumps(results, indent=2))
 
 
