@@ -156,7 +156,7 @@ def _placeholder(name: str) -> str:
 
 def _pool_only(sql: str) -> bool:
     """The expression reads no column of the profile but the pool's own (no definition's, no view's)."""
-    return all(name in POOL_COLUMNS for _, name in re.findall(r'\bp\.("?)(\w+)\1', sql))
+    return all(name in POOL_COLUMNS for _, name in re.findall(r'\bp\.([`"]?)(\w+)\1', sql))
 
 
 def _cheap(sql: str) -> bool:
@@ -818,7 +818,7 @@ SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEF
     def hoist(self, sql: str) -> str:
         """A per-profile value computed once, in the innermost projection, whatever number of rules use it. Only for
         expressions that read the profile's columns (never a quantifier's variable)."""
-        if "p.rule" in sql or re.fullmatch(r'p\.("?)[a-z_]+\1', sql):
+        if "p.rule" in sql or re.fullmatch(r'p\.([`"]?)[a-z_]+\1', sql):
             return sql
         return "p." + self.state.hoisted.setdefault(sql, f"h{len(self.state.hoisted)}")
 

@@ -74,3 +74,15 @@ def test_spark_gives_the_evaluator_verdicts(spark: Any, year: str, tmp_path: Pat
     profiles = EDGES + [profile_from_row(r) for r in rows(settings_for(400, 5, as_of, [rulebook]))]
     expected = python_verdicts(rulebook, profiles, as_of)
     assert _spark_verdicts(spark, rulebook, profiles, as_of, tmp_path) == expected
+
+
+@pytest.mark.parametrize("year", ["2023", "2025"])
+def test_spark_gives_the_evaluator_verdicts_for_the_shipped_rules(spark: Any, year: str, tmp_path: Path,
+                                                                  request: pytest.FixtureRequest) -> None:
+    """Programs computed from raw facts where a profile does not give them, levels from raw scores: the per-result
+    derived fields, the guarded lists and the views restricted to the profiles that read them, on Spark."""
+    rulebook: ir.Rulebook = request.getfixturevalue(f"rulebook_{year}")
+    as_of = rulebook.in_force_until - timedelta(days=60)
+    profiles = EDGES + [profile_from_row(r) for r in rows(settings_for(400, 7, as_of, [rulebook]))]
+    expected = python_verdicts(rulebook, profiles, as_of)
+    assert _spark_verdicts(spark, rulebook, profiles, as_of, tmp_path) == expected
