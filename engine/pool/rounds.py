@@ -69,7 +69,8 @@ def simulate(connection: Any, rulebook: ir.Rulebook, spec: RoundSpec) -> RoundOu
         SELECT count(*) FILTER (WHERE {eligible}), count(*) FILTER (WHERE {undetermined}),
                count(*) FILTER (WHERE ({eligible}) AND (v.crs IS NULL OR p.submitted_at IS NULL)),
                count(*) FILTER (WHERE ({eligible}) AND p.submitted_at >= {day_after})
-        FROM {RESULT_VIEW} v JOIN {POOL_VIEW} p ON p._line = v.line""").fetchone()
+        FROM {RESULT_VIEW} v JOIN {POOL_VIEW} p ON p._line = v.line
+        WHERE ({eligible}) OR ({undetermined})""").fetchone()
     assert counts is not None
     invited_where = f"rank <= {int(spec.invitations)}"
     last = connection.execute(f"SELECT count(*), min(crs), max(rank) FROM ranked WHERE {invited_where}").fetchone()
@@ -78,17 +79,12 @@ def simulate(connection: Any, rulebook: ir.Rulebook, spec: RoundSpec) -> RoundOu
     if last[0]:
         found = connection.execute(f"SELECT submitted_at FROM ranked WHERE rank = {int(last[2])}").fetchone()
         tie_break = found[0] if found else None
-    by_category = {}
-    for category in rulebook.categories:
-        column = '"' + category.id + '"'
-        found = connection.execute(
-            f"SELECT count(*) FROM ranked WHERE {invited_where} AND {column} = 'eligible'").fetchone()
-        by_category[category.id] = int(found[0]) if found else 0
-    by_program = {}
-    for program in PROGRAMS:
-        found = connection.execute(
-            f"SELECT count(*) FROM ranked WHERE {invited_where} AND list_contains(programs, '{program}')").fetchone()
-        by_program[program] = int(found[0]) if found else 0
+    columns = [f"""count(*) FILTER (WHERE "{c.id}" = 'eligible')""" for c in rulebook.categories]
+    columns += [f"count(*) FILTER (WHERE list_contains(programs, '{program}'))" for program in PROGRAMS]
+    found = connection.execute(f"SELECT {', '.join(columns)} FROM ranked WHERE {invited_where}").fetchone()
+    assert found is not None
+    by_category = {c.id: int(n) for c, n in zip(rulebook.categories, found)}
+    by_program = {program: int(n) for program, n in zip(PROGRAMS, found[len(rulebook.categories):])}
     return RoundOutcome(spec, int(counts[0]), int(counts[1]), int(counts[2]), int(counts[3]), int(last[0]),
                         int(last[1]) if last[1] is not None else None, tie_break, by_category, by_program)
 
