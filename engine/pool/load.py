@@ -80,15 +80,12 @@ def _load_parquet(connection: Any, path: Path) -> LoadedPool:
         f'CAST({_quote(name)} AS {kind}) AS {_quote(name)}' if name in present else f"CAST(NULL AS {kind}) AS {name}"
         for name, kind in COLUMNS.items())
     checks = _row_checks()
-    codes = ", ".join(f"_check_{column}" for column in dict.fromkeys(c[0] for c in _element_checks()))
     try:
         connection.execute(f"""
             CREATE OR REPLACE TEMP TABLE pool_checked AS
-            SELECT * EXCLUDE ({codes}), {checks} AS _reject FROM (
-              SELECT *, {_element_codes()} FROM (
-                SELECT file_row_number + 1 AS _line, {columns} FROM read_parquet({literal}, file_row_number = true)
-              ) source
-            ) coded""")
+            SELECT *, {checks} AS _reject FROM (
+              SELECT file_row_number + 1 AS _line, {columns} FROM read_parquet({literal}, file_row_number = true)
+            ) source""")
         connection.execute("CREATE OR REPLACE TEMP TABLE pool_rejects AS "
                            "SELECT _line, _reject FROM pool_checked WHERE _reject IS NOT NULL")
         connection.execute(f"CREATE OR REPLACE TEMP VIEW {POOL_VIEW} AS "
@@ -101,18 +98,26 @@ def _load_parquet(connection: Any, path: Path) -> LoadedPool:
     return LoadedPool(path, int(counts[0]), tuple(Reject(int(line), str(reason)) for line, reason in rejected))
 
 
-# Element checks: (list column, lambda variable, condition on one element, reason), in the order they are reported.
-def _element_checks() -> list[tuple[str, str, str, str]]:
+# The checks, in the order their problems are reported: ("row", condition, reason) on the row's columns, or
+# (list column, lambda variable, condition on one element, reason) when some element of the list fails it.
+def _checks() -> list[tuple[str, ...]]:
     tests = ", ".join(f"'{t}'" for t in TESTS)
     programs = ", ".join(f"'{p}'" for p in PROGRAMS)
     levels = " OR ".join(f"NOT coalesce(t.levels.{a} BETWEEN 1 AND 12, true)" for a in
                          ("listening", "reading", "writing", "speaking"))
+    # With every program known, a program is listed twice when the list is longer than the programs it contains.
+    listed = " + ".join(f"CAST(list_contains(eligible_programs, '{p}') AS INTEGER)" for p in PROGRAMS)
     return [
+        ("row", "id IS NULL OR id = ''", "$.id: 'id' is required"),
+        ("row", "crs IS NOT NULL AND (crs < 0 OR crs > 1200)", "$.crs: must be a whole number from 0 to 1200"),
         ("eligible_programs", "p", f"p IS NULL OR p NOT IN ({programs})",
          f"$.eligible_programs: each program is one of: {', '.join(PROGRAMS)}"),
+        ("row", f"len(eligible_programs) > {listed}", "$.eligible_programs: a program is listed twice"),
+        ("row", "len(language_tests) > 50", "$.language_tests: at most 50 results"),
         ("language_tests", "t", f"t IS NULL OR t.test IS NULL OR t.test NOT IN ({tests})",
          f"$.language_tests[*].test: each test is one of: {', '.join(TESTS)}"),
         ("language_tests", "t", levels, "$.language_tests[*].levels: levels run from 1 to 12"),
+        ("row", "len(work_history) > 200", "$.work_history: at most 200 jobs"),
         ("work_history", "j", "j IS NULL OR j.noc IS NULL OR NOT regexp_full_match(j.noc, '[0-9]{5}')",
          "$.work_history[*].noc: each job needs a five-digit NOC 2021 code"),
         ("work_history", "j", "j.start IS NULL", "$.work_history[*].start: each job needs a start date"),
@@ -122,39 +127,20 @@ def _element_checks() -> list[tuple[str, str, str, str]]:
     ]
 
 
-def _element_codes() -> str:
-    """Per list column, the number of the first element check that some element fails (one pass over the list)."""
-    columns = []
-    checks = _element_checks()
-    for column in dict.fromkeys(c[0] for c in checks):
-        variable = next(v for c, v, _, _ in checks if c == column)
-        cases = " ".join(f"WHEN {condition} THEN {number}" for number, (c, _, condition, _) in enumerate(checks)
-                         if c == column)
-        columns.append(f"list_min(list_transform({column}, lambda {variable}: CASE {cases} END)) AS _check_{column}")
-    return ", ".join(columns)
-
-
 def _row_checks() -> str:
-    """One SQL expression (over the columns of `_element_codes`): NULL for a row the profile schema would accept,
-    else the first problem found."""
-    element = {reason: f"_check_{column} = {number}"
-               for number, (column, _, _, reason) in enumerate(_element_checks())}
-    reasons = list(element)
-    problems = [
-        ("id IS NULL OR id = ''", "$.id: 'id' is required"),
-        ("crs IS NOT NULL AND (crs < 0 OR crs > 1200)", "$.crs: must be a whole number from 0 to 1200"),
-        (element[reasons[0]], reasons[0]),
-        ("len(eligible_programs) <> len(list_distinct(eligible_programs))",
-         "$.eligible_programs: a program is listed twice"),
-        ("len(language_tests) > 50", "$.language_tests: at most 50 results"),
-        (element[reasons[1]], reasons[1]),
-        (element[reasons[2]], reasons[2]),
-        ("len(work_history) > 200", "$.work_history: at most 200 jobs"),
-        *((element[reason], reason) for reason in reasons[3:]),
-    ]
-    cases = " ".join(f"WHEN coalesce({condition}, false) THEN '{reason.replace(chr(39), chr(39) * 2)}'"
-                     for condition, reason in problems)
-    return f"CASE {cases} END"
+    """One SQL expression: NULL for a row the profile schema would accept, else the first problem found. Each check
+    gives its number when it fails (a list's checks in one pass over the list: per element, the first it fails; over
+    the list, the least), and the least number names the problem."""
+    checks = _checks()
+    codes = [f"CASE WHEN coalesce({check[1]}, false) THEN {number} END"
+             for number, check in enumerate(checks) if check[0] == "row"]
+    for column in dict.fromkeys(check[0] for check in checks if check[0] != "row"):
+        variable = next(check[1] for check in checks if check[0] == column)
+        cases = " ".join(f"WHEN {check[2]} THEN {number}" for number, check in enumerate(checks)
+                         if check[0] == column)
+        codes.append(f"list_min(list_transform({column}, lambda {variable}: CASE {cases} END))")
+    reasons = ", ".join("'" + check[-1].replace("'", "''") + "'" for check in checks)
+    return f"[{reasons}][least({', '.join(codes)}) + 1]"
 
 
 # JSON Lines and CSV -------------------------------------------------------------------------------------------------
