@@ -19,7 +19,8 @@ from engine.facts import facts_from_profile
 from engine.pool.load import POOL_VIEW, LoadedPool, Reject
 from engine.pool.reasons import conjuncts, first_failed_part
 from engine.pool.schema import profile_from_row
-from engine.verdicts import evaluate_verdicts
+from engine.quantities import Points
+from engine.verdicts import ProfileVerdicts, evaluate_verdicts
 
 FETCH = 10_000
 RESULT_VIEW = "verdicts"
@@ -34,7 +35,7 @@ class BatchSummary:
 
 
 def result_columns(rulebook: ir.Rulebook) -> list[str]:
-    columns = ["line", "id", "crs", "programs"]
+    columns = ["line", "id", "crs", "crs_source", "programs"]
     for category in rulebook.categories:
         columns += [category.id, f"{category.id}_reason"]
     return columns
@@ -52,9 +53,10 @@ def python_verdict_rows(connection: Any, rulebook: ir.Rulebook, as_of: date,
         document = documents.get(int(row["_line"])) if documents is not None else None
         facts = facts_from_profile(document if document is not None else profile_from_row(row))
         try:
-            evaluated = evaluate_verdicts(rulebook, facts, as_of, with_programs_and_score=False)
-            record: dict[str, Any] = {"line": row["_line"], "id": row["id"], "crs": row["crs"],
-                                      "programs": row["eligible_programs"]}
+            evaluated = evaluate_verdicts(rulebook, facts, as_of)
+            crs, source = crs_of(evaluated, row["crs"])
+            record: dict[str, Any] = {"line": row["_line"], "id": row["id"], "crs": crs, "crs_source": source,
+                                      "programs": programs_of(rulebook, evaluated, row["eligible_programs"])}
             for category, verdict in evaluated.categories:
                 record[category.id] = str(verdict)
                 record[f"{category.id}_reason"] = (first_failed_part(category, evaluated.value_of)
@@ -66,6 +68,25 @@ def python_verdict_rows(connection: Any, rulebook: ir.Rulebook, as_of: date,
         if progress is not None:
             progress(1)
     return results, rejects
+
+
+def crs_of(evaluated: ProfileVerdicts, given: int | None) -> tuple[int | None, str | None]:
+    """The profile's CRS and where it comes from: its own `crs` ("given"), else the score version in force on the
+    as-of date ("computed"); (None, None) when a fact the score needs is missing or no version is in force."""
+    if given is not None:
+        return int(given), "given"
+    total = evaluated.score_total
+    if isinstance(total, Points) and not evaluated.score_given:
+        return total.amount, "computed"
+    return None, None
+
+
+def programs_of(rulebook: ir.Rulebook, evaluated: ProfileVerdicts, given: list[str] | None) -> list[str] | None:
+    """The programs the profile gives; when it gives none and the rulebook declares programs, those whose verdict is
+    eligible (in the rulebook's order). A rulebook without programs leaves the column as given."""
+    if given is not None or not rulebook.programs:
+        return given
+    return [program.id for program, verdict in evaluated.programs if verdict == Verdict.ELIGIBLE]
 
 
 def reason_for(category: ir.Category, trace: Trace) -> str | None:
@@ -95,7 +116,8 @@ def _pool_rows(connection: Any) -> Iterator[dict[str, Any]]:
 def register_python_results(connection: Any, rulebook: ir.Rulebook, rows: list[dict[str, Any]]) -> None:
     import pyarrow as pa
 
-    fields = [("line", pa.int64()), ("id", pa.string()), ("crs", pa.int32()), ("programs", pa.list_(pa.string()))]
+    fields = [("line", pa.int64()), ("id", pa.string()), ("crs", pa.int32()), ("crs_source", pa.string()),
+              ("programs", pa.list_(pa.string()))]
     for category in rulebook.categories:
         fields += [(category.id, pa.string()), (f"{category.id}_reason", pa.string())]
     table = pa.Table.from_pylist(rows, schema=pa.schema(fields))

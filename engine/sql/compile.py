@@ -253,6 +253,15 @@ class _Compiler:
 
         for category in self.rulebook.categories:
             walk(category.condition, 1)
+        for root in self.output_roots():
+            walk(root, 1)
+
+    def output_roots(self) -> list[ir.Node]:
+        """The rule trees behind the `programs` and `crs` columns: each program's condition, and the sections of the
+        score version in force on the as-of date."""
+        roots = [program.condition for program in self.rulebook.programs]
+        score = self.rulebook.score_on(self.as_of)
+        return roots + ([section.value for section in score.sections] if score is not None else [])
 
     def compile(self) -> CompiledRulebook:
         self.count_uses()
@@ -265,6 +274,7 @@ class _Compiler:
                 alias = columns.setdefault(sql, f"c{len(columns)}")
                 parts.append((code, alias))
             outputs.append(self.verdict_columns(category.id, parts))
+        computed = self.computed_columns(columns)
         d = self.d
         state = self.state
         windows = sorted(state.maps)
@@ -280,7 +290,7 @@ class _Compiler:
         hoisted += "".join(f", {self.derived_list(dl)} AS dl{index}" for index, dl in enumerate(state.derived))
         conditions = ", ".join(f"{sql} AS {alias}" for sql, alias in columns.items())
         base = self.layers(f"SELECT p.*{occ}{hoisted} FROM {self.pool} p{joins}")
-        query = (f"SELECT _line AS line, id, crs, eligible_programs AS programs, {', '.join(outputs)} FROM ("
+        query = (f"SELECT _line AS line, id, {computed}, {', '.join(outputs)} FROM ("
                  f"SELECT p._line, p.id, p.crs, p.eligible_programs, {conditions} FROM ({base}) p) q")
         views = [d.intermediate(f"occ_code_{index}", self.occupation_time(window, index))
                  for window, index in state.windows.items()]
@@ -290,6 +300,29 @@ class _Compiler:
         if state.per_code_columns:
             views.append(d.intermediate("per_profile", self.per_profile()))
         return CompiledRulebook(tuple(views), query, tuple(c.id for c in self.rulebook.categories))
+
+    def computed_columns(self, columns: dict[str, str]) -> str:
+        """The `crs`, `crs_source` and `programs` output columns: what the profile gives, else what the rules compute
+        from its raw facts (the score version in force on the as-of date, the sum of its sections, NULL when one is
+        missing; the programs whose condition holds, in the rulebook's order). The compiled parts become columns of
+        the inner query (`columns`, shared with the categories')."""
+        d = self.d
+        score = self.rulebook.score_on(self.as_of)
+        if score is None:
+            crs = "crs, CASE WHEN crs IS NOT NULL THEN 'given' END AS crs_source"
+        else:
+            total = " + ".join(self.sql(section.value, {}) for section in score.sections) or "0"
+            alias = columns.setdefault(f"CAST(({total}) AS INTEGER)", f"c{len(columns)}")
+            crs = (f"coalesce(crs, {alias}) AS crs, CASE WHEN crs IS NOT NULL THEN 'given' "
+                   f"WHEN {alias} IS NOT NULL THEN 'computed' END AS crs_source")
+        if not self.rulebook.programs:
+            return f"{crs}, eligible_programs AS programs"
+        ids = []
+        for program in self.rulebook.programs:
+            alias = columns.setdefault(self.sql(program.condition, {}), f"c{len(columns)}")
+            ids.append(f"CASE WHEN {alias} THEN {d.text(program.id)} END")
+        holding = d.filter(d.array(ids), "program_", "program_ IS NOT NULL")
+        return f"{crs}, coalesce(eligible_programs, {holding}) AS programs"
 
     def verdict_columns(self, category: str, parts: list[tuple[str, str]]) -> str:
         value = " AND ".join(alias for _, alias in parts)

@@ -20,7 +20,7 @@ from engine.pool.schema import profile_from_row
 from engine.pool.synth import rows, settings_for
 from engine.sql.compile import compile_rulebook
 from engine.sql.dialect import SPARK
-from tests.sql.agreement import pool_table, python_verdicts
+from tests.sql.agreement import output_names, pool_table, python_verdicts
 
 pytestmark = [
     pytest.mark.skipif(importlib.util.find_spec("pyspark") is None,
@@ -55,7 +55,7 @@ def spark() -> Iterator[Any]:
 
 
 def _spark_verdicts(spark: Any, rulebook: ir.Rulebook, profiles: list[dict[str, Any]], as_of: date,
-                    folder: Path) -> list[dict[str, str | None]]:
+                    folder: Path) -> list[dict[str, Any]]:
     path = folder / f"pool-{rulebook.year}.parquet"
     pq.write_table(pool_table(profiles), path)
     spark.read.parquet(str(path)).createOrReplaceTempView("pool")
@@ -63,7 +63,7 @@ def _spark_verdicts(spark: Any, rulebook: ir.Rulebook, profiles: list[dict[str, 
     for view in compiled.views:
         spark.sql(view)
     found = spark.sql(compiled.query).orderBy("line").collect()
-    return [{name: row[name] for c in compiled.categories for name in (c, f"{c}_reason")} for row in found]
+    return [{name: row[name] for name in output_names(compiled.categories)} for row in found]
 
 
 @pytest.mark.parametrize("year", ["2023", "2025"])
