@@ -23,7 +23,9 @@ def pool_command() -> None:
               help="Rulebook(s) whose occupation lists the pool draws from (repeat). Default: every year.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default="2025-06-01", show_default=True,
               help="The date the pool describes: ages, job dates and submission times lead up to it.")
-def synth_command(size: int, seed: int, out: Path, years: tuple[str, ...], as_of: object) -> None:
+@click.option("--raw-facts", "raw_facts", is_flag=True,
+              help="Leave out each profile's stated CRS and programs: `rules batch` computes both from the facts.")
+def synth_command(size: int, seed: int, out: Path, years: tuple[str, ...], as_of: object, raw_facts: bool) -> None:
     """Write a realistic synthetic pool (distributions in docs/pools.md)."""
     from engine.cli import load_rulebooks
     from engine.pool.synth import settings_for, write
@@ -32,7 +34,7 @@ def synth_command(size: int, seed: int, out: Path, years: tuple[str, ...], as_of
     rulebooks = load_rulebooks(Compiler(), years or tuple(available_years()), ())
     day: date = as_of.date()  # type: ignore[attr-defined]
     try:
-        written = write(settings_for(size, seed, day, rulebooks), out)
+        written = write(settings_for(size, seed, day, rulebooks, stated_conclusions=not raw_facts), out)
     except (ValueError, OSError) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)

@@ -39,9 +39,12 @@ class SynthSettings:
     titles: dict[str, str]
     # (test, ability, level) -> the lowest score charted for that level, from the rulebooks' language table.
     charted_scores: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    # False: leave out the stated `crs` and `eligible_programs`, so that the rules compute both from the raw facts.
+    stated_conclusions: bool = True
 
 
-def settings_for(size: int, seed: int, as_of: date, rulebooks: Sequence[ir.Rulebook]) -> SynthSettings:
+def settings_for(size: int, seed: int, as_of: date, rulebooks: Sequence[ir.Rulebook],
+                 stated_conclusions: bool = True) -> SynthSettings:
     titles: dict[str, str] = {}
     for rulebook in rulebooks:
         for code, title in rulebook.occupation_titles.items():
@@ -56,7 +59,7 @@ def settings_for(size: int, seed: int, as_of: date, rulebooks: Sequence[ir.Ruleb
             if score.low is not None:
                 level = row.values[table.value_columns[0]].value
                 charted.setdefault((scale.low, ability.low, level), score.low.amount)
-    return SynthSettings(size, seed, as_of, tuple(sorted(titles)), titles, charted)
+    return SynthSettings(size, seed, as_of, tuple(sorted(titles)), titles, charted, stated_conclusions)
 
 
 def rows(settings: SynthSettings) -> Iterator[dict[str, Any]]:
@@ -65,8 +68,10 @@ def rows(settings: SynthSettings) -> Iterator[dict[str, Any]]:
     facts = random.Random(f"{settings.seed}-facts")
     listed = frozenset(settings.listed_codes)
     for index in range(settings.size):
-        row = _profile(rng, index, settings, listed)
-        yield _more_facts(facts, row, settings)
+        row = _more_facts(facts, _profile(rng, index, settings, listed), settings)
+        if not settings.stated_conclusions:  # drawn all the same, so that every other column stays as it was
+            row["crs"] = row["eligible_programs"] = None
+        yield row
 
 
 def write(settings: SynthSettings, out: Path) -> int:

@@ -122,7 +122,8 @@ def test_sql_verdicts_equal_evaluator_verdicts_on_a_synthetic_pool(year: str, re
 
 def test_a_profile_with_nothing_but_an_id_is_undetermined_in_both_engines(given_programs_2025: ir.Rulebook) -> None:
     expected = python_verdicts(given_programs_2025, [{"id": "bare"}], AS_OF)
-    assert {v for k, v in expected[0].items() if not k.endswith("_reason")} == {"undetermined"}
+    assert {expected[0][c.id] for c in given_programs_2025.categories} == {"undetermined"}
+    assert (expected[0]["crs"], expected[0]["crs_source"], expected[0]["programs"]) == (None, None, None)
     assert duckdb_verdicts(given_programs_2025, [{"id": "bare"}], AS_OF) == expected
 
 
