@@ -157,7 +157,8 @@ WITH e AS (
                     THEN NULL ELSE false END AS french_ok
   FROM p
 )
-SELECT p.line, p.id, p.crs, p.eligible_programs AS programs, {', '.join(outputs)}
+SELECT p.line, p.id, p.crs, CASE WHEN p.crs IS NOT NULL THEN 'given' END AS crs_source,
+       p.eligible_programs AS programs, {', '.join(outputs)}
 FROM (SELECT *, len(eligible_programs) >= 1 AS in_pool FROM p) p
 JOIN f ON f.line = p.line LEFT JOIN e ON e.line = p.line{end}
 """

@@ -3,7 +3,8 @@
 Profiles that do not state their programs make the rules compute FSW, CEC and FST eligibility: the FSW grid (age,
 education, language points from levels or raw scores, years of skilled work, adaptability with a spouse, relatives,
 study and work in Canada, a job offer), CEC hours in Canada by TEER, FST hours in a skilled trade with a certificate
-or offer. Each fact is drawn around its edges, and sometimes left out.
+or offer. Each fact is drawn around its edges, and sometimes left out. Most profiles leave out their CRS, so that the
+rules compute it; some state it.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ def raw_profile(draw: st.DrawFn) -> dict[str, Any]:
     profile: dict[str, Any] = {"id": "p"}
     if draw(st.integers(0, 3)) == 0:
         profile["eligible_programs"] = draw(st.sampled_from(([], ["fsw"])))
+    if draw(st.integers(0, 7)) == 0:
+        profile["crs"] = draw(st.sampled_from((0, 480, 1200)))
     if draw(st.integers(0, 9)) > 0:
         profile["date_of_birth"] = draw(st.sampled_from(BIRTHDAYS))
     if draw(st.integers(0, 9)) > 0:
@@ -95,7 +98,7 @@ def raw_profile(draw: st.DrawFn) -> dict[str, Any]:
         profile["job_offer"] = offer
     if draw(st.booleans()):
         profile["first_official_language"] = draw(st.sampled_from(("english", "french")))
-    for claim in ("certificate_of_qualification", "sibling_in_canada", "relative_in_canada"):
+    for claim in ("certificate_of_qualification", "sibling_in_canada", "relative_in_canada", "provincial_nomination"):
         if draw(st.integers(0, 3)) == 0:
             profile[claim] = draw(st.booleans())
     return profile

@@ -1,8 +1,10 @@
-"""The shipped rulebooks, pool membership computed from raw facts included, give the same verdicts and reason codes
-in SQL as in the evaluator.
+"""The shipped rulebooks, pool membership and the CRS computed from raw facts included, give the same verdicts, reason
+codes, programs and CRS in SQL as in the evaluator.
 
-Profiles that do not state their programs make the rules compute FSW, CEC and FST eligibility (`tests/raw_profiles.py`
-draws each fact around its edges, and leaves each out).
+Profiles that do not state their programs make the rules compute FSW, CEC and FST eligibility, and profiles that do
+not state a CRS make them compute it with the version in force on the as-of date (2025-06-01 for 2025: the version
+without job-offer points; the last day of the 2023 rulebook: the version with them). `tests/raw_profiles.py` draws
+each fact around its edges, and leaves each out.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from tests.sql.agreement import duckdb_verdicts, python_verdicts
 
 
 @pytest.mark.parametrize("year", ["2023", "2025"])
-def test_shipped_rulebook_verdicts_agree_with_programs_computed_from_raw_facts(
+def test_shipped_rulebook_verdicts_programs_and_crs_agree_when_computed_from_raw_facts(
         year: str, request: pytest.FixtureRequest) -> None:
     rulebook: ir.Rulebook = request.getfixturevalue(f"rulebook_{year}")
     as_of = min(AS_OF, rulebook.in_force_until or AS_OF)
