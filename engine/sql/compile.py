@@ -30,6 +30,8 @@ from engine.work import FULL_TIME_HOURS_PER_WEEK
 DURATION_SCALE = 100_000
 EPSILON = 1e-9
 POOL = "pool"
+# Past this many characters, a value read twice by one expression (a NULL test and the value) is bound once instead.
+BIND_LENGTH = 2_000
 
 # The parts of a NOC code a rule may read (0: the TEER, the second digit; else the length of the group's prefix).
 NOC_PART_LENGTHS: Mapping[str, int] = {"noc_teer": 0, "noc_major_group": 2, "noc_sub_major_group": 3,
@@ -398,6 +400,8 @@ class _Compiler:
             return self.table_lookup(node, env)
         if isinstance(node, ir.Extreme):
             operands = [self.sql(o, env) for o in node.operands]
+            if sum(map(len, operands)) > BIND_LENGTH:
+                return self.bound_extreme(node.kind, operands)
             nulls = " OR ".join(f"{o} IS NULL" for o in operands)
             function = "least" if node.kind == "min" else "greatest"
             return f"(CASE WHEN {nulls} THEN NULL ELSE {function}({', '.join(operands)}) END)"
@@ -972,8 +976,30 @@ SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEF
         values = d.transform(kept, variable, value)
         zero = d.double(0.0) if node.type == t.HOURS else "0"
         total = d.list_sum(values, zero) if node.kind == "total" else f"coalesce({d.list_max(values)}, {zero})"
+        if len(values) > BIND_LENGTH:
+            return f"(CASE WHEN {domain} IS NULL THEN NULL ELSE {self.bound_aggregate(node, values, zero)} END)"
         unknown = d.length(d.filter(values, "v_", "v_ IS NULL"))
         return f"(CASE WHEN {domain} IS NULL OR {unknown} > 0 THEN NULL ELSE {total} END)"
+
+    def bound_extreme(self, kind: str, operands: list[str]) -> str:
+        """`min`/`max` of long operands (a capped CRS factor): the operands are computed once, as a list bound to a
+        lambda variable, rather than once for the NULL test and again for the value; missing if one is missing."""
+        d = self.d
+        self.state.variables += 1
+        bound = f"e{self.state.variables}_"
+        unknown = d.length(d.filter(bound, f"{bound}x", f"{bound}x IS NULL"))
+        pick = d.list_min(bound) if kind == "min" else d.list_max(bound)
+        return d.bind(d.array(operands), bound, f"(CASE WHEN {unknown} > 0 THEN NULL ELSE {pick} END)")
+
+    def bound_aggregate(self, node: ir.Quantifier, values: str, zero: str) -> str:
+        """`total`/`highest` over a long body: the list of values is computed once (bound to a lambda variable), not
+        once for its sum or maximum and again to find a missing value in it (nested caps would copy it each time)."""
+        d = self.d
+        self.state.variables += 1
+        bound = f"a{self.state.variables}_"
+        total = d.list_sum(bound, zero) if node.kind == "total" else f"coalesce({d.list_max(bound)}, {zero})"
+        unknown = d.length(d.filter(bound, f"{bound}v", f"{bound}v IS NULL"))
+        return d.bind(values, bound, f"(CASE WHEN {unknown} > 0 THEN NULL ELSE {total} END)")
 
     # work history
 
