@@ -307,21 +307,24 @@ class _Compiler:
         """The `crs`, `crs_source` and `programs` output columns: what the profile gives, else what the rules compute
         from its raw facts (the score version in force on the as-of date, the sum of its sections, NULL when one is
         missing; the programs whose condition holds, in the rulebook's order). The compiled parts become columns of
-        the inner query (`columns`, shared with the categories')."""
+        the inner query (`columns`), computed only for the profiles that do not give what they compute."""
         d = self.d
         score = self.rulebook.score_on(self.as_of)
         if score is None:
             crs = "crs, CASE WHEN crs IS NOT NULL THEN 'given' END AS crs_source"
         else:
             total = " + ".join(self.sql(section.value, {}) for section in score.sections) or "0"
-            alias = columns.setdefault(f"CAST(({total}) AS INTEGER)", f"c{len(columns)}")
+            alias = columns.setdefault(f"CASE WHEN p.crs IS NULL THEN CAST(({total}) AS INTEGER) END",
+                                       f"c{len(columns)}")
             crs = (f"coalesce(crs, {alias}) AS crs, CASE WHEN crs IS NOT NULL THEN 'given' "
                    f"WHEN {alias} IS NOT NULL THEN 'computed' END AS crs_source")
         if not self.rulebook.programs:
             return f"{crs}, eligible_programs AS programs"
         ids = []
         for program in self.rulebook.programs:
-            alias = columns.setdefault(self.sql(program.condition, {}), f"c{len(columns)}")
+            condition = self.sql(program.condition, {})
+            alias = columns.setdefault(f"CASE WHEN p.eligible_programs IS NULL THEN {condition} END",
+                                       f"c{len(columns)}")
             ids.append(f"CASE WHEN {alias} THEN {d.text(program.id)} END")
         holding = d.filter(d.array(ids), "program_", "program_ IS NOT NULL")
         return f"{crs}, coalesce(eligible_programs, {holding}) AS programs"
