@@ -53,7 +53,9 @@ def python_verdict_rows(connection: Any, rulebook: ir.Rulebook, as_of: date,
         document = documents.get(int(row["_line"])) if documents is not None else None
         facts = facts_from_profile(document if document is not None else profile_from_row(row))
         try:
-            evaluated = evaluate_verdicts(rulebook, facts, as_of)
+            # Programs and the score are evaluated only for a profile that leaves one of them to the rules.
+            stated = row["crs"] is not None and row["eligible_programs"] is not None
+            evaluated = evaluate_verdicts(rulebook, facts, as_of, with_programs_and_score=not stated)
             crs, source = crs_of(evaluated, row["crs"])
             record: dict[str, Any] = {"line": row["_line"], "id": row["id"], "crs": crs, "crs_source": source,
                                       "programs": programs_of(rulebook, evaluated, row["eligible_programs"])}
