@@ -313,7 +313,7 @@ class _Compiler:
         if score is None:
             crs = "crs, CASE WHEN crs IS NOT NULL THEN 'given' END AS crs_source"
         else:
-            total = " + ".join(self.sql(section.value, {}) for section in score.sections) or "0"
+            total = " + ".join(self.guarded("p.crs IS NULL", s.value, {}) for s in score.sections) or "0"
             alias = columns.setdefault(f"CASE WHEN p.crs IS NULL THEN CAST(({total}) AS INTEGER) END",
                                        f"c{len(columns)}")
             crs = (f"coalesce(crs, {alias}) AS crs, CASE WHEN crs IS NOT NULL THEN 'given' "
@@ -322,7 +322,7 @@ class _Compiler:
             return f"{crs}, eligible_programs AS programs"
         ids = []
         for program in self.rulebook.programs:
-            condition = self.sql(program.condition, {})
+            condition = self.guarded("p.eligible_programs IS NULL", program.condition, {})
             alias = columns.setdefault(f"CASE WHEN p.eligible_programs IS NULL THEN {condition} END",
                                        f"c{len(columns)}")
             ids.append(f"CASE WHEN {alias} THEN {d.text(program.id)} END")
@@ -510,7 +510,8 @@ class _Compiler:
             done += [(alias, f"{ELEMENT}.{alias}") for alias, _ in new]
         guards = self.state.reads.get(f"dl:{self.state.derived.index(derived)}")
         if guards:
-            sql = f"(CASE WHEN {' OR '.join(f'({g})' for g in dict.fromkeys(guards))} THEN {sql} END)"
+            needed = " OR ".join(f"({self.resolved(g)})" for g in dict.fromkeys(guards))
+            sql = f"(CASE WHEN {needed} THEN {sql} END)"
         return sql
 
     # lists read only where needed
@@ -546,8 +547,10 @@ class _Compiler:
     def read(self, view: str, everyone: bool = False) -> None:
         """A view (or a definition's column, `rule:name`) is read here: by every profile, or by the profiles the
         guards keep. Only guards that read the pool's own columns count (leaving a guard out reads more profiles, never
-        fewer); a view or column is computed for the profiles that read it (see `source` and `layers`)."""
-        usable = [g for g in self.state.guards if PLACEHOLDER not in g and _pool_only(g)]
+        fewer), and the placeholder of the definition being compiled, which stands for where that definition is needed
+        (see `resolved`); a view or column is computed for the profiles that read it (see `source` and `layers`)."""
+        usable = [g for g in self.state.guards
+                  if g.startswith(PLACEHOLDER) or PLACEHOLDER not in g and _pool_only(g)]
         reads = self.state.reads
         if everyone or not usable:
             reads[view] = None
@@ -559,7 +562,15 @@ class _Compiler:
         guards = self.state.reads.get(view)
         if not guards:
             return self.pool
-        return f"(SELECT * FROM {self.pool} p WHERE {' OR '.join(f'({g})' for g in dict.fromkeys(guards))})"
+        where = " OR ".join(f"({self.resolved(g)})" for g in dict.fromkeys(guards))
+        return f"(SELECT * FROM {self.pool} p WHERE {where})"
+
+    def resolved(self, guard: str) -> str:
+        """A guard read inside a definition's column, with the column's placeholder replaced by where the column is
+        needed (itself resolved: a column read by a column read under a guard is needed under that guard)."""
+        for name in re.findall(rf"{PLACEHOLDER}(\w+?)__", guard):
+            guard = guard.replace(_placeholder(name), f"({self.column_guard(name)})")
+        return guard
 
     def rule_column(self, node: ir.RuleCall) -> _Value:
         """A definition without parameters is computed once per profile, as a column of its own: a layer of the
@@ -594,7 +605,7 @@ class _Compiler:
     def column_guard(self, name: str) -> str:
         """Where a definition's column is needed: TRUE, or the guards of the places that read it."""
         guards = self.state.reads.get(f"rule:{name}")
-        return " OR ".join(f"({g})" for g in dict.fromkeys(guards)) if guards else "TRUE"
+        return " OR ".join(f"({self.resolved(g)})" for g in dict.fromkeys(guards)) if guards else "TRUE"
 
     def layers(self, base: str) -> str:
         """The pool with its joins, then one projection per level of definition columns."""

@@ -27,6 +27,8 @@ def test_each_result_level_is_converted_once_per_ability_and_list(rulebook_2025:
 def test_program_sweeps_run_only_for_profiles_that_do_not_give_their_programs(rulebook_2025: ir.Rulebook) -> None:
     compiled = compile_rulebook(rulebook_2025, AS_OF)
     sweeps = [view for view in compiled.views if "unnest(" in view]
-    restricted = [view for view in sweeps if '(len(p."eligible_programs") >= 1)) IS NULL' in view]
-    # The category experience (3 years, every profile) is the one sweep over the whole pool.
+    restricted = [view for view in sweeps if '(len(p."eligible_programs") >= 1)) IS NULL' in view
+                  or "p.crs IS NULL" in view]
+    # The category experience (3 years, every profile) is the one sweep over the whole pool; the CRS's (10 years)
+    # run for the profiles that do not give their CRS.
     assert len(sweeps) - len(restricted) == 1
