@@ -118,7 +118,8 @@ def handwritten_sql(rulebook: ir.Rulebook, pool: Path, out: Path | None) -> str:
         ("CREATE TEMP TABLE verdicts AS ", ";")
     return f"""
 CREATE TEMP TABLE lists AS SELECT * FROM (VALUES {pairs}) t(category, noc);
-CREATE TEMP TABLE p AS SELECT file_row_number + 1 AS line, * FROM read_parquet('{pool}', file_row_number = true);
+CREATE TEMP TABLE p AS SELECT file_row_number + 1 AS line, id, submitted_at, crs, eligible_programs, language_tests,
+  work_history FROM read_parquet('{pool}', file_row_number = true);
 CREATE TEMP TABLE code_value AS
 WITH jobs AS (
   SELECT line, j.noc AS noc, greatest(j.start, DATE '{first}') AS f,
@@ -185,6 +186,7 @@ def handwritten_script(sql: str) -> list[str]:
     code = ("import duckdb, json, sys\n"
             "connection = duckdb.connect()\n"
             "connection.execute('SET enable_progress_bar = false')\n"
+            "connection.execute('SET preserve_insertion_order = false')\n"
             "result = None\n"
             "for statement in sys.argv[1].split(';\\n'):\n"
             "    if statement.strip():\n"

@@ -42,13 +42,14 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
     from engine.cli import choose_as_of, load_rulebooks
     from engine.pool.batch import (
         EngineRefused,
+        columns_read,
         output_format,
         register_verdicts,
         summarise,
         write_rejects,
         write_results,
     )
-    from engine.pool.load import PoolError, load_pool
+    from engine.pool.load import PoolError, load_pool, pool_connection
     from engine.rulebook import Compiler
 
     (rulebook,) = load_rulebooks(Compiler(), (year,) if year else (), (folder,) if folder else ())
@@ -61,10 +62,9 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
             output_format(path)
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint=option) from None
-    connection = duckdb.connect()
-    connection.execute(f"SET enable_progress_bar = {'true' if sys.stderr.isatty() else 'false'}")
+    connection = pool_connection(progress_bar=sys.stderr.isatty())
     try:
-        loaded = load_pool(connection, pool)
+        loaded = load_pool(connection, pool, columns_read(rulebook, when.day, engine_name))
     except PoolError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)

@@ -31,11 +31,10 @@ def round_command(number: int | None, pool: Path, year: str | None, folder: Path
                   output_format: str) -> None:
     """Rank the eligible in POOL by CRS, then submission time, and invite as round NUMBER of the rulebook did, or as
     a hypothetical round (--category or --program, --invitations, --as-of)."""
-    import duckdb
 
     from engine.cli import load_rulebooks
-    from engine.pool.batch import EngineRefused, register_verdicts
-    from engine.pool.load import PoolError, load_pool
+    from engine.pool.batch import EngineRefused, columns_read, register_verdicts
+    from engine.pool.load import PoolError, load_pool, pool_connection
     from engine.pool.rounds import RoundSpec, RoundUnsupported, outcome_json, outcome_text, simulate, spec_of
     from engine.rulebook import Compiler, available_years
 
@@ -57,10 +56,9 @@ def round_command(number: int | None, pool: Path, year: str | None, folder: Path
         day: date = as_of.date()  # type: ignore[attr-defined]
         grouping, target = ("category", category) if category else ("program", program)
         spec = RoundSpec(f"hypothetical {grouping} round", grouping, target, invitations, day)
-    connection = duckdb.connect()
-    connection.execute("SET enable_progress_bar = false")
+    connection = pool_connection()
     try:
-        loaded = load_pool(connection, pool)
+        loaded = load_pool(connection, pool, columns_read(rulebook, spec.as_of, engine_name))
     except PoolError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)

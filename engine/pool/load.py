@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,12 +50,29 @@ class LoadedPool:
         return self.rows_in - len(self.rejects)
 
 
-def load_pool(connection: Any, path: Path) -> LoadedPool:
+def pool_connection(progress_bar: bool = False) -> Any:
+    """An embedded DuckDB connection for pool work. Rows need not keep the order they were inserted in (every output
+    is ordered, by line or by rank), which lets DuckDB load and write in parallel with less memory."""
+    import duckdb
+
+    connection = duckdb.connect()
+    connection.execute(f"SET enable_progress_bar = {'true' if progress_bar else 'false'}")
+    connection.execute("SET preserve_insertion_order = false")
+    return connection
+
+
+# What loading checks and rounds read, kept whatever the rules read. The row checks read no other column.
+ALWAYS_KEPT = frozenset({"id", "submitted_at", "crs", "eligible_programs", "language_tests", "work_history"})
+
+
+def load_pool(connection: Any, path: Path, keep: Collection[str] | None = None) -> LoadedPool:
+    """`keep`: the columns of a Parquet pool worth holding in memory (the checks still read theirs); None keeps them
+    all, as the evaluator, which reads whole profiles, needs."""
     if not path.is_file():
         raise PoolError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return _load_parquet(connection, path)
+        return _load_parquet(connection, path, None if keep is None else ALWAYS_KEPT | set(keep))
     if suffix in (".jsonl", ".ndjson", ".json"):
         return _load_rows(connection, path, _json_lines(path))
     if suffix == ".csv":
@@ -66,7 +83,7 @@ def load_pool(connection: Any, path: Path) -> LoadedPool:
 # Parquet ------------------------------------------------------------------------------------------------------------
 
 
-def _load_parquet(connection: Any, path: Path) -> LoadedPool:
+def _load_parquet(connection: Any, path: Path, keep: Collection[str] | None) -> LoadedPool:
     import duckdb
 
     literal = "'" + str(path).replace("'", "''") + "'"
@@ -78,7 +95,7 @@ def _load_parquet(connection: Any, path: Path) -> LoadedPool:
         raise PoolError(f"{path}: the pool has no 'id' column")
     columns = ", ".join(
         f'CAST({_quote(name)} AS {kind}) AS {_quote(name)}' if name in present else f"CAST(NULL AS {kind}) AS {name}"
-        for name, kind in COLUMNS.items())
+        for name, kind in COLUMNS.items() if keep is None or name in keep)
     checks = _row_checks()
     try:
         connection.execute(f"""
