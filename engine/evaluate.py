@@ -140,6 +140,8 @@ def verdict_of(value: Any) -> Verdict:
 class ProfileContext:
     """The state of one profile's evaluation: its facts, the as-of date, and memoised results."""
 
+    __slots__ = ("program", "facts", "as_of", "steps", "rule_memo", "value_memo", "time_memo", "jobs_by_code")
+
     def __init__(self, rulebook: ir.Rulebook, facts: Facts, as_of: date) -> None:
         self.program = _PROGRAMS.of(rulebook)
         self.facts = facts.values

@@ -14,6 +14,7 @@ When an explanation is wanted, `engine.evaluate.evaluate_profile` records the tr
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -206,7 +207,7 @@ def _build_rule_call(program: _ValueProgram, node: ir.RuleCall) -> Closure:
         def run_one(context: ProfileContext, env: Mapping[str, Any]) -> Any:
             value = env[local] if local is not None else argument_of(context, env)
             kind = type(value)
-            key = (name, value if kind in _PLAIN_KEYS else id(value) if kind is Item else _memo_key(value))
+            key = (name, id(value) if kind is Item else value if kind in _PLAIN_KEYS else _memo_key(value))
             found = context.value_memo.get(key, _UNSET)
             return found if found is not _UNSET else call(context, {parameter: value}, key)
         return run_one
@@ -258,15 +259,20 @@ def _build_member(program: _ValueProgram, node: ir.Member) -> Closure:
 def _build_arithmetic(program: _ValueProgram, node: ir.Arithmetic) -> Closure:
     left_of, right_of = program.closure(node.left), program.closure(node.right)
     adds = node.operator == "+"
+    if node.left.type.name == "date":  # a date moved by a duration
+        sign = 1 if adds else -1
+
+        def run_date(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            left = left_of(context, env)
+            right = right_of(context, env)
+            return MISSING if left is MISSING or right is MISSING else _shifted(left, right, sign)
+        return run_date
+    combine = operator.add if adds else operator.sub
 
     def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
         left = left_of(context, env)
         right = right_of(context, env)
-        if left is MISSING or right is MISSING:
-            return MISSING
-        if isinstance(left, date):
-            return _shifted(left, right, 1 if adds else -1)
-        return left + right if adds else left - right
+        return MISSING if left is MISSING or right is MISSING else combine(left, right)
     return run
 
 
@@ -317,17 +323,48 @@ def _build_conditional(program: _ValueProgram, node: ir.Conditional) -> Closure:
 
 
 def _build_table_lookup(program: _ValueProgram, node: ir.TableLookup) -> Closure:
+    """A lookup's answer depends on its keys only, so each lookup remembers its answers (a missing key included), up
+    to a bound, across the profiles of its rulebook."""
     keys_of = tuple(program.closure(k) for k in node.keys)
     table, column = node.table, node.column
+    answers: dict[Any, Any] = {}
+
+    def answer(keys: tuple[Any, ...]) -> Any:
+        if any(value is MISSING for value in keys):
+            return MISSING
+        row = table.row_for(keys)
+        return MISSING if row is None else row.values[column]
+
+    def remembered(found_key: Any, keys: tuple[Any, ...]) -> Any:
+        value = answer(keys)
+        try:
+            if len(answers) < _REMEMBERED_ANSWERS:
+                answers[found_key] = value
+        except TypeError:  # a key that cannot be hashed: looked up every time
+            pass
+        return value
+
+    if len(keys_of) == 1:
+        (key_of,) = keys_of
+
+        def run_one(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            key = key_of(context, env)
+            try:
+                return answers[key]
+            except (KeyError, TypeError):
+                return remembered(key, (key,))
+        return run_one
 
     def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        values = tuple([key(context, env) for key in keys_of])
-        for value in values:
-            if value is MISSING:
-                return MISSING
-        row = table.row_for(values)
-        return MISSING if row is None else row.values[column]
+        keys = tuple([key(context, env) for key in keys_of])
+        try:
+            return answers[keys]
+        except (KeyError, TypeError):
+            return remembered(keys, keys)
     return run
+
+
+_REMEMBERED_ANSWERS = 4096
 
 
 def _build_quantifier(program: _ValueProgram, node: ir.Quantifier) -> Closure:
