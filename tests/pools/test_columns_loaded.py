@@ -51,6 +51,7 @@ def test_batch_verdicts_are_the_same_as_the_evaluators_on_a_pool_loaded_in_part(
         result = CliRunner().invoke(main, ["batch", str(path), "--rules", str(GIVEN_PROGRAMS / "2025"), "--as-of",
                                            "2025-06-01", "--engine", engine, "--out", str(out)])
         assert result.exit_code == 0, result.output
-    differing = duckdb.connect().execute(f"SELECT count(*) FROM (SELECT * FROM '{tmp_path / 'duckdb.parquet'}' EXCEPT ALL "
-                           f"SELECT * FROM '{tmp_path / 'python.parquet'}')").fetchone()
+    differing = duckdb.connect().execute(
+        f"SELECT count(*) FROM (SELECT * FROM '{tmp_path / 'duckdb.parquet'}' EXCEPT ALL "
+        f"SELECT * FROM '{tmp_path / 'python.parquet'}')").fetchone()
     assert differing == (0,)
