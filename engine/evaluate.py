@@ -58,7 +58,7 @@ class EvaluationLimit(Exception):
     """Raised when a rulebook would do more work on one profile than `MAX_STEPS` allows."""
 
 
-_COMPARATORS: Mapping[str, Callable[[Any, Any], bool]] = {
+COMPARATORS: Mapping[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq, "!=": operator.ne,
 }
 
@@ -181,15 +181,12 @@ class ProfileContext:
         facts: list[tuple[str, Any]] = []
         complete = True
         for job in self.jobs_in(code):
-            fields = job.fields
-            end = fields["end"] if fields["end"] is not None else self.as_of
-            facts.append((f"{job.path}.start", fields["start"]))
-            facts.append((f"{job.path}.end", fields["end"] if fields["end"] is not None else "ongoing"))
-            facts.append((f"{job.path}.hours_per_week", fields["hours_per_week"]))
-            if fields["start"] is MISSING or fields["hours_per_week"] is MISSING:
+            facts += job_facts(job)
+            stint = stint_of(job, self.as_of)
+            if stint is None:
                 complete = False
-                continue
-            stints.append(Stint(fields["start"], end, fields["hours_per_week"].amount))
+            else:
+                stints.append(stint)
         if self.facts["work_history"] is MISSING:
             return None, (("work_history", MISSING),)
         if not complete:
@@ -220,11 +217,9 @@ def _builtin(context: ProfileContext, node: ir.Builtin, env: Mapping[str, Any]) 
     if function == "count":
         return Trace(node, len(values[0]), arguments)
     if function == "age_on":
-        born, day = values
-        return Trace(node, day.year - born.year - ((day.month, day.day) < (born.month, born.day)), arguments)
+        return Trace(node, age_on(*values), arguments)
     if function == "full_time_years":
-        hours, per_year = values
-        return Trace(node, int(hours.amount // per_year.amount) if per_year.amount > 0 else 0, arguments)
+        return Trace(node, full_time_years(*values), arguments)
     if function in ("continuous_full_time", "hours_worked"):
         time, facts = context.occupation_time(values[0], values[1])
         if time is None:
@@ -257,22 +252,46 @@ def _hours_in(context: ProfileContext, node: ir.Builtin, arguments: tuple[Trace,
     stints = []
     facts: list[tuple[str, Any]] = []
     for job in jobs:
-        fields = job.fields
-        facts.append((f"{job.path}.start", fields["start"]))
-        facts.append((f"{job.path}.end", fields["end"] if fields["end"] is not None else "ongoing"))
-        facts.append((f"{job.path}.hours_per_week", fields["hours_per_week"]))
-        if fields["start"] is MISSING or fields["hours_per_week"] is MISSING:
+        facts += job_facts(job)
+        stint = stint_of(job, context.as_of)
+        if stint is None:
             return Trace(node, MISSING, arguments, tuple(facts))
-        end = fields["end"] if fields["end"] is not None else context.as_of
-        stints.append(Stint(fields["start"], end, fields["hours_per_week"].amount))
+        stints.append(stint)
     time = in_window(stints, window)
     return Trace(node, time.counted_hours, arguments, tuple(facts), note=time)
 
 
-def _memo_key(value: Any) -> Any:
+def memo_key(value: Any) -> Any:
     if isinstance(value, LanguageLevel):
         return value.value, value.scale  # equal levels, but an explanation names the scale it was asked in
     return id(value) if isinstance(value, (ir.OccupationList, Item)) else value
+
+
+def stint_of(job: Item, as_of: date) -> Stint | None:
+    """A job's dates and weekly hours for the interval arithmetic (ongoing: up to the as-of date); None when its start
+    or its hours are missing."""
+    fields = job.fields
+    if fields["start"] is MISSING or fields["hours_per_week"] is MISSING:
+        return None
+    end = fields["end"] if fields["end"] is not None else as_of
+    return Stint(fields["start"], end, fields["hours_per_week"].amount)
+
+
+def job_facts(job: Item) -> list[tuple[str, Any]]:
+    """The facts of a job that the interval arithmetic reads, as an explanation shows them."""
+    fields = job.fields
+    return [(f"{job.path}.start", fields["start"]),
+            (f"{job.path}.end", fields["end"] if fields["end"] is not None else "ongoing"),
+            (f"{job.path}.hours_per_week", fields["hours_per_week"])]
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def full_time_years(hours: Hours, per_year: Hours) -> int:
+    """Whole years of full-time work in a number of hours (none when a year is set at zero hours)."""
+    return int(hours.amount // per_year.amount) if per_year.amount > 0 else 0
 
 
 def shift(day: date, duration: Duration, sign: int) -> date:
@@ -300,7 +319,7 @@ def kleene_any(values: Any) -> Any:
     return result
 
 
-def _aggregate(node: ir.Quantifier, values: list[Any]) -> Any:
+def aggregate(node: ir.Quantifier, values: list[Any]) -> Any:
     """`total` adds up, `highest` takes the largest; over no element both are zero of the body's kind."""
     if any(v is MISSING for v in values):
         return MISSING
@@ -473,25 +492,25 @@ def _build_rule_call(program: _Program, node: ir.RuleCall) -> Closure:
             argument = argument_of(context, env)
             value = argument.value
             kind = type(value)
-            key = (name, value if kind in _PLAIN_KEYS else id(value) if kind is Item else _memo_key(value))
+            key = (name, value if kind in PLAIN_KEYS else id(value) if kind is Item else memo_key(value))
             memo = context.rule_memo.get(key)
             return memo if memo is not None else call(context, (argument,), key)
         return run_one
 
     def run_many(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         arguments = tuple([argument(context, env) for argument in arguments_of])
-        key = (name, *[a.value if type(a.value) in _PLAIN_KEYS else _memo_key(a.value) for a in arguments])
+        key = (name, *[a.value if type(a.value) in PLAIN_KEYS else memo_key(a.value) for a in arguments])
         memo = context.rule_memo.get(key)
         return memo if memo is not None else call(context, arguments, key)
     return run_many
 
 
-_PLAIN_KEYS = frozenset({str, int, bool, float, date, Duration, Hours, Points})  # values that key a memo as they are
+PLAIN_KEYS = frozenset({str, int, bool, float, date, Duration, Hours, Points})  # values that key a memo as they are
 
 
 def _build_compare(program: _Program, node: ir.Compare) -> Closure:
     left_of, right_of = program.closure(node.left), program.closure(node.right)
-    compare = _COMPARATORS[node.operator]
+    compare = COMPARATORS[node.operator]
 
     def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
         left = left_of(context, env)
@@ -627,7 +646,7 @@ def _build_quantifier(program: _Program, node: ir.Quantifier) -> Closure:
                 body = body_of(context, inner)
                 instances.append(Trace(node, body.value, (body,), (), element))
         values = [i.value for i in instances]
-        value = _aggregate(node, values) if aggregates else combine(values)
+        value = aggregate(node, values) if aggregates else combine(values)
         return Trace(node, value, (domain, *instances), (), tuple(skipped))
     return run
 

@@ -23,20 +23,23 @@ from typing import Any
 from engine import ir
 from engine.closures import Program, Programs
 from engine.evaluate import (
-    _COMPARATORS,
-    _PLAIN_KEYS,
+    COMPARATORS,
     MAX_STEPS,
+    PLAIN_KEYS,
     EvaluationLimit,
     ProfileContext,
     Verdict,
-    _aggregate,
-    _memo_key,
+    age_on,
+    aggregate,
+    full_time_years,
+    memo_key,
     shift,
+    stint_of,
     verdict_of,
 )
 from engine.facts import MISSING, Facts, Item
 from engine.quantities import Duration, Period, Points
-from engine.work import Stint, in_window
+from engine.work import in_window
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +210,7 @@ def _build_rule_call(program: _ValueProgram, node: ir.RuleCall) -> Closure:
         def run_one(context: ProfileContext, env: Mapping[str, Any]) -> Any:
             value = env[local] if local is not None else argument_of(context, env)
             kind = type(value)
-            key = (name, id(value) if kind is Item else value if kind in _PLAIN_KEYS else _memo_key(value))
+            key = (name, id(value) if kind is Item else value if kind in PLAIN_KEYS else memo_key(value))
             found = context.value_memo.get(key, _UNSET)
             return found if found is not _UNSET else call(context, {parameter: value}, key)
         return run_one
@@ -215,7 +218,7 @@ def _build_rule_call(program: _ValueProgram, node: ir.RuleCall) -> Closure:
 
     def run_many(context: ProfileContext, env: Mapping[str, Any]) -> Any:
         values = [argument(context, env) for argument in arguments_of]
-        key = (name, *[v if type(v) in _PLAIN_KEYS else _memo_key(v) for v in values])
+        key = (name, *[v if type(v) in PLAIN_KEYS else memo_key(v) for v in values])
         found = context.value_memo.get(key, _UNSET)
         return found if found is not _UNSET else call(context, dict(zip(parameters, values)), key)
     return run_many
@@ -223,7 +226,7 @@ def _build_rule_call(program: _ValueProgram, node: ir.RuleCall) -> Closure:
 
 def _build_compare(program: _ValueProgram, node: ir.Compare) -> Closure:
     left_of = program.closure(node.left)
-    compare = _COMPARATORS[node.operator]
+    compare = COMPARATORS[node.operator]
     if isinstance(node.right, (ir.Literal, ir.ConstantRef)):  # `age >= 18`: most comparisons are with a constant
         constant = node.right.value
 
@@ -399,7 +402,7 @@ def _build_quantifier(program: _ValueProgram, node: ir.Quantifier) -> Closure:
                 return deciding
             values.append(value)
         if aggregates:
-            return _aggregate(node, values)
+            return aggregate(node, values)
         return MISSING if any(v is MISSING for v in values) else not deciding
     return run
 
@@ -469,14 +472,10 @@ def _hours_in(context: ProfileContext, values: list[Any]) -> Any:
     jobs, window = values
     if jobs is MISSING or window is MISSING:
         return MISSING
-    stints = []
-    for job in jobs:
-        fields = job.fields
-        if fields["start"] is MISSING or fields["hours_per_week"] is MISSING:
-            return MISSING
-        end = fields["end"] if fields["end"] is not None else context.as_of
-        stints.append(Stint(fields["start"], end, fields["hours_per_week"].amount))
-    return in_window(stints, window).counted_hours
+    stints = [stint_of(job, context.as_of) for job in jobs]
+    if any(stint is None for stint in stints):
+        return MISSING
+    return in_window([s for s in stints if s is not None], window).counted_hours
 
 
 def _strict(function: Callable[[ProfileContext, list[Any]], Any]) -> Callable[[ProfileContext, list[Any]], Any]:
@@ -484,16 +483,6 @@ def _strict(function: Callable[[ProfileContext, list[Any]], Any]) -> Callable[[P
     def run(context: ProfileContext, values: list[Any]) -> Any:
         return MISSING if any(v is MISSING for v in values) else function(context, values)
     return run
-
-
-def _age_on(context: ProfileContext, values: list[Any]) -> Any:
-    born, day = values
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-def _full_time_years(context: ProfileContext, values: list[Any]) -> Any:
-    hours, per_year = values
-    return int(hours.amount // per_year.amount) if per_year.amount > 0 else 0
 
 
 def _continuous_full_time(context: ProfileContext, values: list[Any]) -> Any:
@@ -510,8 +499,8 @@ _BUILTINS: Mapping[str, Callable[[ProfileContext, list[Any]], Any]] = {
     "worked_in": _worked_in,
     "hours_in": _hours_in,
     "count": _strict(lambda context, values: len(values[0])),
-    "age_on": _strict(_age_on),
-    "full_time_years": _strict(_full_time_years),
+    "age_on": _strict(lambda context, values: age_on(*values)),
+    "full_time_years": _strict(lambda context, values: full_time_years(*values)),
     "continuous_full_time": _strict(_continuous_full_time),
     "hours_worked": _strict(_hours_worked),
 }

@@ -6,7 +6,6 @@ runs the single-profile evaluator on each row (the reference the SQL backend is 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from engine.evaluate import EvaluationLimit, Trace, Verdict
 from engine.facts import facts_from_profile
 from engine.pool.load import POOL_VIEW, LoadedPool, Reject
 from engine.pool.reasons import conjuncts, first_failed_part
-from engine.pool.schema import COLUMNS, profile_from_row
+from engine.pool.schema import profile_from_row
 from engine.quantities import Points
 from engine.verdicts import ProfileVerdicts, evaluate_verdicts
 
@@ -199,19 +198,16 @@ class EngineRefused(Exception):
 
 
 def columns_read(rulebook: ir.Rulebook, as_of: date, engine_name: str | None) -> frozenset[str] | None:
-    """The pool columns worth loading: those the SQL backend's statements name (a column named keeps its place;
-    keeping one too many costs memory, never a verdict). None (every column) when the evaluator will run, since it
-    reads whole profiles."""
+    """The pool columns worth loading: those the SQL backend's statements name. None (every column) when the evaluator
+    will run, since it reads whole profiles."""
     if engine_name == "python":
         return None
     from engine.sql.compile import SqlUnsupported, compile_rulebook
 
     try:
-        compiled = compile_rulebook(rulebook, as_of)
+        return compile_rulebook(rulebook, as_of).pool_columns()
     except SqlUnsupported:
         return None
-    text = "\n".join([*compiled.views, compiled.query])
-    return frozenset(name for name in COLUMNS if re.search(rf"\b{name}\b", text))
 
 
 def register_verdicts(connection: Any, rulebook: ir.Rulebook, as_of: date, engine_name: str | None,

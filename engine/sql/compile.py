@@ -12,6 +12,7 @@ as a relational sweep over the jobs, and its answer comes back to each profile a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -62,6 +63,12 @@ class CompiledRulebook:
     views: tuple[str, ...]
     query: str
     categories: tuple[str, ...]
+
+    def pool_columns(self) -> frozenset[str]:
+        """The pool's columns these statements name: what a pool needs loaded for them (a name counted once too often
+        keeps a column in memory, never changes a verdict)."""
+        text = "\n".join([*self.views, self.query])
+        return frozenset(name for name in POOL_COLUMNS if re.search(rf"\b{name}\b", text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +222,7 @@ class _NotPerCode(Exception):
 
 
 
+@functools.lru_cache(maxsize=8)
 def compile_rulebook(rulebook: ir.Rulebook, as_of: date, dialect: Dialect = DUCKDB,
                      pool: str = POOL) -> CompiledRulebook:
     return _Compiler(rulebook, as_of, dialect, pool).compile()
