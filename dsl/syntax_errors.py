@@ -120,6 +120,10 @@ def plain_token_name(name: str, parser: Lark) -> str:
 
 def describe_syntax_error(error: UnexpectedInput, text: str, parser: Lark) -> tuple[str, str | None]:
     """A message and an optional suggestion for a syntax error."""
+    doubled = _doubled_connective(error, text)
+    if doubled is not None:
+        return f"'{doubled}' is written twice: a condition is missing between them", \
+            f"remove one '{doubled}', or write the missing condition between them"
     if _follows_operator(error, text):
         return MISSING_OPERAND, None
     matched = _match_corpus(error, parser)
@@ -147,6 +151,18 @@ def _follows_operator(error: UnexpectedInput, text: str) -> bool:
         position = len(text)
     before = text[:position].rstrip().split()
     return bool(before) and before[-1] in _OPERATORS[:-1] and _expects_operand(error)
+
+
+def _doubled_connective(error: UnexpectedInput, text: str) -> str | None:
+    """`a and and b`: the second 'and' reads as a name, so the parser stops at `b`; say what the analyst wrote."""
+    token = getattr(error, "token", None)
+    position = getattr(token, "start_pos", None)
+    if not isinstance(error, UnexpectedToken) or not isinstance(position, int):
+        return None
+    before = text[:position].split()
+    if len(before) >= 2 and before[-1] == before[-2] and before[-1] in ("and", "or"):
+        return before[-1]
+    return None
 
 
 def _expects_operand(error: UnexpectedInput) -> bool:

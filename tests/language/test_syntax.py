@@ -121,3 +121,13 @@ def test_each_typical_mistake_gets_its_message(message: str, snippet: str) -> No
     with pytest.raises(RuleErrors) as caught:
         parse(HEADER + snippet, "t.rules")
     assert caught.value.diagnostics[0].message == message
+
+
+@pytest.mark.parametrize("connective", ["and", "or"])
+def test_a_connective_written_twice_is_named_with_the_missing_condition(connective: str) -> None:
+    snippet = f'category c "C" cite a {{ eligible when in_pool {connective} {connective} french_proficiency }}\n'
+    with pytest.raises(RuleErrors) as caught:
+        parse(HEADER + snippet, "t.rules")
+    diagnostic = caught.value.diagnostics[0]
+    assert diagnostic.message == f"'{connective}' is written twice: a condition is missing between them"
+    assert diagnostic.suggestion == f"remove one '{connective}', or write the missing condition between them"
