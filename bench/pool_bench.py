@@ -34,8 +34,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from engine import ir  # noqa: E402
-from engine.quantities import add_months  # noqa: E402
-from engine.rulebook import Compiler  # noqa: E402
+from engine.lower.rulebook import Compiler  # noqa: E402
+from engine.model.quantities import add_months  # noqa: E402
 
 AS_OF = date(2025, 6, 1)
 # The 2025 category rules for pools that state programs and levels, which the hand-written query mirrors (the shipped

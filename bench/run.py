@@ -30,7 +30,7 @@ RULES_COMMAND = Path(sys.executable).parent / "rules"
 COLD_SNIPPET = """
 import time
 start = time.perf_counter()
-from engine.rulebook import Compiler
+from engine.lower.rulebook import Compiler
 Compiler().compile_year({year!r})
 print(time.perf_counter() - start)
 """
@@ -49,7 +49,7 @@ def compile_cold(year: str, runs: int) -> float:
 
 def compile_warm(year: str, runs: int) -> float:
     """Parser already built, compiled-rulebook cache empty: the cost of re-reading changed rule files."""
-    from engine.rulebook import Compiler
+    from engine.lower.rulebook import Compiler
 
     Compiler().compile_year(year)
     times = []
@@ -63,11 +63,11 @@ def compile_warm(year: str, runs: int) -> float:
 def evaluate_in_process(year: str, runs: int) -> tuple[float, float]:
     """Seconds per profile for all categories: evaluation (which always records the trace an explanation is built
     from), and evaluation plus the readable explanation tree rendered to JSON."""
-    from engine.evaluate import evaluate
-    from engine.explanation import explain_results
-    from engine.facts import facts_from_profile
-    from engine.profile import read_profiles
-    from engine.rulebook import Compiler
+    from engine.eval.traced import evaluate
+    from engine.explain.explanation import explain_results
+    from engine.lower.rulebook import Compiler
+    from engine.model.facts import facts_from_profile
+    from engine.model.profile import read_profiles
 
     rulebook = Compiler().compile_year(year)[0]
     (profile,) = read_profiles(PROFILE)
@@ -87,12 +87,13 @@ def evaluate_in_process(year: str, runs: int) -> tuple[float, float]:
 
 def evaluate_raw_in_process(year: str, runs: int) -> tuple[float, float]:
     """Seconds per profile for a profile of raw facts (test scores, no programs, no CRS): categories, programs and the
-    CRS, without a trace (`engine.verdicts`: pools, rounds, diffs) and with the trace explanations are built from."""
-    from engine.evaluate import evaluate_profile
-    from engine.facts import facts_from_profile
-    from engine.profile import read_profiles
-    from engine.rulebook import Compiler
-    from engine.verdicts import evaluate_verdicts
+    CRS, without a trace (`engine.eval.verdicts`: pools, rounds, diffs) and with the trace explanations are
+    built from."""
+    from engine.eval.traced import evaluate_profile
+    from engine.eval.verdicts import evaluate_verdicts
+    from engine.lower.rulebook import Compiler
+    from engine.model.facts import facts_from_profile
+    from engine.model.profile import read_profiles
 
     rulebook = Compiler().compile_year(year)[0]
     (profile,) = read_profiles(RAW_PROFILE)

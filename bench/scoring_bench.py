@@ -4,7 +4,7 @@ Three raw-fact profiles from examples/profiles (no `eligible_programs`, no `crs`
 timed:
 - categories only, on the same profile with its programs and CRS given (what it cost before programs and the CRS
   were rules): the baseline;
-- categories, programs and CRS, verdicts and score only (`engine.verdicts`, no trace: pools, rounds, diffs);
+- categories, programs and CRS, verdicts and score only (`engine.eval.verdicts`, no trace: pools, rounds, diffs);
 - the same with the trace explanations are built from (`engine.evaluate.evaluate_profile`);
 - the same with every explanation built and turned into JSON.
 "Added" is the second (and third) minus the baseline: what computing programs and the CRS costs a profile.
@@ -45,12 +45,12 @@ def per_call(function: Callable[[], object], runs: int) -> float:
 
 
 def measure(name: str, runs: int) -> dict[str, float]:
-    from engine.evaluate import evaluate_profile
-    from engine.explanation import explain_results, explain_sections
-    from engine.facts import facts_from_profile
-    from engine.profile import read_profiles
-    from engine.rulebook import Compiler
-    from engine.verdicts import evaluate_verdicts
+    from engine.eval.traced import evaluate_profile
+    from engine.eval.verdicts import evaluate_verdicts
+    from engine.explain.explanation import explain_results, explain_sections
+    from engine.lower.rulebook import Compiler
+    from engine.model.facts import facts_from_profile
+    from engine.model.profile import read_profiles
 
     rulebook = Compiler().compile_year("2025")[0]
     (profile,) = read_profiles(EXAMPLES / name)

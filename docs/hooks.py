@@ -1,7 +1,7 @@
 """MkDocs hook: generate the website's pages from the rule files at build time.
 
 Nothing generated is committed: every build compiles the rulebooks (of `RULES_PATH` when set, else the project's
-`rules/` folder) and renders them with `engine.docs_render`. The command-line reference is read from the click
+`rules/` folder) and renders them with `engine.docs.render`. The command-line reference is read from the click
 commands themselves. Rounds of invitations and their results come from the rulebooks' `round` declarations.
 """
 
@@ -17,9 +17,9 @@ from mkdocs.structure.files import File, Files
 from dsl.diagnostics import RuleErrors
 from dsl.loader import load_folder
 from engine import ir
-from engine.cli import main as cli_main
-from engine.docs_render import NavItem, SiteInput, render_site
-from engine.rulebook import Compiler, available_years
+from engine.cli.main import main as cli_main
+from engine.docs.render import NavItem, SiteInput, render_site
+from engine.lower.rulebook import Compiler, available_years
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

@@ -17,8 +17,19 @@ from lark.tree import Meta
 
 from dsl import ast
 from dsl.diagnostics import Diagnostic, RuleErrors
-from dsl.parser import MAX_DIGITS, MAX_NESTING, UNIT_PLURALS
 from dsl.syntax_errors import describe_syntax_error
+
+MAX_NESTING = 100
+MAX_DIGITS = 9  # no count, duration, level or score in a rulebook comes near a billion
+
+UNIT_PLURALS = {
+    "month": "months",
+    "year": "years",
+    "week": "weeks",
+    "day": "days",
+    "hour": "hours",
+    "point": "points",
+}
 
 
 @functools.cache

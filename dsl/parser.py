@@ -9,18 +9,6 @@ import functools
 
 from dsl import ast, ast_cache
 
-MAX_NESTING = 100
-MAX_DIGITS = 9  # no count, duration, level or score in a rulebook comes near a billion
-
-UNIT_PLURALS = {
-    "month": "months",
-    "year": "years",
-    "week": "weeks",
-    "day": "days",
-    "hour": "hours",
-    "point": "points",
-}
-
 
 @functools.lru_cache(maxsize=512)
 def parse(text: str, path: str) -> ast.Module:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import settings
 
 from engine import ir
-from engine.rulebook import Compiler
+from engine.lower.rulebook import Compiler
 
 # Property tests draw the same examples on every run, so a run is reproducible; HYPOTHESIS_PROFILE=explore draws new
 # ones (a search for new failures, not a check that must pass every time).
@@ -128,7 +128,7 @@ class RuleCasesManifest(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         import yaml
 
-        from engine.cases import CaseRunner, case_files, load_cases
+        from engine.cases.runner import CaseRunner, case_files, load_cases
 
         manifest = yaml.safe_load(self.path.read_text(encoding="utf-8"))
         runner = CaseRunner(Compiler())

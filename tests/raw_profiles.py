@@ -14,7 +14,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from engine.facts import EDUCATION_LEVELS
+from engine.model.facts import EDUCATION_LEVELS
 
 AS_OF = date(2025, 6, 1)
 ABILITIES = ("listening", "reading", "writing", "speaking")

@@ -14,16 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from engine import ir
-from engine.evaluate import EvaluationLimit, Trace, Verdict
-from engine.facts import facts_from_profile
+from engine.eval.traced import EvaluationLimit, Trace, Verdict
+from engine.eval.verdicts import ProfileVerdicts, evaluate_verdicts
+from engine.ir.reasons import conjuncts, first_failed_part
+from engine.model.facts import facts_from_profile
+from engine.model.pool_columns import profile_from_row
+from engine.model.quantities import Points
 from engine.pool.load import POOL_VIEW, LoadedPool, Reject
-from engine.pool.reasons import conjuncts, first_failed_part
-from engine.pool.schema import profile_from_row
-from engine.quantities import Points
-from engine.verdicts import ProfileVerdicts, evaluate_verdicts
+from engine.sql.duckdb_backend import RESULT_VIEW
 
 FETCH = 10_000
-RESULT_VIEW = "verdicts"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.pool.schema import COLUMNS, row_from_profile
-from engine.profile import validate
+from engine.model.pool_columns import COLUMNS, row_from_profile
+from engine.model.profile import validate
 
 POOL_VIEW = "pool"
 NESTED_CSV_COLUMNS = ("eligible_programs", "language_tests", "work_history")
@@ -166,7 +166,7 @@ def _row_checks() -> str:
 def _load_rows(connection: Any, path: Path, documents: Iterator[tuple[int, Any, str | None]]) -> LoadedPool:
     import pyarrow as pa
 
-    from engine.pool.schema import arrow_schema
+    from engine.model.pool_columns import arrow_schema
 
     kept: list[dict[str, Any]] = []
     lines: list[int] = []

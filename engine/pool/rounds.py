@@ -14,9 +14,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from engine import ir
-from engine.facts import PROGRAMS
-from engine.pool.batch import RESULT_VIEW
+from engine.model.facts import PROGRAMS
 from engine.pool.load import POOL_VIEW
+from engine.sql.duckdb_backend import RESULT_VIEW
 
 
 class RoundUnsupported(Exception):

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from engine import ir
-from engine.facts import EDUCATION_LEVELS
-from engine.pool.schema import ABILITIES, arrow_schema, profile_from_row
+from engine.model.facts import EDUCATION_LEVELS
+from engine.model.pool_columns import ABILITIES, arrow_schema, profile_from_row
 
 LANGUAGE_TABLE = "language_levels"
 # Shares of education levels, in the order of `EDUCATION_LEVELS`.
@@ -63,7 +63,7 @@ def settings_for(size: int, seed: int, as_of: date, rulebooks: Sequence[ir.Ruleb
 
 
 def rows(settings: SynthSettings) -> Iterator[dict[str, Any]]:
-    """Pool rows (typed, as in `engine.pool.schema`), in id order."""
+    """Pool rows (typed, as in `engine.model.pool_columns`), in id order."""
     rng = random.Random(settings.seed)
     facts = random.Random(f"{settings.seed}-facts")
     listed = frozenset(settings.listed_codes)

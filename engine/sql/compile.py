@@ -4,7 +4,7 @@ Values map to SQL values (a missing fact is NULL, so SQL's AND/OR/NOT are exactl
 numbers (a duration is `months * 100000 + days`, which orders as the evaluator orders durations); quantifiers over a
 profile's lists become list lambdas whose three-valued results are folded as 0 (false) < 1 (missing) < 2 (true).
 
-Work history stays a list of structs per profile. The interval arithmetic of `engine.work` (window, per-occupation
+Work history stays a list of structs per profile. The interval arithmetic of `engine.model.work` (window, per-occupation
 daily sums of weekly hours, full-time days, longest continuous run, hours capped at 30 a week) runs once per window
 as a relational sweep over the jobs, and its answer comes back to each profile as a map from occupation code to
 (longest run, counted hours, complete).
@@ -21,12 +21,12 @@ from typing import Any
 
 from dsl import types as t
 from engine import ir
-from engine.facts import CLAIMS, FIELD_PATHS
-from engine.pool.reasons import conjuncts
-from engine.pool.schema import COLUMNS as POOL_COLUMNS
-from engine.quantities import Duration, Hours, LanguageLevel, Period, Points, Score
+from engine.ir.reasons import conjuncts
+from engine.model.facts import CLAIMS, FIELD_PATHS
+from engine.model.pool_columns import COLUMNS as POOL_COLUMNS
+from engine.model.quantities import Duration, Hours, LanguageLevel, Period, Points, Score
+from engine.model.work import FULL_TIME_HOURS_PER_WEEK
 from engine.sql.dialect import DUCKDB, Dialect
-from engine.work import FULL_TIME_HOURS_PER_WEEK
 
 DURATION_SCALE = 100_000
 EPSILON = 1e-9
@@ -38,7 +38,7 @@ BIND_LENGTH = 2_000
 NOC_PART_LENGTHS: Mapping[str, int] = {"noc_teer": 0, "noc_major_group": 2, "noc_sub_major_group": 3,
                                        "noc_minor_group": 4}
 
-# Record fields a profile may leave out that the profile model fills in (see `engine.facts`), by record and field.
+# Record fields a profile may leave out that the profile model fills in (see `engine.model.facts`), by record and field.
 FIELD_DEFAULTS: Mapping[tuple[str, str], str] = {
     ("education", "canadian"): "FALSE", ("education", "completed"): "TRUE",
     ("spouse or partner", "canadian_citizen_or_pr"): "FALSE", ("spouse or partner", "canadian_work_years"): "0",

@@ -6,9 +6,10 @@ from datetime import date
 from typing import Any
 
 from engine import ir
-from engine.pool.batch import RESULT_VIEW
 from engine.sql.compile import compile_rulebook
 from engine.sql.dialect import DUCKDB
+
+RESULT_VIEW = "verdicts"  # the view (or table) of one row of verdicts per profile that batches and rounds read
 
 
 def register_sql_results(connection: Any, rulebook: ir.Rulebook, as_of: date, lazy: bool = False) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from engine.cli import main
+from engine.cli.main import main
 from tests.conftest import EXAMPLES, ROOT, check_golden
 
 GOLDEN = ROOT / "tests" / "golden"

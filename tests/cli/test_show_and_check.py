@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from engine.cli import main
+from engine.cli.main import main
 from tests.conftest import ROOT
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from click.testing import CliRunner, Result
 
-from engine.cli import main
+from engine.cli.main import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = str(FIXTURES / "base")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import main
+from engine.cli.main import main
 from tests.conftest import ROOT, check_golden
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine import ir
-from engine.impact import (
+from engine.diff.impact import (
     GAINS,
     LOSES,
     NOW_DETERMINED,
@@ -19,7 +19,7 @@ from engine.impact import (
     pool_impact,
     read_pool,
 )
-from engine.rulebook import Compiler
+from engine.lower.rulebook import Compiler
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from engine import ir
-from engine.diff import ADDED, CHANGED, REMOVED, UNCHANGED, CategoryDiff, RulebookDiff, compare
+from engine.diff.rulebook_diff import ADDED, CHANGED, REMOVED, UNCHANGED, CategoryDiff, RulebookDiff, compare
 from tests.conftest import REFERENCE
 
 

@@ -16,9 +16,9 @@ import yaml
 from click.testing import CliRunner
 
 from engine import ir
-from engine.cli import main
-from engine.diff import ADDED, CHANGED, REMOVED, UNCHANGED, RoundsDiff, RoundsHeld, RulebookDiff, compare
-from engine.rulebook import Compiler
+from engine.cli.main import main
+from engine.diff.rulebook_diff import ADDED, CHANGED, REMOVED, UNCHANGED, RoundsDiff, RoundsHeld, RulebookDiff, compare
+from engine.lower.rulebook import Compiler
 from tests.conftest import REFERENCE
 
 FIXTURES = Path(__file__).parent / "fixtures"

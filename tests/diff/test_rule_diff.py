@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.rule_diff import RuleChange, diff_conditions
-from engine.rulebook import Compiler
+from engine.diff.rule_diff import RuleChange, diff_conditions
+from engine.lower.rulebook import Compiler
 from tests.conftest import HEADER
 
 PRELUDE = """

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from engine import ir
-from engine.diff import CHANGED, UNCHANGED, CategoryDiff, RulebookDiff, compare, match_categories
-from engine.rule_diff import RuleChange, diff_conditions
-from engine.rulebook import Compiler
+from engine.diff.rule_diff import RuleChange, diff_conditions
+from engine.diff.rulebook_diff import CHANGED, UNCHANGED, CategoryDiff, RulebookDiff, compare, match_categories
+from engine.lower.rulebook import Compiler
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -138,7 +138,7 @@ def test_every_fixture_is_a_valid_rulebook_with_a_header_and_sources(compiler: C
 def test_every_pair_of_rulebooks_compares_and_renders(compiler: Compiler) -> None:
     """No pair of the shipped years and fixtures breaks the diff or its views; only rulebooks that mean the same
     (a rulebook and itself, the base and its rewriting) show no difference."""
-    from engine.diff_report import to_json, to_markdown, to_text
+    from engine.diff.report import to_json, to_markdown, to_text
 
     rulebooks = {name: rulebook(compiler, name) for name in sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())}
     rulebooks |= {year: compiler.compile_year(year)[0] for year in ("2023", "2025")}

@@ -12,9 +12,9 @@ import pytest
 
 from dsl.loader import load_folder
 from engine import ir
-from engine.cli import main as cli_main
-from engine.docs_render import Site, SiteInput, category_page, changes_page, render_site
-from engine.rulebook import Compiler
+from engine.cli.main import main as cli_main
+from engine.docs.render import Site, SiteInput, category_page, changes_page, render_site
+from engine.lower.rulebook import Compiler
 from tests.conftest import RULES
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -14,12 +14,12 @@ from lark import Lark, Token, Tree
 
 from dsl.diagnostics import RuleErrors
 from engine import ir
-from engine.cli import main as cli_main
-from engine.docs_render import changes_page
-from engine.evaluate import evaluate
-from engine.facts import facts_from_profile
-from engine.profile import read_profiles
-from engine.rulebook import Compiler
+from engine.cli.main import main as cli_main
+from engine.docs.render import changes_page
+from engine.eval.traced import evaluate
+from engine.lower.rulebook import Compiler
+from engine.model.facts import facts_from_profile
+from engine.model.profile import read_profiles
 from tests.conftest import ROOT
 from tests.docs.fences import rule_blocks, write_tree
 

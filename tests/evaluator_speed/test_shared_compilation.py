@@ -7,12 +7,12 @@ import json
 from datetime import date
 
 from engine import ir
-from engine.evaluate import ProfileEvaluation, evaluate_profile
-from engine.explanation import explain_results, explain_sections
-from engine.facts import Facts, facts_from_profile
-from engine.profile import read_profiles
-from engine.quantities import LanguageLevel
-from engine.rulebook import Compiler
+from engine.eval.traced import ProfileEvaluation, evaluate_profile
+from engine.explain.explanation import explain_results, explain_sections
+from engine.lower.rulebook import Compiler
+from engine.model.facts import Facts, facts_from_profile
+from engine.model.profile import read_profiles
+from engine.model.quantities import LanguageLevel
 from tests.conftest import EXAMPLES, RULES
 
 AS_OF = date(2025, 6, 1)

@@ -13,13 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from engine import ir
-from engine.evaluate import MAX_STEPS, EvaluationLimit, evaluate_profile
-from engine.facts import Facts, facts_from_profile
+from engine.eval.traced import MAX_STEPS, EvaluationLimit, evaluate_profile
+from engine.eval.verdicts import evaluate_verdicts
+from engine.ir.reasons import first_failed_part
+from engine.lower.rulebook import Compiler
+from engine.model.facts import Facts, facts_from_profile
+from engine.model.quantities import Points
 from engine.pool.batch import reason_for
-from engine.pool.reasons import first_failed_part
-from engine.quantities import Points
-from engine.rulebook import Compiler
-from engine.verdicts import evaluate_verdicts
 from tests.evaluator_speed.test_shared_compilation import every_example
 from tests.raw_profiles import raw_profile
 

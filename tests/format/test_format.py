@@ -14,7 +14,7 @@ from dsl import ast
 from dsl.diagnostics import RuleErrors
 from dsl.format import WIDTH, format_source, scan_comments
 from dsl.parser import parse
-from engine.cli import main
+from engine.cli.main import main
 from tests.conftest import ROOT, RULES
 
 SPAN = ast.Span("generated.rules", 1, 1, 1, 1)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dsl.diagnostics import RuleErrors
-from engine.rulebook import Compiler
+from engine.lower.rulebook import Compiler
 from tests.conftest import check_golden
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "diagnostics"

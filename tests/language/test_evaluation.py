@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from engine.evaluate import Verdict, evaluate
-from engine.facts import facts_from_profile
-from engine.profile import validate
-from engine.rulebook import Compiler
+from engine.eval.traced import Verdict, evaluate
+from engine.lower.rulebook import Compiler
+from engine.model.facts import facts_from_profile
+from engine.model.profile import validate
 
 AS_OF = date(2025, 6, 1)
 NURSE = {"id": "nurse", "eligible_programs": ["cec"], "crs": 470,

@@ -13,8 +13,8 @@ from dsl.checker import check
 from dsl.diagnostics import Diagnostic, Severity
 from dsl.lint import lint
 from dsl.loader import load_folder
-from engine.cli import main
-from engine.facts import PRELUDE
+from engine.cli.main import main
+from engine.model.facts import PRELUDE
 from tests.conftest import RULES
 
 CONSTANTS = """

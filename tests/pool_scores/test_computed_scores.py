@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import main
+from engine.cli.main import main
 from tests.scoring.helpers import single_candidate
 from tests.scoring.test_crs import executive
 

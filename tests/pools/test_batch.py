@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import main
+from engine.cli.main import main
 from tests.conftest import EXAMPLES, GIVEN_PROGRAMS
 
 AMARA = {
@@ -111,7 +111,7 @@ def test_a_parquet_pool_is_checked_in_sql_and_written_back_as_parquet(tmp_path: 
 
 
 def test_the_example_profiles_get_the_same_verdicts_in_a_batch_as_from_rules_eval(tmp_path: Path) -> None:
-    from engine.profile import read_profiles
+    from engine.model.profile import read_profiles
 
     documents = [p.data for path in sorted(EXAMPLES.iterdir()) for p in read_profiles(path)]
     pool = _write_jsonl(tmp_path / "pool.jsonl", [json.dumps(d) for d in documents])
@@ -129,7 +129,7 @@ def test_the_example_profiles_get_the_same_verdicts_in_a_batch_as_from_rules_eva
 
 def test_the_shipped_rulebook_runs_in_sql_and_reads_every_fact_of_each_profile(
         tmp_path: Path) -> None:
-    from engine.profile import read_profiles
+    from engine.model.profile import read_profiles
 
     documents = [p.data for path in sorted(EXAMPLES.iterdir()) for p in read_profiles(path)]
     pool = _write_jsonl(tmp_path / "pool.jsonl", [json.dumps(d) for d in documents])

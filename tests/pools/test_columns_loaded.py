@@ -11,7 +11,7 @@ import duckdb
 from click.testing import CliRunner
 
 from engine import ir
-from engine.cli import main
+from engine.cli.main import main
 from engine.pool.batch import columns_read
 from engine.pool.load import ALWAYS_KEPT, load_pool, pool_connection
 from tests.conftest import GIVEN_PROGRAMS

@@ -13,8 +13,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from engine.model.pool_columns import arrow_schema, row_from_profile
 from engine.pool.load import load_pool
-from engine.pool.schema import arrow_schema, row_from_profile
 
 VALID: dict[str, Any] = {
     "id": "valid", "eligible_programs": ["fsw"],

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from engine import ir
+from engine.model.profile import validate
 from engine.pool.synth import rows, settings_for, write
-from engine.profile import validate
 
 
 def test_the_same_seed_writes_the_same_pool_byte_for_byte(tmp_path: Path, given_programs_2025: ir.Rulebook) -> None:
@@ -47,7 +47,7 @@ def test_rules_pool_synth_writes_parquet_and_refuses_an_unknown_format(tmp_path:
     import duckdb
     from click.testing import CliRunner
 
-    from engine.cli import main
+    from engine.cli.main import main
 
     out = tmp_path / "pool.parquet"
     result = CliRunner().invoke(main, ["pool", "synth", "--size", "250", "--seed", "4", "--year", "2025",

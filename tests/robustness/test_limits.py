@@ -9,10 +9,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from dsl.loader import MAX_FILE_BYTES
-from dsl.parser import MAX_DIGITS, MAX_NESTING
-from engine.cli import main
-from engine.evaluate import MAX_STEPS
-from engine.quantities import Duration
+from dsl.parse_tree import MAX_DIGITS, MAX_NESTING
+from engine.cli.main import main
+from engine.eval.traced import MAX_STEPS
+from engine.model.quantities import Duration
 from tests.conftest import EXAMPLES
 
 PROFILE = str(EXAMPLES / "amara-software-engineer.yaml")

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from dsl.diagnostics import RuleErrors
 from dsl.format import format_source
 from dsl.parser import parse
-from engine.cli import main
+from engine.cli.main import main
 from tests.conftest import EXAMPLES, RULES
 from tests.robustness.mutations import mutated_profiles, mutated_rules
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dsl.diagnostics import RuleErrors
-from engine.rulebook import Compiler
+from engine.lower.rulebook import Compiler
 
 CATEGORY = """
 category french "French" cite src { eligible when count(language_tests) >= 1 }

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import main
+from engine.cli.main import main
 from tests.conftest import GIVEN_PROGRAMS
 
 RULES = ["--rules", str(GIVEN_PROGRAMS / "2025")]

@@ -61,7 +61,7 @@ def test_rules_show_lists_the_rounds_in_text_and_json() -> None:
 
     from click.testing import CliRunner
 
-    from engine.cli import main
+    from engine.cli.main import main
 
     runner = CliRunner()
     document = json.loads(runner.invoke(main, ["show", "--year", "2023", "--format", "json"]).output)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from engine.cases import CaseRunner, case_files, load_cases
-from engine.cli import main
+from engine.cases.runner import CaseRunner, case_files, load_cases
+from engine.cli.main import main
 from tests.conftest import RULES
 
 RULE = """

@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 from engine import ir
-from engine.evaluate import ProfileEvaluation, evaluate_profile
-from engine.facts import facts_from_profile
-from engine.profile import validate
-from engine.quantities import Points
+from engine.eval.traced import ProfileEvaluation, evaluate_profile
+from engine.model.facts import facts_from_profile
+from engine.model.profile import validate
+from engine.model.quantities import Points
 
 
 def evaluation(rulebook: ir.Rulebook, as_of: date, **profile: Any) -> ProfileEvaluation:

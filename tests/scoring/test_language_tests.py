@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from engine import ir
-from engine.evaluate import evaluate_rule
-from engine.explanation import explain_results
-from engine.facts import facts_from_profile
-from engine.quantities import LanguageLevel, Points
+from engine.eval.traced import evaluate_rule
+from engine.explain.explanation import explain_results
+from engine.model.facts import facts_from_profile
+from engine.model.quantities import LanguageLevel, Points
 from tests.scoring.helpers import evaluation, ielts, levels, sections, single_candidate, verdicts
 
 AS_OF = date(2025, 6, 1)
@@ -74,7 +74,7 @@ class TestConversion:
 
 
 def _walk_sections(rulebook: ir.Rulebook, section: Any) -> Any:
-    from engine.explanation import explain_sections
+    from engine.explain.explanation import explain_sections
     (explanation,) = explain_sections([section], rulebook)
     return explanation.walk()
 

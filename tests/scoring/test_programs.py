@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from engine import ir
-from engine.explanation import explain_results
+from engine.explain.explanation import explain_results
 from tests.scoring.helpers import evaluation, job, levels, single_candidate, verdicts
 
 AS_OF = date(2025, 6, 1)

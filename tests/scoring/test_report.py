@@ -8,7 +8,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from engine.cli import main
+from engine.cli.main import main
 from tests.conftest import EXAMPLES
 
 PROFILE = str(EXAMPLES / "meera-data-analyst-raw-scores.yaml")

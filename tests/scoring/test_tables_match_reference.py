@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from engine import ir
-from engine.quantities import LanguageLevel, Points, Score
+from engine.model.quantities import LanguageLevel, Points, Score
 from tests.conftest import REFERENCE
 
 ABILITIES = ("listening", "reading", "writing", "speaking")

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from dsl.diagnostics import RuleErrors
 from dsl.loader import load_folder
-from engine.cli import main
-from engine.profile import parse_document
+from engine.cli.main import main
+from engine.model.profile import parse_document
 from tests.conftest import ROOT
 
 PACKAGES = ("dsl", "engine")
@@ -99,7 +99,7 @@ def test_no_code_calls_eval_exec_compile_or_an_unsafe_yaml_loader() -> None:
 def test_the_safe_loader_used_for_profiles_is_a_yaml_safe_loader() -> None:
     import yaml
 
-    from engine.profile import fact_loader
+    from engine.model.profile import fact_loader
 
     assert issubclass(fact_loader(), yaml.SafeLoader)
 

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from engine import ir
-from engine.evaluate import MISSING, Verdict, evaluate, kleene_all, kleene_any
-from engine.explanation import explain_category
-from engine.facts import facts_from_profile
-from engine.profile import validate
+from engine.eval.traced import MISSING, Verdict, evaluate, kleene_all, kleene_any
+from engine.explain.explanation import explain_category
+from engine.model.facts import facts_from_profile
+from engine.model.profile import validate
 
 AS_OF = date(2025, 6, 1)
 CIVIL_ENGINEER = {"noc": "21300", "start": "2023-01-02", "end": None, "hours_per_week": 40}

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from engine import ir
-from engine.evaluate import Verdict, evaluate
-from engine.facts import facts_from_profile
-from engine.profile import validate
-from engine.quantities import Duration, Hours, Period
-from engine.work import Stint, in_window
+from engine.eval.traced import Verdict, evaluate
+from engine.model.facts import facts_from_profile
+from engine.model.profile import validate
+from engine.model.quantities import Duration, Hours, Period
+from engine.model.work import Stint, in_window
 
 AS_OF = date(2025, 6, 1)
 WINDOW = Period(date(2022, 6, 2), AS_OF)

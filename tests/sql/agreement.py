@@ -10,11 +10,11 @@ import duckdb
 import pyarrow as pa
 
 from engine import ir
-from engine.evaluate import Verdict, evaluate_profile
-from engine.facts import facts_from_profile
+from engine.eval.traced import Verdict, evaluate_profile
+from engine.model.facts import facts_from_profile
+from engine.model.pool_columns import arrow_schema, row_from_profile
+from engine.model.quantities import Points
 from engine.pool.batch import reason_for
-from engine.pool.schema import arrow_schema, row_from_profile
-from engine.quantities import Points
 from engine.sql.compile import compile_rulebook
 
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import ir
-from engine.rulebook import Compiler
+from engine.lower.rulebook import Compiler
 from tests.conftest import GIVEN_PROGRAMS, ROOT
 from tests.sql.agreement import duckdb_verdicts, python_verdicts
 

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from engine import ir
-from engine.pool.schema import profile_from_row
+from engine.model.pool_columns import profile_from_row
 from engine.pool.synth import rows, settings_for
 from engine.sql.compile import compile_rulebook
 from engine.sql.dialect import SPARK

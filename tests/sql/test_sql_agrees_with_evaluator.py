@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import ir
-from engine.pool.schema import profile_from_row
+from engine.lower.rulebook import Compiler
+from engine.model.pool_columns import profile_from_row
+from engine.model.quantities import add_months
 from engine.pool.synth import rows, settings_for
-from engine.quantities import add_months
-from engine.rulebook import Compiler
 from tests.sql.agreement import duckdb_verdicts, python_verdicts
 
 AS_OF = date(2025, 6, 1)

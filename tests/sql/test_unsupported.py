@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from engine.cli import main
+from engine.cli.main import main
 
 MOVING_WINDOW = """
 occupations nurses "Nurses" cite src { 31301 "Registered nurses" teer 1 }

@@ -1,0 +1,88 @@
+"""`rules batch`: evaluate every profile of a pool against every category of a rulebook."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+
+@contextmanager
+def _progress(length: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on a terminal; nothing when the output goes to a file or a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=length, label="evaluating", file=sys.stderr) as bar:
+        yield bar.update
+
+
+@click.command("batch")
+@click.argument("pool", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--year", "year", metavar="YEAR", help="Rulebook year. Default: the latest.")
+@click.option("--rules", "folder", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+              help="A rulebook folder instead of a shipped year.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Evaluate as of this date (YYYY-MM-DD). Default: today, within the rulebook's in-force period.")
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="One row per profile: .parquet, .jsonl or .csv.")
+@click.option("--errors", "errors", type=click.Path(path_type=Path, dir_okay=False),
+              help="Rejected rows with line and reason (.jsonl, .csv or .parquet). Default: OUT's name + .errors.jsonl")
+@click.option("--engine", "engine_name", type=click.Choice(["duckdb", "python"]),
+              help="duckdb: rules compiled to SQL; python: the single-profile evaluator on each row. Default: duckdb, "
+                   "or python (with a note) when the rules use something the SQL backend does not compile.")
+def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: object, out: Path, errors: Path | None,
+                  engine_name: str | None) -> None:
+    """Evaluate every profile in POOL (Parquet, JSON Lines or CSV): a verdict and a reason per category."""
+    import duckdb
+
+    from engine.cli.common import choose_as_of, load_rulebooks
+    from engine.lower.rulebook import Compiler
+    from engine.pool.batch import (
+        EngineRefused,
+        columns_read,
+        output_format,
+        register_verdicts,
+        summarise,
+        write_rejects,
+        write_results,
+    )
+    from engine.pool.load import PoolError, load_pool, pool_connection
+
+    (rulebook,) = load_rulebooks(Compiler(), (year,) if year else (), (folder,) if folder else ())
+    when = choose_as_of(rulebook, as_of.date() if as_of is not None else None)  # type: ignore[attr-defined]
+    if when.note:
+        click.echo(f"note: {when.note}", err=True)
+    errors = errors or out.with_name(out.name + ".errors.jsonl")
+    for path, option in ((out, "--out"), (errors, "--errors")):
+        try:
+            output_format(path)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint=option) from None
+    connection = pool_connection(progress_bar=sys.stderr.isatty())
+    try:
+        loaded = load_pool(connection, pool, columns_read(rulebook, when.day, engine_name))
+    except PoolError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    rejects = list(loaded.rejects)
+    try:
+        rejects += register_verdicts(connection, rulebook, when.day, engine_name, loaded, _progress,
+                                     note=lambda text: click.echo(text, err=True), lazy=True)
+    except EngineRefused as refusal:
+        click.echo(f"error: {refusal}", err=True)
+        sys.exit(2)
+    try:
+        write_results(connection, out)
+        write_rejects(connection, sorted(rejects, key=lambda r: r.line), errors)
+    except (ValueError, duckdb.Error) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    summary = summarise(connection, rulebook, loaded, rejects, written=out)
+    for category, counts in summary.counts.items():
+        click.echo(f"{category:<12} " + "  ".join(f"{k} {v:,}" for k, v in counts.items()), err=True)
+    click.echo(f"rows in {summary.rows_in:,} = evaluated {summary.evaluated:,} + rejected {summary.rejected:,}"
+               f" (errors in {errors})", err=True)

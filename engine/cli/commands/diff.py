@@ -1,0 +1,91 @@
+"""`rules diff OLD NEW`: what changed between two rulebooks, in policy terms, and whom it affects.
+
+Exit codes follow `git diff --exit-code`: 0 when done (or, with `--exit-code`, when nothing differs), 1 only when
+`--exit-code` is given and the rulebooks differ, 2 for anything that went wrong (bad usage, errors in rule files, an
+unreadable pool file). Pool rows that are not valid profiles are reported in the output; they do not change the code.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from dsl.diagnostics import RuleErrors
+from engine import ir
+from engine.diff.impact import PoolImpact
+from engine.lower.rulebook import Compiler, available_years, default_rules_tree
+
+EXIT_DIFFERENCES = 1
+EXIT_ERROR = 2
+
+
+def resolve_rulebook(compiler: Compiler, given: str) -> ir.Rulebook:
+    """A year of the rules tree (`2025`), or a rulebook folder. Exits with the diagnostics on rule-file errors."""
+    try:
+        if given in available_years():
+            return compiler.compile_year(given)[0]
+        folder = Path(given)
+        if folder.is_dir():
+            return compiler.compile_folder(folder)[0]
+    except RuleErrors as errors:
+        click.echo(errors.render(), err=True)
+        count = len([d for d in errors.diagnostics if d.is_error])
+        click.echo(f"\n{count} error{'s' if count != 1 else ''} in the rule files of {given}.", err=True)
+        sys.exit(EXIT_ERROR)
+    known = ", ".join(available_years()) or f"none in {default_rules_tree()}"
+    raise click.BadParameter(f"'{given}' is neither a rulebook year (known: {known}) nor a folder",
+                             param_hint="OLD/NEW")
+
+
+@click.command("diff")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+@click.option("--exit-code", "exit_code", is_flag=True,
+              help="Exit with 1 when the rulebooks differ, 0 when they do not (like git diff --exit-code).")
+@click.option("--pool", "pool", type=click.Path(path_type=Path, dir_okay=False),
+              help="Profiles (JSON Lines, or a JSON or YAML list) to evaluate under both rulebooks.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The day the pool is evaluated on, under both rulebooks. Default: the first day NEW is in force.")
+def diff_command(old: str, new: str, output_format: str, exit_code: bool, pool: Path | None,
+                 as_of: datetime | None) -> None:
+    """Compare two rulebooks (years like 2023 2025, or rulebook folders): categories, occupations, rules, sources.
+
+    With --pool, also count per category the profiles that gain or lose eligibility, with examples and, for each
+    kind of change, one profile's explanations side by side.
+    """
+    from engine.diff.report import to_json, to_markdown, to_text
+    from engine.diff.rulebook_diff import compare
+
+    if as_of is not None and pool is None:
+        raise click.UsageError("--as-of needs --pool: it is the day the pool is evaluated on")
+    compiler = Compiler()
+    old_rulebook = resolve_rulebook(compiler, old)
+    new_rulebook = resolve_rulebook(compiler, new)
+    difference = compare(old_rulebook, new_rulebook)
+    impact = None
+    if pool is not None:
+        impact = _impact(old_rulebook, new_rulebook, pool, as_of.date() if as_of else new_rulebook.in_force_from)
+    if output_format == "json":
+        click.echo(to_json(difference, impact), nl=False)
+    elif output_format == "markdown":
+        click.echo(to_markdown(difference, impact), nl=False)
+    else:
+        click.echo(to_text(difference, impact, color=True), nl=False)
+        if impact is not None and impact.rejected:
+            click.echo(f"{len(impact.rejected)} pool row(s) were not evaluated; see 'Rejected rows' above.", err=True)
+    if exit_code and difference.has_differences:
+        sys.exit(EXIT_DIFFERENCES)
+
+
+def _impact(old: ir.Rulebook, new: ir.Rulebook, pool: Path, day: date) -> PoolImpact:
+    from engine.diff.impact import pool_impact, read_pool
+
+    if not pool.is_file():
+        click.echo(f"{pool}: no such pool file", err=True)
+        sys.exit(EXIT_ERROR)
+    return pool_impact(old, new, read_pool(pool), day)

@@ -1,0 +1,82 @@
+"""`rules round`: simulate a round of invitations over a pool, a published round or a hypothetical one."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+
+@click.command("round")
+@click.argument("number", type=int, required=False)
+@click.option("--pool", "pool", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The pool: .parquet, .jsonl or .csv.")
+@click.option("--year", "year", metavar="YEAR", help="Rulebook year. Default: the one that declares ROUND, or the "
+                                                     "latest.")
+@click.option("--rules", "folder", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+              help="A rulebook folder instead of a shipped year.")
+@click.option("--category", "category", help="A hypothetical round: the category it draws from.")
+@click.option("--program", "program", type=click.Choice(["fsw", "cec", "fst"]),
+              help="A hypothetical round: the program it draws from.")
+@click.option("--invitations", "invitations", type=click.IntRange(min=1), help="A hypothetical round: how many.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="A hypothetical round: its date.")
+@click.option("--engine", "engine_name", type=click.Choice(["duckdb", "python"]),
+              help="duckdb (default when the rules compile to SQL) or python (the single-profile evaluator).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def round_command(number: int | None, pool: Path, year: str | None, folder: Path | None, category: str | None,
+                  program: str | None, invitations: int | None, as_of: object, engine_name: str | None,
+                  output_format: str) -> None:
+    """Rank the eligible in POOL by CRS, then submission time, and invite as round NUMBER of the rulebook did, or as
+    a hypothetical round (--category or --program, --invitations, --as-of)."""
+
+    from engine.cli.common import load_rulebooks
+    from engine.lower.rulebook import Compiler, available_years
+    from engine.pool.batch import EngineRefused, columns_read, register_verdicts
+    from engine.pool.load import PoolError, load_pool, pool_connection
+    from engine.pool.rounds import RoundSpec, RoundUnsupported, outcome_json, outcome_text, simulate, spec_of
+
+    compiler = Compiler()
+    if number is not None:
+        if category or program or invitations or as_of:
+            raise click.UsageError("give a round NUMBER, or --category/--program with --invitations, not both")
+        candidates = load_rulebooks(compiler, () if folder else (year,) if year else tuple(available_years()),
+                                    (folder,) if folder else ())
+        found = [(r, rb) for rb in candidates for r in rb.rounds if r.number == number]
+        if not found:
+            raise click.BadParameter(f"no rulebook declares round {number}", param_hint="ROUND")
+        round_, rulebook = found[0]
+        spec = spec_of(round_)
+    else:
+        if not invitations or not as_of or bool(category) == bool(program):
+            raise click.UsageError("a hypothetical round needs --category or --program, --invitations and --as-of")
+        (rulebook,) = load_rulebooks(compiler, (year,) if year else (), (folder,) if folder else ())
+        day: date = as_of.date()  # type: ignore[attr-defined]
+        grouping, target = ("category", category) if category else ("program", program)
+        spec = RoundSpec(f"hypothetical {grouping} round", grouping, target, invitations, day)
+    connection = pool_connection()
+    try:
+        loaded = load_pool(connection, pool, columns_read(rulebook, spec.as_of, engine_name))
+    except PoolError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    try:
+        register_verdicts(connection, rulebook, spec.as_of, engine_name, loaded,
+                          note=lambda text: click.echo(text, err=True))
+    except EngineRefused as refusal:
+        click.echo(f"error: {refusal}", err=True)
+        sys.exit(2)
+    try:
+        outcome = simulate(connection, rulebook, spec)
+    except RoundUnsupported as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    if loaded.rejects:
+        click.echo(f"note: {len(loaded.rejects):,} of {loaded.rows_in:,} rows were rejected as malformed "
+                   f"(run `rules batch` to list them)", err=True)
+    if output_format == "json":
+        click.echo(json.dumps(outcome_json(outcome), indent=2))
+    else:
+        click.echo(outcome_text(outcome))

@@ -1,1 +1,0 @@
-"""Commands of the `rules` CLI, one module each; `engine.cli` registers them."""

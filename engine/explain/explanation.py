@@ -1,0 +1,591 @@
+"""Explanations: a recorded evaluation `Trace` turned into a tree of statements in policy terms.
+
+The trace follows the rule tree node by node; an explanation keeps only what a reader needs: one line per condition
+(a named rule, a comparison, a choice among alternatives), with its outcome, the margin where a comparison failed,
+the facts it read (JSON paths into the profile), the rule's citations and the line of the rule file it comes from.
+Values that feed a condition (a fact, a sum, a period) are folded into that condition's line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from engine import ir
+from engine.eval.traced import CategoryResult, SectionResult, Trace, Verdict
+from engine.model.facts import GIVEN_CONCLUSIONS, MISSING, Item
+from engine.model.quantities import Period
+from engine.model.work import OccupationTime
+
+HOLDS, FAILS, UNKNOWN = "holds", "fails", "unknown"
+
+_NEEDS = {">=": "or more", "<=": "or less", ">": "more than", "<": "less than", "==": "exactly", "!=": "anything but"}
+_OPERATOR_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "==": "equal to",
+                   "!=": "other than"}
+# Dates are compared in days on the calendar, so they read as before and after rather than as amounts.
+_DATE_WORDS = {">=": "on or after", "<=": "on or before", ">": "after", "<": "before", "==": "on", "!=": "not on"}
+_FACT_LABELS = {
+    "eligible_programs": "eligible programs",
+    "crs": "CRS score",
+    "language_tests": "language test results",
+    "work_history": "jobs in the work history",
+    "date_of_birth": "date of birth",
+    "submitted_at": "profile submitted",
+    "as_of": "as-of date",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A fact read from the profile; its text is made only when a view asks for it."""
+
+    path: str
+    raw: Any
+    given: bool = False
+    missing: bool = False
+
+    @property
+    def value(self) -> str:
+        return fact_text(self.raw)
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """One statement. `kind` is `category`, `rule` (a named definition), `group` (and/or/not, a quantifier),
+    `item` (one element a quantifier went over) or `check` (a comparison or a fact)."""
+
+    kind: str
+    label: str
+    outcome: str | None
+    detail: str | None = None
+    rule: str | None = None
+    cites: tuple[ir.SourceRef, ...] = ()
+    source: str | None = None
+    facts: tuple[Fact, ...] = ()
+    children: tuple[Explanation, ...] = field(default_factory=tuple)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Every missing fact below this statement, in order, once each."""
+        seen: dict[str, None] = {}
+        for node in self.walk():
+            for fact in node.facts:
+                if fact.missing:
+                    seen.setdefault(fact.path, None)
+        return tuple(seen)
+
+    def walk(self) -> Iterator[Explanation]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def to_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = {"kind": self.kind, "label": self.label}
+        if self.outcome is not None:
+            document["outcome"] = self.outcome
+        if self.detail:
+            document["detail"] = self.detail
+        if self.rule:
+            document["rule"] = self.rule
+        if self.cites:
+            document["cites"] = [c.id for c in self.cites]
+        if self.source:
+            document["source"] = self.source
+        if self.facts:
+            document["facts"] = [_fact_json(f) for f in self.facts]
+        if self.outcome == UNKNOWN and self.missing:
+            document["missing"] = list(self.missing)
+        if self.children:
+            document["children"] = [c.to_json() for c in self.children]
+        return document
+
+
+def _fact_json(fact: Fact) -> dict[str, Any]:
+    document: dict[str, Any] = {"path": fact.path, "value": None if fact.missing else fact.value}
+    if fact.given:
+        document["given"] = True
+    if fact.missing:
+        document["missing"] = True
+    return document
+
+
+def outcome_of(value: Any) -> str | None:
+    """Conditions hold or fail; a quantity (points, a level) has no outcome, only its value."""
+    if value is MISSING:
+        return UNKNOWN
+    if value is True:
+        return HOLDS
+    if value is False:
+        return FAILS
+    return None
+
+
+def explain_category(result: CategoryResult, rulebook: ir.Rulebook) -> Explanation:
+    return explain_results([result], rulebook)[0]
+
+
+def explain_results(results: Iterable[CategoryResult], rulebook: ir.Rulebook) -> list[Explanation]:
+    """Explanations of one profile's categories; a rule shared by several categories is explained once."""
+    builder = _Builder(rulebook)
+    return [_explain_one(result, builder) for result in results]
+
+
+def explain_sections(sections: Iterable[SectionResult], rulebook: ir.Rulebook) -> list[Explanation]:
+    """One statement per section of a score: its points, and every factor with the table row behind it."""
+    builder = _Builder(rulebook)
+    return [Explanation(kind="section", label=s.section.title, outcome=outcome_of(s.trace.value),
+                        detail=value_text(s.trace.value), rule=f"section {s.section.id}",
+                        source=s.section.span.short, children=tuple(builder.lines(s.trace)))
+            for s in sections]
+
+
+def _explain_one(result: CategoryResult, builder: _Builder) -> Explanation:
+    category = result.category
+    is_program = any(category is program for program in builder.rulebook.programs)
+    builder.current_program = category.id if is_program else None
+    verdict_words = {Verdict.ELIGIBLE: "eligible", Verdict.NOT_ELIGIBLE: "not eligible",
+                     Verdict.UNDETERMINED: "undetermined"}
+    root = Explanation(
+        kind="category",
+        label=category.name,
+        outcome=outcome_of(result.trace.value),
+        detail=verdict_words[result.verdict],
+        rule=f"{'program' if is_program else 'category'} {category.id}",
+        cites=category.cites,
+        source=category.span.short,
+        children=tuple(builder.lines(result.trace)),
+    )
+    return root
+
+
+def summarise(explanation: Explanation, limit: int = 4) -> Explanation:
+    """The category and its conditions, each with only the checks that decided it."""
+    children = []
+    for child in explanation.children:
+        deciding = [leaf for leaf in _leaves(child) if leaf.outcome == child.outcome and leaf is not child]
+        unique: dict[tuple[str, str | None], Explanation] = {}
+        for leaf in deciding:
+            unique.setdefault((leaf.label, leaf.detail), replace(leaf, children=()))
+        children.append(replace(child, children=tuple(list(unique.values())[:limit])))
+    return replace(explanation, children=tuple(children))
+
+
+def _leaves(node: Explanation) -> Iterator[Explanation]:
+    if not node.children:
+        yield node
+        return
+    for child in node.children:
+        yield from _leaves(child)
+
+
+class _Builder:
+    def __init__(self, rulebook: ir.Rulebook) -> None:
+        self.rulebook = rulebook
+        self.explained_rules: dict[int, Explanation] = {}
+        # A program's rule is explained in full under the program; elsewhere (pool membership) by its outcome.
+        self.program_rules = {p.condition.name: p.id for p in rulebook.programs if isinstance(p.condition, ir.RuleCall)}
+        self.current_program: str | None = None
+
+    # statements
+
+    def lines(self, trace: Trace) -> list[Explanation]:
+        """The statements for a boolean trace; an `and` directly under a rule reads as the rule's list of
+        conditions."""
+        node = trace.node
+        if isinstance(node, ir.AllOf):
+            return [self.statement(child) for child in trace.children]
+        if isinstance(node, ir.Arithmetic) and node.operator == "+" and node.type.name != "date":
+            return [line for child in trace.children for line in self.lines(child)]
+        if isinstance(node, ir.Conditional) and node.type.name != "condition" and len(trace.children) == 2:
+            return [self.chosen_branch(trace)]
+        return [self.statement(trace)]
+
+    def chosen_branch(self, trace: Trace) -> Explanation:
+        """A value chosen by a condition reads as the chosen value, with the condition that chose it."""
+        condition, branch = trace.children
+        lines = self.lines(branch)
+        if isinstance(branch.node, ir.Conditional):
+            return lines[0] if len(lines) == 1 else Explanation("group", "the sum of these", None,
+                                                                detail=value_text(branch.value),
+                                                                children=tuple(lines))
+        chosen = lines[0] if len(lines) == 1 else Explanation("group", "the sum of these", None,
+                                                              detail=value_text(branch.value),
+                                                              children=tuple(lines))
+        what = self.statement(condition).label if isinstance(condition.node, ir.Compare) else self.label(condition)
+        reason = f"{what}: {value_text(condition.value)}"
+        detail = f"{chosen.detail} ({reason})" if chosen.detail else f"({reason})"
+        if chosen.kind == "check" and not chosen.detail:
+            detail = f"{chosen.label} ({reason})"
+        return replace(chosen, detail=detail)
+
+    def statement(self, trace: Trace) -> Explanation:  # noqa: C901 - one case per node kind
+        node = trace.node
+        outcome = outcome_of(trace.value)
+        if isinstance(node, ir.RuleCall):
+            return self.rule_call(trace)
+        if isinstance(node, ir.AllOf):
+            return Explanation("group", "all of these hold", outcome,
+                               children=tuple(self.statement(c) for c in trace.children))
+        if isinstance(node, ir.AnyOf):
+            return Explanation("group", "at least one of these holds", outcome,
+                               children=tuple(self.statement(c) for c in trace.children))
+        if isinstance(node, ir.Not):
+            return Explanation("group", "this must not hold", outcome, children=(self.statement(trace.children[0]),))
+        if isinstance(node, ir.Quantifier):
+            return self.aggregate(trace) if node.kind in ("total", "highest") else self.quantifier(trace)
+        if isinstance(node, ir.TableLookup):
+            return self.lookup(trace)
+        if isinstance(node, ir.Extreme):
+            return self.extreme(trace)
+        if isinstance(node, ir.Arithmetic) and node.operator == "+" and node.type.name != "date":
+            return Explanation("group", "the sum of these", outcome, detail=value_text(trace.value),
+                               children=tuple(self.lines(trace)))
+        if isinstance(node, ir.Compare):
+            return self.compare(trace)
+        if isinstance(node, ir.Member):
+            return self.member(trace)
+        if isinstance(node, ir.Otherwise):
+            return self.otherwise(trace)
+        if isinstance(node, ir.Conditional) and node.type.name != "condition" and len(trace.children) == 2:
+            return self.chosen_branch(trace)
+        if isinstance(node, ir.Conditional):
+            condition, branch = (trace.children + (trace.children[0],))[:2]
+            children = (self.statement(condition),) if len(trace.children) == 1 else \
+                (self.statement(condition), self.statement(branch))
+            return Explanation("group", "depending on a condition", outcome, children=children)
+        return Explanation("check", self.label(trace), outcome, detail=value_text(trace.value),
+                           facts=tuple(self.facts(trace)))
+
+    def rule_call(self, trace: Trace) -> Explanation:
+        program = self.program_rules.get(trace.node.name)
+        if program is not None and program != self.current_program:
+            rule = trace.node.rule
+            missing = self._rule_call(trace).missing if trace.value is MISSING else ()
+            return Explanation(kind="rule", label=rule.description or rule.name.replace("_", " "),
+                               outcome=outcome_of(trace.value), detail=f"see program {program}", rule=rule.name,
+                               cites=rule.cites, source=rule.span.short,
+                               facts=tuple(Fact(path, MISSING, missing=True) for path in missing))
+        known = self.explained_rules.get(id(trace))
+        if known is None:
+            known = self.explained_rules[id(trace)] = self._rule_call(trace)
+        return known
+
+    def _rule_call(self, trace: Trace) -> Explanation:
+        node: ir.RuleCall = trace.node
+        rule = node.rule
+        arguments = trace.note or ()
+        call = rule.name
+        if rule.parameters:
+            call += "(" + ", ".join(self.argument_text(a) for a in arguments) + ")"
+        body = trace.children[0]
+        outcome = outcome_of(trace.value)
+        return Explanation(
+            kind="rule",
+            label=rule.description or rule.name.replace("_", " "),
+            outcome=outcome,
+            detail=value_text(trace.value) if outcome is None else None,
+            rule=call,
+            cites=rule.cites,
+            source=rule.span.short,
+            children=tuple(self.lines(body)),
+        )
+
+    def lookup(self, trace: Trace) -> Explanation:
+        """`age 29: row '20 to 29' gives 110 points`: the keys, the row that matched, and the value it gave."""
+        node: ir.TableLookup = trace.node
+        table = node.table
+        keys = "; ".join(value_text(k.value) if isinstance(k.node, (ir.Literal, ir.ConstantRef))
+                         else f"{self.label(k)} = {value_text(k.value)}" for k in trace.children)
+        row: ir.TableRow | None = trace.note
+        if row is not None:
+            detail = f"{keys}: row '{row.label}' gives {value_text(trace.value)}"
+            source = row.span.short
+        elif trace.value is MISSING and any(k.value is MISSING for k in trace.children):
+            detail = f"{keys}: unknown (a fact is missing)"
+            source = table.span.short
+        else:
+            detail = f"{keys}: no row of the table matches"
+            source = table.span.short
+        column = node.column.replace("_", " ")
+        label = table.title if len(table.value_columns) == 1 else f"{table.title} ({column})"
+        return Explanation("row", label, outcome_of(trace.value), detail=detail, rule=f"table {table.name}",
+                           cites=table.cites, source=source, facts=tuple(self.facts(trace)))
+
+    def extreme(self, trace: Trace) -> Explanation:
+        node: ir.Extreme = trace.node
+        static = [i for i, o in enumerate(node.operands) if isinstance(o, (ir.Literal, ir.ConstantRef))]
+        value = value_text(trace.value)
+        if len(static) == 1 and len(node.operands) == 2:
+            bound = trace.children[static[0]]
+            other = trace.children[1 - static[0]]
+            word = "capped at" if node.kind == "min" else "at least"
+            label = f"{word} {value_text(bound.value)}"
+            applied = other.value is not MISSING and bound.value is not MISSING and trace.value == bound.value \
+                and other.value != bound.value
+            detail = f"{value} ({value_text(other.value)} before the {'cap' if node.kind == 'min' else 'floor'})" \
+                if applied else value
+            return Explanation("group", label, outcome_of(trace.value), detail=detail,
+                               children=tuple(self.lines(other)))
+        label = "the lowest of these" if node.kind == "min" else "the highest of these"
+        return Explanation("group", label, outcome_of(trace.value), detail=value,
+                           children=tuple(s for c in trace.children for s in self.lines(c)))
+
+    def aggregate(self, trace: Trace) -> Explanation:
+        node: ir.Quantifier = trace.node
+        domain, *instances = trace.children
+        what = self.label(domain)
+        label = ("the total over " if node.kind == "total" else "the highest over ") + what
+        if node.where is not None:
+            label += self.filter_text(node.where)
+        detail = value_text(trace.value)
+        if domain.value is not MISSING and not instances:
+            detail += ": there is none"
+        facts = [*self.facts(domain)]
+        for skipped in trace.note or ():
+            facts.extend(self.facts(skipped))
+        return Explanation("group", label, outcome_of(trace.value), detail=detail, facts=tuple(facts),
+                           children=tuple(self.instance(i) for i in instances))
+
+    def argument_text(self, trace: Trace) -> str:
+        node = trace.node
+        if isinstance(node, ir.ListRef):
+            return node.table.name
+        return value_text(trace.value)
+
+    def quantifier(self, trace: Trace) -> Explanation:
+        node: ir.Quantifier = trace.node
+        domain, *instances = trace.children
+        what = self.label(domain)
+        label = ("at least one of the " if node.kind == "any" else "each of the ") + what.removeprefix("the ")
+        if node.where is not None:
+            label += self.filter_text(node.where)
+        label += " meets this"
+        children = tuple(self.instance(i) for i in instances)
+        detail = None
+        if domain.value is not MISSING and not instances:
+            detail = "there is none"
+        facts = [*self.facts(domain)]
+        for skipped in trace.note or ():
+            facts.extend(self.facts(skipped))
+        return Explanation("group", label, outcome_of(trace.value), detail=detail, facts=tuple(facts),
+                           children=children)
+
+    def instance(self, trace: Trace) -> Explanation:
+        element = trace.note
+        body_children: list[Explanation] = []
+        for child in trace.children:
+            if child.value is True and child is trace.children[0] and len(trace.children) == 2:
+                continue  # a `where` filter that held: the label already says so
+            body_children.extend(self.lines(child))
+        return Explanation("item", self.element_text(element), outcome_of(trace.value),
+                           children=tuple(body_children))
+
+    def compare(self, trace: Trace) -> Explanation:
+        node: ir.Compare = trace.node
+        left, right = trace.children
+        left_label = self.label(left)
+        right_text = value_text(right.value) if right.value is not MISSING else self.label(right)
+        dates = node.left.type.name == "date"
+        words = _DATE_WORDS if dates else _OPERATOR_WORDS
+        label = f"{left_label} is {words[node.operator]} {self.static_text(node.right)}"
+        shown = [side for side in (left, right) if _worth_showing(side)]
+        facts = tuple(self.facts(trace, skip=shown))
+        if left.value is MISSING:
+            missing = ", ".join(f.path for f in self.facts(trace) if f.missing) or "a fact"
+            detail = f"{left_label}: unknown, because {missing} is missing"
+        else:
+            detail = f"{left_label}: {value_text(left.value)}{self.period_note(left)}; needs {right_text}" \
+                     f" {_NEEDS[node.operator]}".rstrip()
+            if dates:
+                detail = f"{left_label}: {value_text(left.value)}; needs a date {_DATE_WORDS[node.operator]} " \
+                         f"{right_text}"
+            elif node.operator in (">", "<", "==", "!="):
+                detail = f"{left_label}: {value_text(left.value)}{self.period_note(left)}; needs " \
+                         f"{_NEEDS[node.operator]} {right_text}"
+        derived = tuple(self.rule_call(side) for side in shown)
+        return Explanation("check", label, outcome_of(trace.value), detail=detail, facts=facts, children=derived)
+
+    def member(self, trace: Trace) -> Explanation:
+        node: ir.Member = trace.node
+        item, collection = trace.children
+        item_label = self.label(item)
+        words = "is not one of" if node.negated else "is one of"
+        label = f"{item_label} {words} {self.label(collection)}"
+        detail = f"{item_label}: {value_text(item.value)}"
+        return Explanation("check", label, outcome_of(trace.value), detail=detail, facts=tuple(self.facts(trace)))
+
+    def otherwise(self, trace: Trace) -> Explanation:
+        if len(trace.children) == 1:
+            return self.statement(trace.children[0])
+        first, fallback = trace.children
+        if isinstance(first.node, (ir.FieldGet, ir.FactRef)) and fallback.value is not MISSING:
+            return self.statement(fallback)  # a fact not given, read another way: the other way is the reason
+        return Explanation("group", "facts are missing for the first way, so the second decides",
+                           outcome_of(trace.value), children=(self.statement(first), self.statement(fallback)))
+
+    # labels and values
+
+    def label(self, trace: Trace) -> str:  # noqa: C901 - one case per node kind
+        node = trace.node
+        if isinstance(node, ir.FactRef):
+            return _FACT_LABELS.get(node.name, node.name.replace("_", " "))
+        if isinstance(node, ir.FieldGet):
+            return node.name.replace("_", " ")
+        if isinstance(node, ir.Local):
+            return self.element_text(trace.value)
+        if isinstance(node, ir.ListRef):
+            return f"the list '{node.table.title}'"
+        if isinstance(node, ir.ConstantRef):
+            return node.description or node.name.replace("_", " ")
+        if isinstance(node, ir.Literal):
+            return node.text
+        if isinstance(node, ir.WindowNode):
+            if isinstance(trace.value, Period):
+                return f"between {trace.value.first} and {trace.value.last}"
+            return "in the period"
+        if isinstance(node, ir.Builtin):
+            return node.description.format(*(self.argument_label(a) for a in trace.children))
+        if isinstance(node, ir.RuleCall):
+            return node.rule.description or node.name.replace("_", " ")
+        if isinstance(node, ir.Arithmetic):
+            return f"{self.label(trace.children[0])} {node.operator} {self.label(trace.children[1])}"
+        if isinstance(node, ir.TableLookup):
+            return f"{node.column.replace('_', ' ')} from '{node.table.title}'"
+        if isinstance(node, ir.Selection):
+            return f"{self.label(trace.children[0])} ({self.condition_label(node.where)})"
+        if isinstance(node, ir.Quantifier):
+            return ("the total over " if node.kind == "total" else "the highest over ") + self.label(trace.children[0])
+        if isinstance(node, ir.Extreme):
+            return ("the lowest of " if node.kind == "min" else "the highest of ") + \
+                ", ".join(self.label(c) for c in trace.children)
+        return value_text(trace.value)
+
+    def argument_label(self, trace: Trace) -> str:
+        node = trace.node
+        if isinstance(node, (ir.Local, ir.FieldGet)) and isinstance(trace.value, str):
+            return trace.value
+        if isinstance(trace.value, ir.OccupationList):
+            return f"'{trace.value.title}'"
+        return self.label(trace)
+
+    def static_text(self, node: ir.Node) -> str:
+        if isinstance(node, (ir.Literal, ir.ConstantRef)):
+            return value_text(node.value)
+        return "the required value"
+
+    def filter_text(self, node: ir.Node) -> str:
+        """How a quantifier's `where` reads after the list it filters."""
+        if isinstance(node, ir.RuleCall):
+            return f" that are {self.condition_label(node)}" if node.arguments else f" ({self.condition_label(node)})"
+        return " whose " + self.condition_label(node)
+
+    def condition_label(self, node: ir.Node) -> str:
+        if isinstance(node, ir.RuleCall):
+            return (node.rule.description or node.name.replace("_", " ")).rstrip(".")
+        if isinstance(node, ir.Member) and isinstance(node.item, ir.FieldGet):
+            collection = node.collection
+            values = collection.value if isinstance(collection, (ir.Literal, ir.ConstantRef)) else None
+            listed = " or ".join(map(str, values)) if isinstance(values, tuple) else "on the list"
+            words = "is not" if node.negated else "is"
+            return f"{node.item.name.replace('_', ' ')} {words} {listed}"
+        return "those that qualify"
+
+    def period_note(self, trace: Trace) -> str:
+        time = trace.note
+        if isinstance(time, OccupationTime) and trace.node.function == "continuous_full_time" and time.run:
+            return f" ({time.run})"
+        return ""
+
+    def element_text(self, element: Any) -> str:
+        if isinstance(element, Item):
+            return item_text(element)
+        if isinstance(element, str):
+            title = self.rulebook.occupation_titles.get(element)
+            return f"{element} {title}" if title else element
+        return value_text(element)
+
+    def facts(self, trace: Trace, skip: Iterable[Trace] = ()) -> Iterator[Fact]:
+        """The profile facts read under this trace, except those of nested statements (and of `skip`)."""
+        seen: set[str] = set()
+        skipped = [id(t) for t in skip]
+        folded = _folded_facts(trace) if not skipped else \
+            (pair for child in (trace, *(c for c in trace.children if id(c) not in skipped))
+             for pair in (child.facts if child is trace else _folded_facts(child)))
+        for path, value in folded:
+            if path in seen or path == "as_of":
+                continue
+            seen.add(path)
+            if isinstance(value, Item):
+                continue  # a record read whole is shown by the fields read from it
+            root = path.split("[", 1)[0].split(".", 1)[0]
+            missing = value is MISSING
+            yield Fact(path, value, given=root in GIVEN_CONCLUSIONS and not missing, missing=missing)
+
+
+def _worth_showing(trace: Trace) -> bool:
+    """A named value compared in a condition gets its own lines when it was computed from a table (a level read
+    off a conversion chart, a points grid), so the reader sees the row behind the number."""
+    if not isinstance(trace.node, ir.RuleCall) or trace.node.type.name == "condition":
+        return False
+    if trace.node.type.name == "points":
+        return True
+    stack = list(trace.children)
+    while stack:
+        child = stack.pop()
+        if isinstance(child.node, ir.TableLookup):
+            return True
+        if not isinstance(child.node, ir.RuleCall):
+            stack.extend(child.children)
+    return False
+
+
+def _folded_facts(trace: Trace) -> Iterable[tuple[str, Any]]:
+    yield from trace.facts
+    children = trace.children
+    if isinstance(trace.node, ir.Otherwise) and len(children) == 2 and children[1].value is not MISSING:
+        children = children[1:]  # the fallback decided: the facts the first way lacked do not matter
+    for child in children:
+        if isinstance(child.node, ir.RuleCall) and child.node.type.name == "condition":
+            continue  # a named condition is a statement of its own; a named value folds into its reader
+        yield from _folded_facts(child)
+
+
+def item_text(item: Item) -> str:
+    fields = item.fields
+    if "noc" in fields:
+        end = fields["end"] if fields["end"] is not None else "ongoing"
+        hours = fields["hours_per_week"]
+        hours_text = f", {hours.amount:g} h/week" if hours is not MISSING else ""
+        return f"job {fields['noc']} from {value_text(fields['start'])} to {value_text(end)}" \
+               f"{hours_text} ({item.path})"
+    if "test" in fields:
+        taken = fields.get("date")
+        when = f" of {taken}" if isinstance(taken, date) else ""
+        return f"{fields['test']} result{when} ({item.path})"
+    return item.path
+
+def value_text(value: Any) -> str:
+    if value is MISSING:
+        return "missing"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if value is None:
+        return "none"
+    if isinstance(value, ir.OccupationList):
+        return value.title
+    if isinstance(value, tuple):
+        return ", ".join(value_text(v) for v in value) if value else "none"
+    if isinstance(value, Item):
+        return item_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+def fact_text(value: Any) -> str:
+    if isinstance(value, tuple) and value and isinstance(value[0], Item):
+        return "1 entry" if len(value) == 1 else f"{len(value)} entries"
+    return value_text(value)

@@ -1,0 +1,301 @@
+"""Views of evaluation results: a readable text tree, one JSON document, or Markdown.
+
+The same `ProfileReport` values feed every view, so the three always say the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from engine import ir
+from engine.eval.traced import CategoryResult, ScoreResult
+from engine.explain.explanation import FAILS, HOLDS, Explanation, explain_results, explain_sections, summarise
+from engine.model.profile import ProfileInput
+from engine.model.quantities import Points
+
+MARKS = {HOLDS: "✓", FAILS: "✗", None: "•"}
+UNKNOWN_MARK = "?"
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryReport:
+    id: str
+    name: str
+    verdict: str
+    explanation: Explanation
+
+
+@dataclass(frozen=True, slots=True)
+class SectionReport:
+    id: str
+    title: str
+    points: int | None
+    explanation: Explanation
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreReport:
+    """The CRS of a profile: `version` is the score declaration in force, or `given` when the profile gave it."""
+
+    version: str
+    title: str
+    total: int | None
+    sections: tuple[SectionReport, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileReport:
+    profile: str
+    rulebook: ir.Rulebook
+    as_of: date
+    as_of_note: str | None
+    categories: tuple[CategoryReport, ...]
+    programs: tuple[CategoryReport, ...] = ()
+    score: ScoreReport | None = None
+
+
+def build_report(profile_id: str, rulebook: ir.Rulebook, as_of: date, as_of_note: str | None,
+                 results: Sequence[CategoryResult], detail: str, programs: Sequence[CategoryResult] = (),
+                 score: ScoreResult | None = None) -> ProfileReport:
+    explanations = explain_results([*results, *programs], rulebook)
+    reports = []
+    for result, explanation in zip([*results, *programs], explanations, strict=True):
+        if detail == "summary":
+            explanation = summarise(explanation)
+        reports.append(CategoryReport(result.category.id, result.category.name, result.verdict.value, explanation))
+    return ProfileReport(profile_id, rulebook, as_of, as_of_note, tuple(reports[:len(results)]),
+                         tuple(reports[len(results):]), _score_report(score, rulebook))
+
+
+def _score_report(score: ScoreResult | None, rulebook: ir.Rulebook) -> ScoreReport | None:
+    if score is None:
+        return None
+    total = score.total.amount if isinstance(score.total, Points) else None
+    if score.given or score.score is None:
+        return ScoreReport("given", "given in the profile", total, ())
+    sections = []
+    for section, explanation in zip(score.sections, explain_sections(score.sections, rulebook), strict=True):
+        value = section.trace.value
+        sections.append(SectionReport(section.section.id, section.section.title,
+                                      value.amount if isinstance(value, Points) else None, explanation))
+    return ScoreReport(score.score.id, score.score.title, total, tuple(sections))
+
+
+def _mark(outcome: str | None) -> str:
+    return MARKS.get(outcome, UNKNOWN_MARK)
+
+
+# JSON ----------------------------------------------------------------------------------------------------------------
+
+
+def to_json(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInput]) -> str:
+    document: dict[str, Any] = {"results": [_report_json(r) for r in reports]}
+    errors = [_rejected_json(p) for p in rejected]
+    if errors:
+        document["errors"] = errors
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _report_json(report: ProfileReport) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "profile": report.profile,
+        "rulebook": report.rulebook.year,
+        "as_of": report.as_of.isoformat(),
+    }
+    if report.as_of_note:
+        document["as_of_note"] = report.as_of_note
+    document["categories"] = [
+        {"id": c.id, "name": c.name, "verdict": c.verdict, "explanation": c.explanation.to_json()}
+        for c in report.categories
+    ]
+    if report.programs:
+        document["programs"] = [{"id": p.id, "verdict": p.verdict, "explanation": p.explanation.to_json()}
+                                for p in report.programs]
+    if report.score is not None:
+        document["crs"] = {
+            "total": report.score.total,
+            "version": report.score.version,
+            "sections": {s.id: {"title": s.title, "points": s.points, "explanation": s.explanation.to_json()}
+                         for s in report.score.sections},
+        }
+    return document
+
+
+def _rejected_json(profile: ProfileInput) -> dict[str, Any]:
+    return {"input": profile.origin, "problems": [{"path": p.path, "message": p.message} for p in profile.problems]}
+
+
+# Text ----------------------------------------------------------------------------------------------------------------
+
+
+def to_text(reports: Iterable[ProfileReport]) -> str:
+    blocks = [_report_text(r) for r in reports]
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def rejected_text(rejected: Iterable[ProfileInput]) -> str:
+    lines = []
+    for profile in rejected:
+        lines.append(f"{profile.origin}: not evaluated, the profile has problems:")
+        lines.extend(f"  {problem.path}: {problem.message}" for problem in profile.problems)
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _report_text(report: ProfileReport) -> str:
+    rulebook = report.rulebook
+    lines = [f"Profile {report.profile} · rulebook {rulebook.year} ({rulebook.title}) · as of {report.as_of}"]
+    if report.as_of_note:
+        lines.append(f"  note: {report.as_of_note}")
+    verdicts = ", ".join(f"{c.id} {c.verdict.replace('_', ' ')}" for c in report.categories)
+    lines.append(f"  verdicts: {verdicts}")
+    if report.programs:
+        lines.append("  programs: " + ", ".join(f"{p.id} {p.verdict.replace('_', ' ')}" for p in report.programs))
+    if report.score is not None:
+        lines.append(f"  CRS: {_score_headline(report.score)}")
+    cited: dict[str, ir.SourceRef] = {}
+    for category in report.categories:
+        lines.append("")
+        lines.extend(_explanation_lines(category.explanation, 0, cited, category.id))
+    for program in report.programs:
+        lines.append("")
+        lines.extend(_explanation_lines(program.explanation, 0, cited, program.id))
+    if report.score is not None and report.score.sections:
+        lines.append("")
+        lines.append(f"CRS breakdown: {_score_headline(report.score)}")
+        for section in report.score.sections:
+            lines.extend(_explanation_lines(section.explanation, 1, cited, section.id))
+    if cited:
+        lines.append("")
+        lines.append("Sources")
+        for source in sorted(cited.values(), key=lambda s: s.id):
+            lines.append(f"  [{source.id}] {source.title}")
+            lines.append(f"      {source.url}")
+    return "\n".join(lines)
+
+
+def _score_headline(score: ScoreReport) -> str:
+    total = "undetermined" if score.total is None else f"{score.total} points"
+    if score.version == "given":
+        return f"{total} (given in the profile)"
+    return f"{total} ({score.title}, computed)"
+
+
+def _explanation_lines(node: Explanation, depth: int, cited: dict[str, ir.SourceRef],
+                       category_id: str | None = None) -> list[str]:
+    indent = "  " * depth
+    head = f"{indent}{_mark(node.outcome)} {node.label}"
+    if category_id is not None:
+        head = f"{indent}{_mark(node.outcome)} {node.label} [{category_id}]: {node.detail}"
+    elif node.kind == "check" and node.detail:
+        head = f"{indent}{_mark(node.outcome)} {node.detail}"
+    elif node.detail:
+        head += f" — {node.detail}"
+    lines = [head]
+    references = []
+    if node.rule and category_id is None:
+        references.append(node.rule)
+    if node.cites:
+        references.append("cite " + ", ".join(c.id for c in node.cites))
+        for source in node.cites:
+            cited[source.id] = source
+    if node.source:
+        references.append(node.source)
+    if references:
+        lines.append(f"{indent}    ({'; '.join(references)})")
+    for fact in node.facts:
+        given = " (given in the profile)" if fact.given else ""
+        value = "missing" if fact.missing else fact.value
+        lines.append(f"{indent}    · {fact.path} = {value}{given}")
+    if category_id is not None and node.outcome not in (HOLDS, FAILS):
+        missing = node.missing
+        if missing:
+            lines.append(f"{indent}    missing facts: {', '.join(missing)}")
+    for child in node.children:
+        lines.extend(_explanation_lines(child, depth + 1, cited))
+    return lines
+
+
+# Markdown ------------------------------------------------------------------------------------------------------------
+
+
+def to_markdown(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInput]) -> str:
+    parts = []
+    for report in reports:
+        rulebook = report.rulebook
+        parts.append(f"## Profile `{report.profile}`\n")
+        parts.append(f"Rulebook **{rulebook.year}** ({rulebook.title}), as of **{report.as_of}**.\n")
+        if report.as_of_note:
+            parts.append(f"> {report.as_of_note}\n")
+        parts.extend(_markdown_verdicts("category", report.categories))
+        if report.programs:
+            parts.extend(_markdown_verdicts("program", report.programs))
+        if report.score is not None:
+            parts.append(f"CRS: **{_score_headline(report.score)}**.\n")
+        for verdict in (*report.categories, *report.programs):
+            parts.append(f"### {_mark(verdict.explanation.outcome)} {verdict.name}: "
+                         f"{verdict.verdict.replace('_', ' ')}\n")
+            parts.extend(_markdown_missing(verdict.explanation))
+            parts.extend(_markdown_lines(verdict.explanation.children, 0))
+            parts.append("")
+        if report.score is not None:
+            parts.extend(_markdown_score(report.score))
+    for profile in rejected:
+        parts.append(f"## Not evaluated: `{profile.origin}`\n")
+        parts.extend(f"- `{p.path}`: {p.message}" for p in profile.problems)
+        parts.append("")
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _markdown_verdicts(kind: str, verdicts: Iterable[CategoryReport]) -> list[str]:
+    lines = [f"| {kind} | verdict |", "|---|---|"]
+    lines.extend(f"| {v.name} (`{v.id}`) | {v.verdict.replace('_', ' ')} |" for v in verdicts)
+    return [*lines, ""]
+
+
+def _markdown_score(score: ScoreReport) -> list[str]:
+    """The CRS: its total and version, then each section with the table row behind every factor's points."""
+    total = "undetermined" if score.total is None else f"{score.total} points"
+    lines = [f"### CRS: {total}\n"]
+    if score.version == "given":
+        return [*lines, "Given in the profile, so not computed.\n"]
+    lines.append(f"Computed from the profile's facts with version `{score.version}`: {score.title}.\n")
+    lines.append("| section | points |\n|---|---|")
+    lines.extend(f"| {s.title} (`{s.id}`) | {'undetermined' if s.points is None else s.points} |"
+                 for s in score.sections)
+    lines.append("")
+    for section in score.sections:
+        points = "undetermined" if section.points is None else f"{section.points} points"
+        lines.append(f"#### {section.title}: {points}\n")
+        lines.extend(_markdown_missing(section.explanation))
+        lines.extend(_markdown_lines(section.explanation.children, 0))
+        lines.append("")
+    return lines
+
+
+def _markdown_missing(explanation: Explanation) -> list[str]:
+    """An undetermined verdict or score names the facts it lacks, as the text view does."""
+    if explanation.outcome in (HOLDS, FAILS) or not explanation.missing:
+        return []
+    return ["Missing facts: " + ", ".join(f"`{path}`" for path in explanation.missing) + ".\n"]
+
+
+def _markdown_lines(nodes: Iterable[Explanation], depth: int) -> list[str]:
+    lines = []
+    for node in nodes:
+        text = f"{'  ' * depth}- {_mark(node.outcome)} {node.label}"
+        if node.detail:
+            text += f" — {node.detail}"
+        extras = []
+        if node.cites:
+            extras.append(", ".join(f"[{c.id}]({c.url})" for c in node.cites))
+        if node.source:
+            extras.append(f"`{node.source}`")
+        if extras:
+            text += f" ({'; '.join(extras)})"
+        lines.append(text)
+        lines.extend(_markdown_lines(node.children, depth + 1))
+    return lines

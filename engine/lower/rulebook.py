@@ -1,0 +1,56 @@
+"""Finding and compiling rulebooks: text -> parse -> check -> lower, with a cache keyed on the files' content.
+
+The rules tree shipped with the project is the `rules/` folder (one sub-folder per year). `RULES_PATH` in the
+environment, or `--rules DIR` on the command line, points elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from dsl.checker import check
+from dsl.diagnostics import Diagnostic
+from dsl.loader import load_folder
+from engine import ir
+from engine.lower.from_ast import from_checked
+from engine.model.facts import PRELUDE
+
+
+def default_rules_tree() -> Path:
+    configured = os.environ.get("RULES_PATH")
+    if configured:
+        return Path(configured)
+    return Path(str(files("rules")))
+
+
+def available_years(tree: Path | None = None) -> list[str]:
+    root = tree or default_rules_tree()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and p.name.isdigit() and any(p.glob("*.rules")))
+
+
+@dataclass
+class Compiler:
+    """Owns the compiled-rulebook cache for one process: compiling is pure, so a folder whose files did not change
+    is never compiled twice."""
+
+    cache: dict[tuple[str, str], tuple[ir.Rulebook, tuple[Diagnostic, ...]]] = field(default_factory=dict)
+
+    def compile_folder(self, folder: Path, shown: str | None = None) -> tuple[ir.Rulebook, tuple[Diagnostic, ...]]:
+        """Compile a rulebook folder; raises `RuleErrors` with every problem found. Returns warnings too."""
+        source_set = load_folder(folder, shown)
+        key = (str(folder.resolve()), source_set.fingerprint)
+        if key in self.cache:
+            return self.cache[key]
+        checked = check(source_set, PRELUDE)
+        result = from_checked(checked, shown or folder.as_posix()), checked.warnings
+        self.cache[key] = result
+        return result
+
+    def compile_year(self, year: str, tree: Path | None = None) -> tuple[ir.Rulebook, tuple[Diagnostic, ...]]:
+        root = tree or default_rules_tree()
+        return self.compile_folder(root / year, f"rules/{year}")
