@@ -19,19 +19,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine import ir
+from engine.ir import wording
 from engine.model.quantities import LanguageLevel
 
-_OPERATOR_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "==": "equal to",
-                   "!=": "other than"}
-_FACT_WORDS = {
-    "as_of": "the as-of date",
-    "eligible_programs": "the eligible programs",
-    "crs": "the CRS score",
-    "language_tests": "the language test results",
-    "work_history": "the jobs in the work history",
-    "date_of_birth": "the date of birth",
-    "submitted_at": "the profile submission time",
-}
 _GROUPS = ("all", "any")
 _PAIRING_THRESHOLD = 0.6
 
@@ -234,7 +224,7 @@ def describe(term: Term, labels: bool = True) -> str:  # noqa: C901 - one case p
     if labels and term.origin.label and kind not in ("builtin", "var"):
         return term.origin.label if kind != "list" else f"the list '{term.origin.label}'"
     if kind == "fact":
-        return _FACT_WORDS.get(term.head, str(term.head).replace("_", " "))
+        return "the " + wording.fact_label(str(term.head))
     if kind == "var":
         return term.origin.variable or "it"
     if kind == "fieldget":
@@ -245,7 +235,7 @@ def describe(term: Term, labels: bool = True) -> str:  # noqa: C901 - one case p
     if kind == "windownode":
         return f"within {parts[0]} before {parts[1]}"
     if kind == "compare":
-        return f"{parts[0]} is {_OPERATOR_WORDS[term.head]} {parts[1]}"
+        return f"{parts[0]} is {wording.COMPARISON[term.head]} {parts[1]}"
     if kind == "member":
         return f"{parts[0]} {'is not one of' if term.head else 'is one of'} {parts[1]}"
     if kind in _GROUPS:
@@ -373,8 +363,8 @@ def _diff_compare(old: Term, new: Term) -> list[RuleChange]:
         what = f"{what}, for {describe(new_left)}"  # one place left a shared constant: say which place
     if old.head == new.head:
         return [*changes, _changed(what, old_right, new_right)]
-    old_text = f"{_OPERATOR_WORDS[old.head]} {describe(old_right)}"
-    new_text = f"{_OPERATOR_WORDS[new.head]} {describe(new_right)}"
+    old_text = f"{wording.COMPARISON[old.head]} {describe(old_right)}"
+    new_text = f"{wording.COMPARISON[new.head]} {describe(new_right)}"
     return [*changes, _changed(what, old_right, new_right, old_text, new_text)]
 
 

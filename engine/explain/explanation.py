@@ -15,27 +15,12 @@ from typing import Any
 
 from engine import ir
 from engine.eval.traced import CategoryResult, SectionResult, Trace, Verdict
+from engine.ir import wording
 from engine.model.facts import GIVEN_CONCLUSIONS, MISSING, Item
 from engine.model.quantities import Period
 from engine.model.work import OccupationTime
 
 HOLDS, FAILS, UNKNOWN = "holds", "fails", "unknown"
-
-_NEEDS = {">=": "or more", "<=": "or less", ">": "more than", "<": "less than", "==": "exactly", "!=": "anything but"}
-_OPERATOR_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "==": "equal to",
-                   "!=": "other than"}
-# Dates are compared in days on the calendar, so they read as before and after rather than as amounts.
-_DATE_WORDS = {">=": "on or after", "<=": "on or before", ">": "after", "<": "before", "==": "on", "!=": "not on"}
-_FACT_LABELS = {
-    "eligible_programs": "eligible programs",
-    "crs": "CRS score",
-    "language_tests": "language test results",
-    "work_history": "jobs in the work history",
-    "date_of_birth": "date of birth",
-    "submitted_at": "profile submitted",
-    "as_of": "as-of date",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Fact:
@@ -388,7 +373,7 @@ class _Builder:
         left_label = self.label(left)
         right_text = value_text(right.value) if right.value is not MISSING else self.label(right)
         dates = node.left.type.name == "date"
-        words = _DATE_WORDS if dates else _OPERATOR_WORDS
+        words = wording.DATES if dates else wording.COMPARISON
         label = f"{left_label} is {words[node.operator]} {self.static_text(node.right)}"
         shown = [side for side in (left, right) if _worth_showing(side)]
         facts = tuple(self.facts(trace, skip=shown))
@@ -397,13 +382,13 @@ class _Builder:
             detail = f"{left_label}: unknown, because {missing} is missing"
         else:
             detail = f"{left_label}: {value_text(left.value)}{self.period_note(left)}; needs {right_text}" \
-                     f" {_NEEDS[node.operator]}".rstrip()
+                     f" {wording.NEEDS[node.operator]}".rstrip()
             if dates:
-                detail = f"{left_label}: {value_text(left.value)}; needs a date {_DATE_WORDS[node.operator]} " \
+                detail = f"{left_label}: {value_text(left.value)}; needs a date {wording.DATES[node.operator]} " \
                          f"{right_text}"
             elif node.operator in (">", "<", "==", "!="):
                 detail = f"{left_label}: {value_text(left.value)}{self.period_note(left)}; needs " \
-                         f"{_NEEDS[node.operator]} {right_text}"
+                         f"{wording.NEEDS[node.operator]} {right_text}"
         derived = tuple(self.rule_call(side) for side in shown)
         return Explanation("check", label, outcome_of(trace.value), detail=detail, facts=facts, children=derived)
 
@@ -430,7 +415,7 @@ class _Builder:
     def label(self, trace: Trace) -> str:  # noqa: C901 - one case per node kind
         node = trace.node
         if isinstance(node, ir.FactRef):
-            return _FACT_LABELS.get(node.name, node.name.replace("_", " "))
+            return wording.fact_label(node.name)
         if isinstance(node, ir.FieldGet):
             return node.name.replace("_", " ")
         if isinstance(node, ir.Local):

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import ir
-
-_OPERATORS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "==": "exactly",
-              "!=": "other than"}
+from engine.ir import wording
 
 
 def plain_rule(node: ir.Node) -> str:
@@ -23,7 +21,7 @@ def plain_rule(node: ir.Node) -> str:
         lists = [a.table.title for a in node.arguments if isinstance(a, ir.ListRef)]
         return text + (f" (the list: {', '.join(lists)})" if lists else "")
     if isinstance(node, ir.Compare):
-        return f"{_operand(node.left)} is {_OPERATORS[node.operator]} {_operand(node.right)}"
+        return f"{_operand(node.left)} is {wording.COMPARISON[node.operator]} {_operand(node.right)}"
     return "a condition (see the rule text)"
 
 
