@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from engine import ir
+from engine.eval.builtins import BUILTINS
 from engine.eval.closures import ClosureBuilder
 from engine.eval.context import (
     MAX_STEPS,
@@ -24,16 +25,12 @@ from engine.eval.context import (
     EvaluationLimit,
     ProfileContext,
     Verdict,
-    job_facts,
     memo_key,
-    stint_of,
     verdict_of,
 )
 from engine.ir.kernel import (
     COMPARATORS,
-    age_on,
     aggregate,
-    full_time_years,
     is_member,
     kleene_all,
     kleene_any,
@@ -41,7 +38,6 @@ from engine.ir.kernel import (
 )
 from engine.model.facts import DERIVED_FIELDS, FIELD_PATHS, MISSING, Facts, Item
 from engine.model.quantities import Period, Points
-from engine.model.work import in_window
 
 __all__ = ["MAX_STEPS", "MISSING", "CategoryResult", "EvaluationLimit", "ProfileEvaluation", "ScoreResult",
            "SectionResult", "Trace", "Verdict", "evaluate", "evaluate_profile", "evaluate_rule", "kleene_all",
@@ -156,58 +152,11 @@ def _list(context: ProfileContext, node: ir.ListNode, env: Mapping[str, Any]) ->
 def _builtin(context: ProfileContext, node: ir.Builtin, env: Mapping[str, Any]) -> Trace:
     arguments = tuple(trace_of(context, a, env) for a in node.arguments)
     values = [a.value for a in arguments]
-    function = node.function
-    if function == "worked_in":
-        return _worked_in(context, node, arguments)
-    if function == "hours_in":
-        return _hours_in(context, node, arguments)
-    if any(v is MISSING for v in values):
+    builtin = BUILTINS[node.function]
+    if builtin.strict and any(v is MISSING for v in values):
         return Trace(node, MISSING, arguments)
-    if function == "count":
-        return Trace(node, len(values[0]), arguments)
-    if function == "age_on":
-        return Trace(node, age_on(*values), arguments)
-    if function == "full_time_years":
-        return Trace(node, full_time_years(*values), arguments)
-    if function in ("continuous_full_time", "hours_worked"):
-        time, facts = context.occupation_time(values[0], values[1])
-        if time is None:
-            return Trace(node, MISSING, arguments, facts)
-        value = time.longest_run if function == "continuous_full_time" else time.counted_hours
-        return Trace(node, value, arguments, facts, note=time)
-    raise AssertionError(f"no implementation for built-in {function}")
-
-
-def _worked_in(context: ProfileContext, node: ir.Builtin, arguments: tuple[Trace, ...]) -> Trace:
-    table: ir.OccupationList = arguments[0].value
-    history = context.facts["work_history"]
-    if history is MISSING:
-        return Trace(node, MISSING, arguments, (("work_history", MISSING),))
-    codes: set[str] = set()
-    facts = []
-    for job in history:
-        code = job.fields["noc"]
-        facts.append((f"{job.path}.noc", code))
-        if code in table.codes:
-            codes.add(code)
-    return Trace(node, tuple(sorted(codes)), arguments, tuple(facts))
-
-
-def _hours_in(context: ProfileContext, node: ir.Builtin, arguments: tuple[Trace, ...]) -> Trace:
-    """Hours in a window over several jobs together (any occupations), at most 30 a week counted."""
-    jobs, window = arguments[0].value, arguments[1].value
-    if jobs is MISSING or window is MISSING:
-        return Trace(node, MISSING, arguments)
-    stints = []
-    facts: list[tuple[str, Any]] = []
-    for job in jobs:
-        facts += job_facts(job)
-        stint = stint_of(job, context.as_of)
-        if stint is None:
-            return Trace(node, MISSING, arguments, tuple(facts))
-        stints.append(stint)
-    time = in_window(stints, window)
-    return Trace(node, time.counted_hours, arguments, tuple(facts), note=time)
+    value, facts, note = builtin.compute(context, values, True)
+    return Trace(node, value, arguments, facts, note)
 
 
 def _selection(context: ProfileContext, node: ir.Selection, env: Mapping[str, Any]) -> Trace:

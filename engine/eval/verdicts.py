@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from engine import ir
+from engine.eval.builtins import BUILTINS
 from engine.eval.closures import ClosureBuilder
 from engine.eval.context import (
     MAX_STEPS,
@@ -28,13 +29,11 @@ from engine.eval.context import (
     ProfileContext,
     Verdict,
     memo_key,
-    stint_of,
     verdict_of,
 )
-from engine.ir.kernel import COMPARATORS, age_on, aggregate, full_time_years, is_member, shift, window
+from engine.ir.kernel import COMPARATORS, aggregate, is_member, shift, window
 from engine.model.facts import MISSING, Facts, Item
 from engine.model.quantities import Duration, Period, Points
-from engine.model.work import in_window
 
 __all__ = ["ProfileVerdicts", "evaluate_verdicts"]
 
@@ -447,60 +446,18 @@ class BareClosures(ClosureBuilder[Closure]):
 
     def builtin(self, node: ir.Builtin) -> Closure:
         arguments_of = tuple(self.closure(a) for a in node.arguments)
-        function = _BUILTINS[node.function]
+        builtin = BUILTINS[node.function]
+        strict, compute = builtin.strict, builtin.compute
 
         def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
             context.count_step()
             values = [argument(context, env) for argument in arguments_of]
-            return function(context, values)
+            if strict and any(v is MISSING for v in values):
+                return MISSING
+            return compute(context, values, False)[0]
         return run
 
 
 _REMEMBERED_ANSWERS = 4096
 
 
-def _worked_in(context: ProfileContext, values: list[Any]) -> Any:
-    table: ir.OccupationList = values[0]
-    history = context.facts["work_history"]
-    if history is MISSING:
-        return MISSING
-    return tuple(sorted({code for job in history if (code := job.fields["noc"]) in table.codes}))
-
-
-def _hours_in(context: ProfileContext, values: list[Any]) -> Any:
-    """Hours in a window over several jobs together (any occupations), at most 30 a week counted."""
-    jobs, window = values
-    if jobs is MISSING or window is MISSING:
-        return MISSING
-    stints = [stint_of(job, context.as_of) for job in jobs]
-    if any(stint is None for stint in stints):
-        return MISSING
-    return in_window([s for s in stints if s is not None], window).counted_hours
-
-
-def _strict(function: Callable[[ProfileContext, list[Any]], Any]) -> Callable[[ProfileContext, list[Any]], Any]:
-    """A built-in whose value is missing as soon as one of its arguments is."""
-    def run(context: ProfileContext, values: list[Any]) -> Any:
-        return MISSING if any(v is MISSING for v in values) else function(context, values)
-    return run
-
-
-def _continuous_full_time(context: ProfileContext, values: list[Any]) -> Any:
-    time, _ = context.occupation_time(values[0], values[1])
-    return MISSING if time is None else time.longest_run
-
-
-def _hours_worked(context: ProfileContext, values: list[Any]) -> Any:
-    time, _ = context.occupation_time(values[0], values[1])
-    return MISSING if time is None else time.counted_hours
-
-
-_BUILTINS: Mapping[str, Callable[[ProfileContext, list[Any]], Any]] = {
-    "worked_in": _worked_in,
-    "hours_in": _hours_in,
-    "count": _strict(lambda context, values: len(values[0])),
-    "age_on": _strict(lambda context, values: age_on(*values)),
-    "full_time_years": _strict(lambda context, values: full_time_years(*values)),
-    "continuous_full_time": _strict(_continuous_full_time),
-    "hours_worked": _strict(_hours_worked),
-}
