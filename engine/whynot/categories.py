@@ -388,7 +388,9 @@ def _deciding(session: Session, baseline: ProfileVerdicts, category: ir.Category
                 found[NOT_ELIGIBLE] = least - 1
         elif verdict_high == ELIGIBLE:
             found[ELIGIBLE] = low
-        if verdict_low == NOT_ELIGIBLE and NOT_ELIGIBLE not in found:
+        if verdict_high == NOT_ELIGIBLE:
+            found[NOT_ELIGIBLE] = high
+        elif verdict_low == NOT_ELIGIBLE and NOT_ELIGIBLE not in found:
             # the largest number that still decides `not eligible` (the least that does not, less one)
             found[NOT_ELIGIBLE] = _least_number(lambda v: session.verdict(
                 category.id, set_value(session.profile, path, v)) != NOT_ELIGIBLE, low, high) - 1
@@ -477,8 +479,8 @@ def _blockers(session: Session, baseline: ProfileVerdicts, category: ir.Category
     """The parts of the condition that fail, each with what keeps it failing: an occupation list that holds none of
     the candidate's occupations, facts the candidate cannot change (age, past jobs), or no change tried that works."""
     reasons = []
-    codes = [(item.fields.get("noc"), item.fields.get("title")) for item in items_at(session.facts.values,
-                                                                                      "work_history[]")]
+    codes = list(dict.fromkeys((item.fields.get("noc"), item.fields.get("title"))
+                               for item in items_at(session.facts.values, "work_history[]")))
     for part in failing_parts(category, baseline):
         footprint = session.analyser.footprint(part)
         state = "undetermined" if baseline.value_of(part) is MISSING else "not met"
@@ -486,7 +488,8 @@ def _blockers(session: Session, baseline: ProfileVerdicts, category: ir.Category
         for table in footprint.lists.values():
             if not any(code in table.codes for code, _ in codes):
                 worked = ", ".join(f"{code} {title}" if isinstance(title, str) else str(code) for code, title in codes)
-                whys.append(f"the list '{table.title}' ({len(table.occupations)} occupations, "
+                count = len(table.occupations)
+                whys.append(f"the list '{table.title}' ({count} occupation{'s' if count != 1 else ''}, "
                             f"cite {', '.join(c.id for c in table.cites)}) does not contain "
                             + (f"any occupation of the work history ({worked})" if codes else
                                "an occupation of the work history (none given)"))
