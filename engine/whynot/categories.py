@@ -42,7 +42,7 @@ from engine.whynot.reach import CLAIMS_WITHIN_REACH, FIXED_FACTS, fact_label
 
 ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED = "eligible", "not_eligible", "undetermined"
 _MAX_HOURS = 168  # the profile schema's largest week
-_JOINT_TRIALS = 64  # combinations of missing facts tried together, at most
+_JOINT_TRIALS = 16  # combinations of missing facts tried together, at most
 
 
 def advise_categories(session: Session, baseline: ProfileVerdicts, only: str | None = None) -> tuple[CategoryAdvice,
@@ -67,6 +67,8 @@ def _advise(session: Session, baseline: ProfileVerdicts, category: ir.Category, 
     suggestions += levels or list(_new_results(session, baseline, category, footprint))
     suggestions += _claims(session, baseline, category, footprint)
     suggestions += _time(session, baseline, category, footprint)
+    if not any(s.verdict == ELIGIBLE for s in suggestions):
+        suggestions += _combined(session, baseline, category)
     blockers: tuple[Reason, ...] = ()
     if not any(s.verdict == ELIGIBLE for s in suggestions):
         blockers = _blockers(session, baseline, category)
@@ -75,6 +77,40 @@ def _advise(session: Session, baseline: ProfileVerdicts, category: ir.Category, 
 
 def _eligible(session: Session, category: ir.Category) -> Callable[[Patch], bool]:
     return lambda patch: session.verdict(category.id, patch) == ELIGIBLE
+
+
+def _goal(session: Session, category: ir.Category, part: ir.Node | None) -> Callable[..., bool]:
+    """What a change must achieve: the category eligible, or (when several parts fail) one part of it met."""
+    if part is None:
+        return lambda patch, day=None: session.verdict(category.id, patch, day) == ELIGIBLE
+    return lambda patch, day=None: session.oracle.verdicts(patch, day, session.with_score).value_of(part) is True
+
+
+def _combined(session: Session, baseline: ProfileVerdicts, category: ir.Category) -> Iterator[Suggestion]:
+    """When several parts of the condition fail and no single change meets them all: the least change that meets
+    each part alone, made together (on the latest of their days), when that makes the category eligible."""
+    parts = failing_parts(category, baseline)
+    if len(parts) < 2:
+        return
+    chosen: list[Suggestion] = []
+    for part in parts:
+        footprint = session.analyser.footprint(part)
+        found = next(itertools.chain(_levels(session, baseline, category, footprint, part),
+                                     _new_results(session, baseline, category, footprint, part),
+                                     _claims(session, baseline, category, footprint, part),
+                                     _time(session, baseline, category, footprint, part)), None)
+        if found is None:
+            return
+        chosen.append(found)
+    paths = [operation["path"] for s in chosen for operation in s.patch]
+    if len(paths) != len(set(paths)):
+        return
+    patch = tuple(operation for s in chosen for operation in s.patch)
+    day = max(s.holds_from for s in chosen)
+    if session.verdict(category.id, patch, day) == ELIGIBLE:
+        notes = [s.note for s in chosen if s.note]
+        yield _made(session, baseline, category, "combined", "; and ".join(s.summary for s in chosen), patch, day,
+                    note="; ".join(notes) or None)
 
 
 def _made(session: Session, baseline: ProfileVerdicts, category: ir.Category, kind: str, summary: str,
@@ -88,10 +124,10 @@ def _made(session: Session, baseline: ProfileVerdicts, category: ir.Category, ki
 # Levels of results the candidate has -----------------------------------------------------------------------------
 
 
-def _levels(session: Session, baseline: ProfileVerdicts, category: ir.Category,
-            footprint: Footprint) -> Iterator[Suggestion]:
+def _levels(session: Session, baseline: ProfileVerdicts, category: ir.Category, footprint: Footprint,
+            part: ir.Node | None = None) -> Iterator[Suggestion]:
     targets = sorted({*footprint.levels, HIGHEST_LEVEL})
-    good = _eligible(session, category)
+    good = _goal(session, category, part)
     for origin in footprint.origins():
         for item in items_at(session.facts.values, origin):
             abilities = abilities_of(session.rulebook, session.facts, session.as_of, footprint, origin, item)
@@ -154,9 +190,9 @@ def append_patch(profile: Any, origin: str, element: dict[str, Any]) -> Patch | 
     return set_value(profile, path, [element])
 
 
-def _new_results(session: Session, baseline: ProfileVerdicts, category: ir.Category,
-                 footprint: Footprint) -> Iterator[Suggestion]:
-    good = _eligible(session, category)
+def _new_results(session: Session, baseline: ProfileVerdicts, category: ir.Category, footprint: Footprint,
+                 part: ir.Node | None = None) -> Iterator[Suggestion]:
+    good = _goal(session, category, part)
     targets = sorted({*footprint.levels, HIGHEST_LEVEL})
     for origin in footprint.origins():
         shape = list_record(footprint, origin)
@@ -184,11 +220,15 @@ def _new_results(session: Session, baseline: ProfileVerdicts, category: ir.Categ
             patch = patch_of(levels, member)
             assert patch is not None
             names = " or ".join(TEST_NAMES.get(m, m) for m in same)
-            owner = "a spouse's " if origin.startswith("spouse.") else "a "
-            summary = f"{owner}{names} result, taken by {session.as_of}, at " + _levels_text(levels)
+            owner = "a spouse's " if origin.startswith("spouse.") else None
+            summary = f"{owner or article(names)}{names} result, taken by {session.as_of}, at " + _levels_text(levels)
             note = (f"the patch adds a {TEST_NAMES.get(member, member)} result; "
                     + ", ".join(TEST_NAMES.get(m, m) for m in same[1:]) + " does the same") if same[1:] else None
             yield _made(session, baseline, category, "new_result", summary, patch, note=note)
+
+
+def article(name: str) -> str:
+    return "an " if name[:1] in "AEIOU" else "a "
 
 
 def _levels_text(levels: dict[str, int]) -> str:
@@ -222,9 +262,9 @@ def _lowest_levels(fields: tuple[str, ...], targets: list[int], patch_of: Callab
 # Claims within reach -----------------------------------------------------------------------------------------------
 
 
-def _claims(session: Session, baseline: ProfileVerdicts, category: ir.Category,
-            footprint: Footprint) -> Iterator[Suggestion]:
-    good = _eligible(session, category)
+def _claims(session: Session, baseline: ProfileVerdicts, category: ir.Category, footprint: Footprint,
+            part: ir.Node | None = None) -> Iterator[Suggestion]:
+    good = _goal(session, category, part)
     for claim in CLAIMS_WITHIN_REACH:
         if claim in footprint.reads and value_at(session.profile, claim) is not True:
             patch = set_value(session.profile, claim, True)
@@ -235,11 +275,12 @@ def _claims(session: Session, baseline: ProfileVerdicts, category: ir.Category,
 # Time -----------------------------------------------------------------------------------------------------------------
 
 
-def _time(session: Session, baseline: ProfileVerdicts, category: ir.Category,
-          footprint: Footprint) -> Iterator[Suggestion]:
+def _time(session: Session, baseline: ProfileVerdicts, category: ir.Category, footprint: Footprint,
+          part: ir.Node | None = None) -> Iterator[Suggestion]:
     if not footprint.reads_time:
         return
-    day = session.first_day(lambda when: session.verdict(category.id, (), when) == ELIGIBLE)
+    good = _goal(session, category, part)
+    day = session.first_day(lambda when: good((), when))
     if day is None:
         return
     ongoing = ongoing_jobs(session) if "work_history[].start" in footprint.reads else []
@@ -497,8 +538,15 @@ def _blockers(session: Session, baseline: ProfileVerdicts, category: ir.Category
         if fixed and not whys:
             whys.append("it depends on facts the candidate cannot change: " + ", ".join(dict.fromkeys(fixed)))
         if not whys:
-            whys.append("no change within reach makes it met (better language results, a new test, a claim, or "
-                        f"time up to {session.as_of + _horizon()})")
+            alone = next(itertools.chain(_levels(session, baseline, category, footprint, part),
+                                         _new_results(session, baseline, category, footprint, part),
+                                         _claims(session, baseline, category, footprint, part),
+                                         _time(session, baseline, category, footprint, part)), None)
+            if alone is not None:
+                whys.append(f"it alone can be met ({alone.summary}), but not together with the other parts")
+            else:
+                whys.append("no change within reach makes it met (better language results, a new test, a claim, "
+                            f"or time up to {session.as_of + _horizon()})")
         reasons.append(rule_reason(part, category, f"{state}: " + "; ".join(whys)))
     return tuple(reasons)
 

@@ -63,6 +63,7 @@ class Session:
         self.with_score = bool(analyser.rulebook.scores) and profile.get("crs") is None
 
     def verdict(self, category: str, patch: Patch = (), day: date | None = None) -> str:
+        """The category's verdict on the patched profile, on `day` (the as-of date)."""
         for found, verdict in self.oracle.verdicts(patch, day, self.with_score).categories:
             if found.id == category:
                 return verdict.value

@@ -19,7 +19,7 @@ from engine.eval.verdicts import ProfileVerdicts
 from engine.ir.visitor import walk
 from engine.model.facts import MISSING
 from engine.model.quantities import Points
-from engine.whynot.categories import append_patch, list_record, new_element, ongoing_jobs
+from engine.whynot.categories import append_patch, article, list_record, new_element, ongoing_jobs
 from engine.whynot.context import Session
 from engine.whynot.edits import Patch, fact_at, items_at, set_value, value_at
 from engine.whynot.footprint import Footprint
@@ -96,7 +96,7 @@ def _new_results(session: Session, footprint: Footprint) -> Iterator[tuple[str, 
         kind = record.field_type(choice)
         assert isinstance(kind, t.Choice)
         held = {item.fields.get(choice) for item in items_at(session.facts.values, origin)}
-        owner = "a spouse's " if origin.startswith("spouse.") else "a "
+        owner = "a spouse's " if origin.startswith("spouse.") else None
 
         def patch_of(level: int, member: str) -> Patch | None:
             element = new_element(record, footprint, origin, choice, member, dict.fromkeys(level_fields, level),
@@ -115,7 +115,7 @@ def _new_results(session: Session, footprint: Footprint) -> Iterator[tuple[str, 
             for level in levels:
                 patch = patch_of(level, members[0])
                 assert patch is not None
-                yield ("new_result", f"{owner}{names} result at level {level} in {', '.join(level_fields)}", patch,
+                yield ("new_result", f"{owner or article(names)}{names} result at level {level} in {', '.join(level_fields)}", patch,
                        None)
 
 
