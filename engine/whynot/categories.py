@@ -13,6 +13,7 @@ When none works, the parts of the condition that fail are named with what keeps 
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -176,6 +177,14 @@ def list_record(footprint: Footprint, origin: str) -> tuple[t.Record, str, tuple
     return kind.element, choices[0], levels
 
 
+def element_patch(session: Session, footprint: Footprint, origin: str, shape: tuple[t.Record, str, tuple[str, ...]],
+                  member: str, levels: dict[str, int]) -> Patch | None:
+    """The patch that adds a result of `member` (a test) at these levels to the list at `origin`."""
+    record, choice, _ = shape
+    return append_patch(session.profile, origin, new_element(record, footprint, origin, choice, member, levels,
+                                                             session.as_of))
+
+
 def append_patch(profile: Any, origin: str, element: dict[str, Any]) -> Patch | None:
     """Add an element at the end of the list at `origin` (creating the list); None when its owner is absent (a
     spouse's result is added only to a spouse the profile has)."""
@@ -202,22 +211,19 @@ def _new_results(session: Session, baseline: ProfileVerdicts, category: ir.Categ
         kind = record.field_type(choice)
         assert isinstance(kind, t.Choice)
         held = {item.fields.get(choice) for item in items_at(session.facts.values, origin)}
-
-        def patch_of(levels: dict[str, int], member: str) -> Patch | None:
-            element = new_element(record, footprint, origin, choice, member, levels, session.as_of)
-            return append_patch(session.profile, origin, element)
+        patch_of = functools.partial(element_patch, session, footprint, origin, shape)
 
         # A test that does not work at the highest level does not work at any; of those that do, the first (in the
         # profile model's order) is searched down to its least levels, and the others are tried at those levels.
         top = dict.fromkeys(level_fields, targets[-1])
-        working = [m for m in kind.members if m not in held and (p := patch_of(top, m)) is not None and good(p)]
+        working = [m for m in kind.members if m not in held and (p := patch_of(m, top)) is not None and good(p)]
         while working:
             member = working[0]
-            levels = _lowest_levels(level_fields, targets, lambda lv, m=member: patch_of(lv, m), good)
+            levels = _lowest_levels(level_fields, targets, functools.partial(patch_of, member), good)
             assert levels is not None
-            same = [m for m in working if m == member or ((p := patch_of(levels, m)) is not None and good(p))]
+            same = [m for m in working if m == member or ((p := patch_of(m, levels)) is not None and good(p))]
             working = [m for m in working if m not in same]
-            patch = patch_of(levels, member)
+            patch = patch_of(member, levels)
             assert patch is not None
             names = " or ".join(TEST_NAMES.get(m, m) for m in same)
             owner = "a spouse's " if origin.startswith("spouse.") else None
@@ -253,9 +259,15 @@ def _lowest_levels(fields: tuple[str, ...], targets: list[int], patch_of: Callab
         low = target
     else:
         return None
-    levels = dict.fromkeys(fields, least(lambda level: works(dict.fromkeys(fields, level)), low, high))
+    def uniform(level: int) -> bool:
+        return works(dict.fromkeys(fields, level))
+
+    levels = dict.fromkeys(fields, least(uniform, low, high))
     for name in fields:
-        levels[name] = least(lambda level, name=name: works({**levels, name: level}), 0, levels[name])
+        def alone(level: int, name: str = name, levels: dict[str, int] = levels) -> bool:
+            return works({**levels, name: level})
+
+        levels[name] = least(alone, 0, levels[name])
     return levels
 
 
@@ -304,7 +316,7 @@ def ongoing_jobs(session: Session) -> list[str]:
         if (end is None or (isinstance(end, date) and end > session.as_of)) and hours is not MISSING:
             title = fields.get("title")
             who = f"as {title} ({fields['noc']})" if isinstance(title, str) else f"in {fields['noc']}"
-            jobs.append(f"{who} at {number(hours.amount)} hours a week")
+            jobs.append(f"{who} at {number(hours.amount) if hours is not None else '?'} hours a week")
     return jobs
 
 
@@ -487,9 +499,10 @@ def _together(session: Session, baseline: ProfileVerdicts, category: ir.Category
         return []
     for path, _, numeric in options:
         if numeric:
-            candidates = dict(missing)[path][0]
-            assignment[path] = _least_number(lambda v, p=path: good(patch_of({**assignment, p: v})),
-                                             candidates[0], assignment[path])
+            def works(value: int, path: str = path, assignment: dict[str, Any] = assignment) -> bool:
+                return good(patch_of({**assignment, path: value}))
+
+            assignment[path] = _least_number(works, dict(missing)[path][0][0], assignment[path])
     for path in list(assignment):
         rest = {p: v for p, v in assignment.items() if p != path}
         if rest and good(patch_of(rest)):

@@ -1,7 +1,8 @@
 """What a condition or a score reads: the one analysis of the rule tree that every suggestion starts from.
 
 A `Footprint` is found by visiting the rule tree (`engine.ir.visitor.Visitor`), into every rule it calls with the
-arguments bound: which facts of the profile it reads (as paths with `[]` for "each element": `language_tests[].writing`),
+arguments bound: which facts of the profile it reads (as paths with `[]` for "each element":
+`language_tests[].writing`),
 of which type, whether it reads the as-of date (then time can change it), the language levels it compares against,
 the occupation lists it asks for, the rules it goes through, and the conversion tables that turn one field into
 another (`result.writing otherwise language_levels[..., result.writing_score].level`: a writing score becomes a writing

@@ -170,7 +170,7 @@ def minimal_raise(profile: Mapping[str, Any], abilities: list[Ability], targets:
             if trial_patch is not None and good(trial_patch):
                 raised = trial
         for ability in list(raised):
-            def works(level: int, ability: Ability = ability) -> bool:
+            def works(level: int, ability: Ability = ability, raised: dict[Ability, int] = raised) -> bool:
                 trial_patch = raise_patch(profile, {**raised, ability: level})
                 return trial_patch is not None and good(trial_patch)
 

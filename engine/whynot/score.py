@@ -9,6 +9,7 @@ gain are ranked by points gained.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -19,7 +20,7 @@ from engine.eval.verdicts import ProfileVerdicts
 from engine.ir.visitor import walk
 from engine.model.facts import MISSING
 from engine.model.quantities import Points
-from engine.whynot.categories import append_patch, article, list_record, new_element, ongoing_jobs
+from engine.whynot.categories import article, element_patch, list_record, ongoing_jobs
 from engine.whynot.context import Session
 from engine.whynot.edits import Patch, fact_at, items_at, set_value, value_at
 from engine.whynot.footprint import Footprint
@@ -98,25 +99,22 @@ def _new_results(session: Session, footprint: Footprint) -> Iterator[tuple[str, 
         held = {item.fields.get(choice) for item in items_at(session.facts.values, origin)}
         owner = "a spouse's " if origin.startswith("spouse.") else None
 
-        def patch_of(level: int, member: str) -> Patch | None:
-            element = new_element(record, footprint, origin, choice, member, dict.fromkeys(level_fields, level),
-                                  session.as_of)
-            return append_patch(session.profile, origin, element)
+        patch_of = functools.partial(element_patch, session, footprint, origin, shape)
 
         # Tests that give the same total at the highest level are one change (English tests among themselves); the
         # first of each (in the profile model's order) is tried at the lower levels.
         groups: dict[int | None, list[str]] = {}
         for member in (m for m in kind.members if m not in held):
-            patch = patch_of(levels[-1], member) if levels else None
+            patch = patch_of(member, dict.fromkeys(level_fields, levels[-1])) if levels else None
             if patch is not None:
                 groups.setdefault(session.oracle.total(patch), []).append(member)
         for members in groups.values():
             names = " or ".join(TEST_NAMES.get(m, m) for m in members)
             for level in levels:
-                patch = patch_of(level, members[0])
+                patch = patch_of(members[0], dict.fromkeys(level_fields, level))
                 assert patch is not None
-                yield ("new_result", f"{owner or article(names)}{names} result at level {level} in {', '.join(level_fields)}", patch,
-                       None)
+                summary = f"{owner or article(names)}{names} result at level {level} in {', '.join(level_fields)}"
+                yield "new_result", summary, patch, None
 
 
 def _credentials(session: Session, footprint: Footprint) -> Iterator[tuple[str, str, Patch, date | None]]:

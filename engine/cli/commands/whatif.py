@@ -30,8 +30,15 @@ def whatif_command(profile: Path, edits: tuple[str, ...], years: tuple[str, ...]
     """Evaluate PROFILE (one profile) with the edits and say which category and program verdicts and which CRS
     change. The edits are shown as a JSON Patch."""
     from engine.model.profile import read_profiles
-    from engine.whynot.whatif import EditError, edited_profile, parse_edits, what_if, whatif_json, whatif_markdown
-    from engine.whynot.whatif import whatif_text
+    from engine.whynot.whatif import (
+        EditError,
+        edited_profile,
+        parse_edits,
+        what_if,
+        whatif_json,
+        whatif_markdown,
+        whatif_text,
+    )
 
     inputs = read_profiles(profile)
     if len(inputs) != 1:
