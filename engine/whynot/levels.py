@@ -9,7 +9,7 @@ table's rows that reach the level for this result's scale (the other keys of the
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -38,6 +38,7 @@ class Ability:
     scale: str
     conversion: Conversion | None
     keys: tuple[Any, ...] | None  # the lookup's keys for this result, the raw score's place left as None
+    lows: Mapping[int, float] = field(default_factory=dict)  # per level, the lowest raw score giving it
 
     @property
     def by_score(self) -> bool:
@@ -72,7 +73,7 @@ def abilities_of(rulebook: ir.Rulebook, facts: Facts, as_of: date, footprint: Fo
         row = conversion.lookup.table.row_for(_with_score(conversion, keys, item.fields[conversion.score_field]))
         level = row.values.get(conversion.lookup.column) if row is not None else None
         if isinstance(level, LanguageLevel):
-            found.append(Ability(item, name, level.value, level.scale, conversion, keys))
+            found.append(Ability(item, name, level.value, level.scale, conversion, keys, _lows(conversion, keys)))
     return found
 
 
@@ -102,21 +103,26 @@ def _with_score(conversion: Conversion, keys: tuple[Any, ...], score: Any) -> tu
 
 def lowest_score(ability: Ability, level: int) -> float | None:
     """The lowest raw score that the conversion table turns into `level` or more for this result, or None."""
-    assert ability.conversion is not None and ability.keys is not None
-    lookup = ability.conversion.lookup
-    best: float | None = None
+    reaching = [low for at, low in ability.lows.items() if at >= level]
+    return min(reaching) if reaching else None
+
+
+def _lows(conversion: Conversion, keys: tuple[Any, ...]) -> dict[int, float]:
+    """The table's rows for this result's other keys (its scale and ability): per level, the lowest raw score."""
+    lookup = conversion.lookup
+    lows: dict[int, float] = {}
     for row in lookup.table.rows:
         value = row.values.get(lookup.column)
-        if not isinstance(value, LanguageLevel) or value.value < level:
+        if not isinstance(value, LanguageLevel):
             continue
-        cells = list(zip(row.keys, ability.keys))
+        cells = list(zip(row.keys, keys))
         if not all(cell.matches(key) for cell, key in cells if key is not None):
             continue
         score_cell = next(cell for cell, key in cells if key is None)
         if score_cell.kind in ("exact", "range", "at_least"):
             low = score_cell.low.amount if isinstance(score_cell.low, Score) else float(score_cell.low)
-            best = low if best is None else min(best, low)
-    return best
+            lows[value.value] = min(low, lows.get(value.value, low))
+    return lows
 
 
 def number(value: float) -> float | int:
