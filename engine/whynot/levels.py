@@ -8,8 +8,9 @@ table's rows that reach the level for this result's scale (the other keys of the
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -38,7 +39,7 @@ class Ability:
     scale: str
     conversion: Conversion | None
     keys: tuple[Any, ...] | None  # the lookup's keys for this result, the raw score's place left as None
-    lows: Mapping[int, float] = field(default_factory=dict)  # per level, the lowest raw score giving it
+    lows: Mapping[int, float] = dataclasses.field(default_factory=dict)  # per level, the lowest raw score giving it
 
     @property
     def by_score(self) -> bool:
