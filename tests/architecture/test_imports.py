@@ -22,7 +22,7 @@ LAYERS = (
     ("engine.ir",),
     ("engine.lower",),
     ("engine.eval", "engine.sql"),
-    ("engine.explain", "engine.pool"),
+    ("engine.explain", "engine.pool", "engine.whynot"),
     ("engine.diff", "engine.cases", "engine.docs"),
     ("engine.cli",),
 )
