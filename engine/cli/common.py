@@ -59,8 +59,10 @@ def _fail_rules(errors: RuleErrors) -> NoReturn:
     sys.exit(EXIT_RULE_ERRORS)
 
 
-def load_rulebooks(compiler: Compiler, years: Sequence[str], folders: Sequence[Path]) -> list[ir.Rulebook]:
-    """The rulebooks named on the command line; the latest year when none is named. Exits on rule-file errors."""
+def load_rulebooks(compiler: Compiler, years: Sequence[str], folders: Sequence[Path],
+                   as_of: date | None = None) -> list[ir.Rulebook]:
+    """The rulebooks named on the command line; when none is named, the one in force on the as-of date (today when
+    none is given). Exits on rule-file errors."""
     if years and folders:
         raise click.UsageError("give --year or --rules, not both")
     try:
@@ -73,6 +75,22 @@ def load_rulebooks(compiler: Compiler, years: Sequence[str], folders: Sequence[P
             if year not in known:
                 raise click.BadParameter(f"no rulebook for {year}; known years: {', '.join(known)}",
                                          param_hint="--year")
-        return [compiler.compile_year(year)[0] for year in (years or [known[-1]])]
+        if years:
+            return [compiler.compile_year(year)[0] for year in years]
+        return [rulebook_in_force(compiler, known, as_of or today())]
     except RuleErrors as errors:
         _fail_rules(errors)
+
+
+def rulebook_in_force(compiler: Compiler, years: Sequence[str], day: date) -> ir.Rulebook:
+    """The rulebook in force on `day`: the latest that had come into force by then. Instructions stay in force until
+    the next ones replace them, so a day past a rulebook's stated end with no successor yet still takes it (and the
+    as-of note says so); a day before every rulebook takes the earliest."""
+    earliest = None
+    for year in sorted(years, reverse=True):
+        rulebook = compiler.compile_year(year)[0]
+        if rulebook.in_force_from <= day:
+            return rulebook
+        earliest = rulebook
+    assert earliest is not None
+    return earliest

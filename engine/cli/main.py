@@ -60,7 +60,7 @@ def main() -> None:
 
 
 _year_option = click.option("--year", "years", multiple=True, metavar="YEAR",
-                            help="Rulebook year (repeat for several). Default: the latest.")
+                            help="Rulebook year (repeat for several). Default: the one in force on the as-of date.")
 _rules_option = click.option("--rules", "folders", multiple=True, metavar="DIR",
                              type=click.Path(path_type=Path, file_okay=False),
                              help="A rulebook folder instead of a shipped year (repeat for several).")
@@ -88,8 +88,8 @@ def eval_command(profiles: tuple[Path, ...], years: tuple[str, ...], folders: tu
     from engine.model.profile import Problem, ProfileInput, read_profiles
 
     compiler = Compiler()
-    rulebooks = load_rulebooks(compiler, years, folders)
     given = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
+    rulebooks = load_rulebooks(compiler, years, folders, given)
     inputs = [p for path in profiles for p in read_profiles(path)]
     reports = []
     advices: list[Any] = []

@@ -56,8 +56,8 @@ def whatif_command(profile: Path, edits: tuple[str, ...], years: tuple[str, ...]
     if edited is None:
         _fail([f"{read.origin}: the edited profile has problems:", *(f"  {p.path}: {p.message}" for p in problems)])
         return
-    rulebooks = load_rulebooks(Compiler(), years, folders)
     given = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
+    rulebooks = load_rulebooks(Compiler(), years, folders, given)
     results = []
     for rulebook in rulebooks:
         when = choose_as_of(rulebook, given)

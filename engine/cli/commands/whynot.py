@@ -49,7 +49,7 @@ def whynot_command(profiles: tuple[Path, ...], years: tuple[str, ...], folders: 
     from engine.whynot.report import to_json, to_markdown, to_text
 
     compiler = Compiler()
-    rulebooks = load_rulebooks(compiler, years, folders)
+    rulebooks = load_rulebooks(compiler, years, folders, as_of.date() if as_of is not None else None)  # type: ignore[attr-defined]
     if category is not None and not all(any(c.id == category for c in r.categories) for r in rulebooks):
         known = ", ".join(c.id for r in rulebooks for c in r.categories)
         raise click.BadParameter(f"no category {category!r}; categories: {known}", param_hint="--category")
