@@ -65,13 +65,15 @@ def document_from_values(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def json_value(value: Any) -> Any:
-    """A value as JSON holds it: a date as `YYYY-MM-DD`, a timestamp as a UTC date-time, a decimal as a number (an
-    integer when whole), a struct as a record without its NULL fields; a date DuckDB cannot give Python (year 0, year
+    """A value as JSON holds it: a date as `YYYY-MM-DD`, a timestamp as a UTC date-time, a decimal or a double as a
+    number (an integer when whole), a struct as a record without its NULL fields; a date DuckDB cannot give Python (year 0, year
     10000) arrives as its text and stays so."""
     if isinstance(value, datetime):
         return _date_time(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)  # a double column's 200.0 is JSON's 200, and is named so in messages
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, uuid.UUID):
