@@ -83,12 +83,32 @@ def _real(text: str) -> float | LongNumber:
     return float(text) if digits <= MAX_DIGITS else LongNumber(digits)
 
 
+class _RepeatedField(Exception):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when it names a field twice (Python's decoder would keep the last value in silence)."""
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen:
+                raise _RepeatedField(name)
+            seen.add(name)
+    return mapping
+
+
 def read_json(text: str) -> Any:
-    """One JSON document; JsonTextError when it is not valid JSON or nests deeper than MAX_DEPTH."""
+    """One JSON document; JsonTextError when it is not valid JSON, names a field twice in one object or nests deeper
+    than MAX_DEPTH."""
     if nesting_depth_exceeds(text):
         raise JsonTextError(f"nested deeper than {MAX_DEPTH} levels of lists and mappings")
     try:
-        return json.loads(text, parse_int=_integer, parse_float=_real)
+        return json.loads(text, parse_int=_integer, parse_float=_real, object_pairs_hook=_mapping)
+    except _RepeatedField as repeated:
+        raise JsonTextError(f"not valid JSON: a mapping gives the field {repeated.name!r} twice") from None
     except json.JSONDecodeError as error:
         raise JsonTextError(f"not valid JSON: {error.msg}", error.lineno, error.colno) from None
     except RecursionError:  # within MAX_DEPTH this cannot happen; kept so that nothing escapes as a traceback

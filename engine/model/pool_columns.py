@@ -8,7 +8,7 @@ programs", "no jobs").
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 ABILITIES = ("listening", "reading", "writing", "speaking")
@@ -192,4 +192,4 @@ def _datetime(value: object) -> datetime | None:
     """A date-time with its zone as the UTC time it names (the pool's timestamps are UTC, stored without a zone)."""
     if value is None:
         return None
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)

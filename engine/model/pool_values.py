@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -66,8 +66,8 @@ def document_from_values(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def json_value(value: Any) -> Any:
     """A value as JSON holds it: a date as `YYYY-MM-DD`, a timestamp as a UTC date-time, a decimal or a double as a
-    number (an integer when whole), a struct as a record without its NULL fields; a date DuckDB cannot give Python (year 0, year
-    10000) arrives as its text and stays so."""
+    number (an integer when whole), a struct as a record without its NULL fields; a date DuckDB cannot give Python
+    (year 0, year 10000) arrives as its text and stays so."""
     if isinstance(value, datetime):
         return _date_time(value)
     if isinstance(value, date):
@@ -88,7 +88,7 @@ def json_value(value: Any) -> Any:
 def _date_time(value: datetime) -> str:
     if value.tzinfo is not None:
         try:
-            value = value.astimezone(timezone.utc)
+            value = value.astimezone(UTC)
         except OverflowError:
             return str(value)
     spec = "microseconds" if value.microsecond else "seconds"

@@ -224,7 +224,7 @@ def _validator() -> Any:
     checker.checks("date-time", raises=(ValueError, OutsideTheCalendar))(_is_datetime)
     # JSON Schema patterns are ECMA-262 regular expressions, where `$` ends the text: in Python's `re` it also matches
     # before a final newline, which would take "21231\n" for a five-digit code.
-    kind = validators.extend(Draft202012Validator, {"pattern": _pattern})
+    kind = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
     return kind(profile_schema(), format_checker=checker)
 
 

@@ -110,8 +110,8 @@ def _load_parquet(connection: Any, path: Path, keep: Collection[str] | None) -> 
         counts = connection.execute("SELECT count(*), count(*) FILTER (_bad) FROM pool_checked").fetchone()
         assert counts is not None
         rejects = _explained(connection, source, checks, present) if counts[1] else []
-        connection.execute("CREATE OR REPLACE TEMP TABLE pool_repeated AS SELECT id, list(_line ORDER BY _line) AS lines "
-                           "FROM pool_checked WHERE NOT _bad GROUP BY id HAVING count(*) > 1")
+        connection.execute("CREATE OR REPLACE TEMP TABLE pool_repeated AS SELECT id, list(_line ORDER BY _line) AS "
+                           "lines FROM pool_checked WHERE NOT _bad GROUP BY id HAVING count(*) > 1")
         duplicates = _duplicate_ids(connection.execute("SELECT id, lines FROM pool_repeated").fetchall())
         excluded = (" AND _line NOT IN (SELECT unnest(lines[2:]) FROM pool_repeated)" if duplicates else "")
         connection.execute(f"CREATE OR REPLACE TEMP VIEW {POOL_VIEW} AS "

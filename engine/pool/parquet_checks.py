@@ -205,10 +205,13 @@ class _Translation:
             item = _resolved(schema["items"])
             condition = self.bad(item, element, variable)
             self.depth -= 1
-            allows_null = "null" in (item.get("type") if isinstance(item.get("type"), list) else [item.get("type")])
-            each = (f"{variable} IS NOT NULL AND ({condition})" if allows_null else
-                    f"{variable} IS NULL OR ({condition})") if condition is not None else \
-                (None if allows_null else f"{variable} IS NULL")
+            declared = item.get("type")
+            allows_null = declared == "null" or (isinstance(declared, list) and "null" in declared)
+            if condition is None:
+                each = None if allows_null else f"{variable} IS NULL"
+            else:
+                each = f"{variable} IS NOT NULL AND ({condition})" if allows_null else \
+                    f"{variable} IS NULL OR ({condition})"
             if each is not None:
                 conditions.append(f"coalesce(list_bool_or(list_transform({value}, lambda {variable}: {each})), false)")
             if schema.get("uniqueItems"):

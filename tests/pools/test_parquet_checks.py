@@ -6,7 +6,7 @@ read at all."""
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from engine.model.pool_columns import arrow_schema
 from engine.model.profile import validate
 from engine.pool.load import LoadedPool, PoolError, load_pool
 from tests.conftest import GIVEN_PROGRAMS
+from tests.pools.parquet_rows import typed
 
 VALID: dict[str, Any] = {
     "id": "valid", "eligible_programs": ["fsw"],
@@ -65,21 +66,8 @@ MALFORMED: list[dict[str, Any]] = [
 ]
 
 
-def _typed(value: Any, key: str = "") -> Any:
-    """A profile value as the pool's Arrow types hold it (dates as dates); a missing record is NULL."""
-    if isinstance(value, dict):
-        return {k: _typed(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_typed(v) for v in value]
-    if key in ("date", "start", "end", "date_of_birth") and value is not None:
-        return date.fromisoformat(value)
-    if key == "submitted_at":
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
-    return value
-
-
 def _write(path: Path, profiles: list[dict[str, Any]]) -> Path:
-    pq.write_table(pa.Table.from_pylist([_typed(p) for p in profiles], schema=arrow_schema()), path)
+    pq.write_table(pa.Table.from_pylist([typed(p) for p in profiles], schema=arrow_schema()), path)
     return path
 
 
@@ -103,7 +91,7 @@ def test_each_malformed_row_is_rejected_with_every_problem_validate_finds(tmp_pa
 
 def _column(path: Path, name: str, values: pa.Array, base: int = 3) -> Path:
     """`base` valid profiles with a column `name` of the file's own type."""
-    table = pa.Table.from_pylist([_typed({**VALID, "id": f"p{n}"}) for n in range(base)], schema=arrow_schema())
+    table = pa.Table.from_pylist([typed({**VALID, "id": f"p{n}"}) for n in range(base)], schema=arrow_schema())
     if name in table.column_names:
         table = table.drop_columns([name])
     pq.write_table(table.append_column(name, values), path)
@@ -117,7 +105,8 @@ PER_ROW: list[tuple[str, pa.Array, str]] = [
     ("crs", pa.array([400.0, 490.7, None]), "$.crs: expected a whole number, found a number"),
     ("crs", pa.array([Decimal(400), Decimal(2**70), Decimal(0)], pa.decimal128(38, 0)),
      "$.crs: 1180591620717411303424 is greater than the maximum of 1200"),
-    ("crs", pa.array([400, 2**63 + 5, 0], pa.uint64()), "$.crs: 9223372036854775813 is greater than the maximum of 1200"),
+    ("crs", pa.array([400, 2**63 + 5, 0], pa.uint64()),
+     "$.crs: 9223372036854775813 is greater than the maximum of 1200"),
     ("date_of_birth", pa.array(["1990-01-01", "2020-02-30", None]),
      "$.date_of_birth: '2020-02-30' is not a valid date (for example 2025-02-27)"),
     ("date_of_birth", pa.array([7000, -719528 - 400, 7000], pa.int32()).cast(pa.date32()),
