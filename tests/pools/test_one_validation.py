@@ -29,8 +29,9 @@ GOOD: dict[str, Any] = {
     "job_offer": {"noc": "21231", "teer": 1, "basis": "lmia"},
     "provincial_nomination": False,
 }
-SCORES = {"test": "celpip_general", "scores": {"listening": 9, "reading": 8, "writing": 7, "speaking": 8}}
-JOB = GOOD["work_history"][0]
+SCORES: dict[str, Any] = {"test": "celpip_general",
+                          "scores": {"listening": 9, "reading": 8, "writing": 7, "speaking": 8}}
+JOB: dict[str, Any] = GOOD["work_history"][0]
 
 # What is wrong, and what differs from a good profile.
 BAD: list[tuple[str, dict[str, Any]]] = [

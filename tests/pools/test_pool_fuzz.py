@@ -120,7 +120,7 @@ def _bad_scalar(document: Document, draw: Draw) -> None:
         document["work_history"] = [copy.deepcopy(JOB)] * 201
 
 
-TYPED_DAMAGE = [_bad_test, _bad_job, _bad_record, _bad_scalar]
+TYPED_DAMAGE: list[Callable[[Document, Draw], None]] = [_bad_test, _bad_job, _bad_record, _bad_scalar]
 
 # Values only a text format can carry: wrong JSON types, unknown fields, dates that are not dates ---------------------
 
@@ -231,15 +231,22 @@ def _damaged(base: list[Document], draw: Draw, damage: list[Callable[[Document, 
     return documents, chosen
 
 
+def _others(chosen: set[int]) -> st.SearchStrategy[set[int]]:
+    """Up to two rows not damaged yet, to damage as text."""
+    free = [i for i in range(SIZE) if i not in chosen]
+    return st.sets(st.sampled_from(free), max_size=2) if free else st.just(set())
+
+
 @FUZZ
 @given(data=st.data())
 def test_json_lines(data: st.DataObject, base: list[Document], given_programs_2025: ir.Rulebook,
                     clean: list[tuple[Any, ...]]) -> None:
     documents, chosen = _damaged(base, data.draw, [*TYPED_DAMAGE, _wrong_type])
     lines = [json.dumps(d).encode() for d in documents]
-    for index in data.draw(st.sets(st.integers(0, SIZE - 1).filter(lambda i: i not in chosen), max_size=2)):
+    damaged = data.draw(_others(chosen))
+    for index in damaged:
         lines[index] = data.draw(st.sampled_from(JSONL_LINES))(lines[index], data.draw)
-        chosen = chosen | {index}
+    chosen = chosen | damaged
     with tempfile.TemporaryDirectory() as folder:
         pool = Path(folder) / "pool.jsonl"
         pool.write_bytes(b"\n".join(lines) + b"\n")
@@ -255,7 +262,8 @@ def test_csv(data: st.DataObject, base: list[Document], given_programs_2025: ir.
     header = list(dict.fromkeys(key for d in documents for key in d))
     records = [[_cell(d.get(name)) for name in header] for d in documents]
     raw: dict[int, bytes] = {}
-    for index in data.draw(st.sets(st.integers(0, SIZE - 1).filter(lambda i: i not in chosen), max_size=2)):
+    damaged = data.draw(_others(chosen))
+    for index in damaged:
         damage = data.draw(st.sampled_from(["cell", "fields", "bytes", "long"]))
         if damage == "cell":
             column = data.draw(st.sampled_from(sorted(CSV_CELLS)))
@@ -268,7 +276,7 @@ def test_csv(data: st.DataObject, base: list[Document], given_programs_2025: ir.
         else:
             text = _csv_record(header, records[index]).encode()
             raw[index] = text.replace(b",", b",\xc3(", 1) if damage == "bytes" else b"x" * 1_000_001 + text
-        chosen = chosen | {index}
+    chosen = chosen | damaged
     texts = [raw.get(i, _csv_record(header, record).encode()) for i, record in enumerate(records)]
     ends, line = [], 1  # a record's line is its last line (a text with a newline spans two)
     for text in texts:
@@ -302,7 +310,8 @@ def test_parquet(data: st.DataObject, base: list[Document], given_programs_2025:
     documents, chosen = _damaged(base, data.draw, TYPED_DAMAGE)
     table = pa.Table.from_pylist([typed(d) for d in documents], schema=arrow_schema())
     free = [i for i in range(SIZE) if i not in chosen]
-    if free and data.draw(st.booleans()):
+    retype: bool = data.draw(st.booleans())
+    if free and retype:
         key = data.draw(st.sampled_from(sorted(RETYPED)))
         kind, written, bad = RETYPED[key]
         name = key.strip()
