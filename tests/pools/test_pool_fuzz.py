@@ -125,23 +125,33 @@ TYPED_DAMAGE: list[Callable[[Document, Draw], None]] = [_bad_test, _bad_job, _ba
 # Values only a text format can carry: wrong JSON types, unknown fields, dates that are not dates ---------------------
 
 
-def _wrong_type(document: Document, draw: Draw) -> None:
-    path, value = draw(st.sampled_from([
-        (("crs",), "high"), (("crs",), True), (("crs",), 490.7), (("id",), 5), (("eligible_programs",), "fsw"),
-        (("work_history",), {}), (("language_tests", 0, "levels", "reading"), "7"),
-        (("work_history", 0, "hours_per_week"), "40"), (("provincial_nomination",), "yes"),
-        (("education",), "phd"), (("date_of_birth",), "2020-02-30"), (("submitted_at",), "2025-01-01T10:00:00"),
-        (("nickname",), "Sam"), (("work_history", 0, "employer"), "Acme"), (("language_tests", 0), None),
-    ]))
-    if path[0] in ("language_tests", "work_history") and len(path) > 1:
-        _first(document, path[0], TEST if path[0] == "language_tests" else JOB)
-    target = document
-    for part in path[:-1]:
-        target = target[part]
-    if path[-1] == "reading" and path[-2] == "levels" and not isinstance(target, dict):
-        return _wrong_type(document, lambda _: (("crs",), "high"))
-    target[path[-1]] = value
-    return None
+WRONG_TYPES: list[tuple[tuple[Any, ...], Any]] = [
+    (("crs",), "high"), (("crs",), True), (("crs",), 490.7), (("id",), 5), (("eligible_programs",), "fsw"),
+    (("work_history",), {}), (("language_tests", 0, "levels", "reading"), "7"),
+    (("work_history", 0, "hours_per_week"), "40"), (("provincial_nomination",), "yes"),
+    (("education",), "phd"), (("date_of_birth",), "2020-02-30"), (("submitted_at",), "2025-01-01T10:00:00"),
+    (("nickname",), "Sam"), (("work_history", 0, "employer"), "Acme"), (("language_tests", 0), None),
+]
+
+
+def _wrong_types(choices: list[tuple[tuple[Any, ...], Any]]) -> Callable[[Document, Draw], None]:
+    """Damage that puts a value of the wrong type, or a field the schema does not know, at one of `choices`."""
+
+    def damage(document: Document, draw: Draw) -> None:
+        path, value = draw(st.sampled_from(choices))
+        if path[0] in ("language_tests", "work_history") and len(path) > 1:
+            _first(document, path[0], TEST if path[0] == "language_tests" else JOB)
+        target = document
+        for part in path[:-1]:
+            target = target[part] if part != "levels" else target.setdefault("levels", {})
+        target[path[-1]] = value
+
+    return damage
+
+
+# Every wrong type a JSON document can hold; a CSV cell is text, so an id written 5 is the text "5" there.
+JSON_WRONG_TYPES = _wrong_types(WRONG_TYPES)
+CSV_WRONG_TYPES = _wrong_types([choice for choice in WRONG_TYPES if choice != (("id",), 5)])
 
 
 # Damage to the text of a line or a cell ------------------------------------------------------------------------------
@@ -219,21 +229,26 @@ def _check(pool: Path, expected_rejects: set[int], good: dict[int, int], ruleboo
 
 
 def _damaged(base: list[Document], draw: Draw, damage: list[Callable[[Document, Draw], None]]
-             ) -> tuple[list[Document], set[int]]:
+             ) -> tuple[list[Document], set[int], set[int]]:
+    """The documents with up to four damaged; the damaged, and the good rows whose id a damaged one took (which must
+    stay good: the first valid row with an id keeps it), as the rows not to damage again."""
     documents = copy.deepcopy(base)
     chosen = draw(st.sets(st.integers(0, SIZE - 1), max_size=4))
+    taken: set[int] = set()
     for index in sorted(chosen):
         earlier = [i for i in range(index) if i not in chosen]
         if earlier and draw(st.integers(0, 9)) == 0:  # the id of an earlier good row: the later one is rejected
-            documents[index]["id"] = documents[draw(st.sampled_from(earlier))]["id"]
+            source = draw(st.sampled_from(earlier))
+            documents[index]["id"] = documents[source]["id"]
+            taken.add(source)
         else:
             draw(st.sampled_from(damage))(documents[index], draw)
-    return documents, chosen
+    return documents, chosen, taken
 
 
-def _others(chosen: set[int]) -> st.SearchStrategy[set[int]]:
-    """Up to two rows not damaged yet, to damage as text."""
-    free = [i for i in range(SIZE) if i not in chosen]
+def _others(chosen: set[int], taken: set[int]) -> st.SearchStrategy[set[int]]:
+    """Up to two rows not damaged yet, nor whose id a damaged row took, to damage as text."""
+    free = [i for i in range(SIZE) if i not in chosen | taken]
     return st.sets(st.sampled_from(free), max_size=2) if free else st.just(set())
 
 
@@ -241,9 +256,9 @@ def _others(chosen: set[int]) -> st.SearchStrategy[set[int]]:
 @given(data=st.data())
 def test_json_lines(data: st.DataObject, base: list[Document], given_programs_2025: ir.Rulebook,
                     clean: list[tuple[Any, ...]]) -> None:
-    documents, chosen = _damaged(base, data.draw, [*TYPED_DAMAGE, _wrong_type])
+    documents, chosen, taken = _damaged(base, data.draw, [*TYPED_DAMAGE, JSON_WRONG_TYPES])
     lines = [json.dumps(d).encode() for d in documents]
-    damaged = data.draw(_others(chosen))
+    damaged = data.draw(_others(chosen, taken))
     for index in damaged:
         lines[index] = data.draw(st.sampled_from(JSONL_LINES))(lines[index], data.draw)
     chosen = chosen | damaged
@@ -258,11 +273,11 @@ def test_json_lines(data: st.DataObject, base: list[Document], given_programs_20
 @given(data=st.data())
 def test_csv(data: st.DataObject, base: list[Document], given_programs_2025: ir.Rulebook,
              clean: list[tuple[Any, ...]]) -> None:
-    documents, chosen = _damaged(base, data.draw, [*TYPED_DAMAGE, _wrong_type])
+    documents, chosen, taken = _damaged(base, data.draw, [*TYPED_DAMAGE, CSV_WRONG_TYPES])
     header = list(dict.fromkeys(key for d in documents for key in d))
     records = [[_cell(d.get(name)) for name in header] for d in documents]
     raw: dict[int, bytes] = {}
-    damaged = data.draw(_others(chosen))
+    damaged = data.draw(_others(chosen, taken))
     for index in damaged:
         damage = data.draw(st.sampled_from(["cell", "fields", "bytes", "long"]))
         if damage == "cell":
@@ -307,9 +322,9 @@ RETYPED: dict[str, tuple[pa.DataType, Callable[[Any], Any], list[Any]]] = {
 @given(data=st.data())
 def test_parquet(data: st.DataObject, base: list[Document], given_programs_2025: ir.Rulebook,
                  clean: list[tuple[Any, ...]]) -> None:
-    documents, chosen = _damaged(base, data.draw, TYPED_DAMAGE)
+    documents, chosen, taken = _damaged(base, data.draw, TYPED_DAMAGE)
     table = pa.Table.from_pylist([typed(d) for d in documents], schema=arrow_schema())
-    free = [i for i in range(SIZE) if i not in chosen]
+    free = [i for i in range(SIZE) if i not in chosen | taken]
     retype: bool = data.draw(st.booleans())
     if free and retype:
         key = data.draw(st.sampled_from(sorted(RETYPED)))
