@@ -8,7 +8,7 @@ programs", "no jobs").
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 ABILITIES = ("listening", "reading", "writing", "speaking")
@@ -82,7 +82,7 @@ def row_from_profile(profile: Mapping[str, Any]) -> dict[str, Any]:
         "crs": profile.get("crs"),
         "language_tests": None if tests is None else [_test_row(t) for t in tests],
         "work_history": None if jobs is None else [
-            {"noc": f"{j['noc']:05d}" if isinstance(j["noc"], int) else str(j["noc"]), "title": j.get("title"),
+            {"noc": _noc(j["noc"]), "title": j.get("title"),
              "country": j.get("country"), "start": _date(j.get("start")), "end": _date(j.get("end")),
              "hours_per_week": None if j.get("hours_per_week") is None else float(j["hours_per_week"]),
              "self_employed": j.get("self_employed")} for j in jobs],
@@ -189,6 +189,7 @@ def _date(value: object) -> date | None:
 
 
 def _datetime(value: object) -> datetime | None:
+    """A date-time with its zone as the UTC time it names (the pool's timestamps are UTC, stored without a zone)."""
     if value is None:
         return None
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00")).replace(tzinfo=None)
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)

@@ -105,7 +105,8 @@ def test_a_parquet_pool_is_checked_in_sql_and_written_back_as_parquet(tmp_path: 
     code, output = _batch(pool, tmp_path / "out.parquet", "--errors", str(tmp_path / "errors.csv"))
     assert code == 0, output
     assert "rows in 3 = evaluated 2 + rejected 1" in output
-    assert _rows(tmp_path / "errors.csv") == [{"line": "3", "reason": "$.crs: must be a whole number from 0 to 1200"}]
+    assert _rows(tmp_path / "errors.csv") == [{"line": "3",
+                                                "reason": "$.crs: 1300 is greater than the maximum of 1200"}]
     verdicts = duckdb.sql(f"SELECT id, french, healthcare FROM '{tmp_path / 'out.parquet'}' ORDER BY id").fetchall()
     assert verdicts == [("amara", "not_eligible", "not_eligible"), ("julien", "eligible", "eligible")]
 
