@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.pool.schema import COLUMNS, row_from_profile
-from engine.profile import validate
+from engine.pool.schema import COLUMNS, JOB_FIELDS, row_from_profile
+from engine.profile import country_problem, normalise_country, validate
 
 POOL_VIEW = "pool"
 NESTED_CSV_COLUMNS = ("eligible_programs", "language_tests", "work_history")
@@ -103,6 +103,7 @@ def _load_parquet(connection: Any, path: Path, keep: Collection[str] | None) -> 
             SELECT *, {checks} AS _reject FROM (
               SELECT file_row_number + 1 AS _line, {columns} FROM read_parquet({literal}, file_row_number = true)
             ) source""")
+        _canonical_countries(connection)
         connection.execute("CREATE OR REPLACE TEMP TABLE pool_rejects AS "
                            "SELECT _line, _reject FROM pool_checked WHERE _reject IS NOT NULL")
         connection.execute(f"CREATE OR REPLACE TEMP VIEW {POOL_VIEW} AS "
@@ -158,6 +159,39 @@ def _row_checks() -> str:
         codes.append(f"list_min(list_transform({column}, lambda {variable}: CASE {cases} END))")
     reasons = ", ".join("'" + check[-1].replace("'", "''") + "'" for check in checks)
     return f"[{reasons}][least({', '.join(codes)}) + 1]"
+
+
+def _canonical_countries(connection: Any) -> None:
+    """The jobs' countries as the profile loader gives them (`engine.profile.country_names`): each spelling found in
+    the pool is looked up once, the rows that write a country another way get its canonical spelling, and a row with
+    a country no spelling matches is rejected at that job's path (unless an earlier check rejected it)."""
+    countries = "list_transform(work_history, lambda j: j.country)"
+    found = [row[0] for row in connection.execute(
+        "SELECT DISTINCT j.country FROM (SELECT unnest(work_history) AS j FROM pool_checked) jobs "
+        "WHERE j.country IS NOT NULL").fetchall()]
+    canonical = {value: normalise_country(value) for value in found}
+    renamed = {value: name for value, name in canonical.items() if name is not None and name != value}
+    unknown = sorted(value for value, name in canonical.items() if name is None)
+    if renamed:
+        cases = " ".join(f"WHEN {_text(value)} THEN {_text(name)}" for value, name in sorted(renamed.items()))
+        fields = ", ".join(f'{_quote(f)} := j.{_quote(f)}' if f != "country" else
+                           f"country := CASE j.country {cases} ELSE j.country END" for f in JOB_FIELDS)
+        spellings = f"[{', '.join(map(_text, sorted(renamed)))}]"
+        connection.execute(f"UPDATE pool_checked SET work_history = list_transform(work_history, lambda j: "
+                           f"struct_pack({fields})) WHERE list_has_any({countries}, {spellings})")
+    if unknown:
+        listed = f"[{', '.join(map(_text, unknown))}]"
+        first = f"list_position(list_transform(work_history, lambda j: coalesce(list_contains({listed}, j.country), " \
+                "false)), true)"
+        messages = " ".join(f"WHEN {_text(value)} THEN {_text(country_problem(value))}" for value in unknown)
+        connection.execute(f"""
+            UPDATE pool_checked SET _reject = '$.work_history[' || CAST({first} - 1 AS VARCHAR) || '].country: '
+              || CASE work_history[{first}].country {messages} END
+            WHERE _reject IS NULL AND list_has_any({countries}, {listed})""")
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 # JSON Lines and CSV -------------------------------------------------------------------------------------------------
