@@ -8,7 +8,6 @@ occupation, a job without its country or hours, and military facts given, partly
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
@@ -81,19 +80,24 @@ def test_the_2026_rules_compile_to_sql_whole(rulebook_2026: ir.Rulebook) -> None
 
 
 def test_the_2026_rule_cases_agree(rulebook_2026: ir.Rulebook) -> None:
-    by_day: dict[date, list[dict[str, Any]]] = defaultdict(list)
+    """The profiles of the rule cases, each case's edge placed at 2026-10-01 or earlier: evaluated on that day (one
+    compilation), and on their own days the `rules test` cases check the evaluator."""
+    profiles: list[dict[str, Any]] = []
     for file in case_files(RULES / "2026"):
         for case in load_cases(file):
-            assert case.profile is not None and case.profile.data is not None and case.as_of is not None
-            by_day[case.as_of].append(dict(case.profile.data))
-    assert sum(map(len, by_day.values())) >= 30
-    for day, profiles in sorted(by_day.items()):
-        expected = python_verdicts(rulebook_2026, profiles, day)
-        assert duckdb_verdicts(rulebook_2026, profiles, day) == expected, day
+            assert case.profile is not None and case.profile.data is not None
+            profiles.append(dict(case.profile.data))
+    assert len(profiles) >= 30
+    day = date(2026, 10, 1)
+    expected = python_verdicts(rulebook_2026, profiles, day)
+    assert {row["physicians"] for row in expected} == {"eligible", "not_eligible", "undetermined"}
+    found = duckdb_verdicts(rulebook_2026, profiles, day)
+    for profile, want, got in zip(profiles, expected, found):
+        assert got == want, profile
 
 
 def test_the_2026_rules_agree_around_their_edges(rulebook_2026: ir.Rulebook) -> None:
-    @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(st.lists(_profile(), min_size=30, max_size=60))
     def check(profiles: list[dict[str, Any]]) -> None:
         expected = python_verdicts(rulebook_2026, profiles, AS_OF)
