@@ -178,5 +178,7 @@ def test_the_military_conditions_are_those_of_the_reference(rulebook_2026: ir.Ru
     military = next(c for c in rulebook_2026.categories if c.id == "skilled_military_recruits")
     definitions = [rulebook_2026.rules[n] for n in ("foreign_military_service", "canadian_armed_forces_offer",
                                                     "two_year_credential")]
-    for item in (military, *definitions):
+    constants = [rulebook_2026.constants[n] for n in ("minimum_military_service", "minimum_offer_years",
+                                                      "military_credentials")]
+    for item in (military, *definitions, *constants, rulebook_2026.occupation_lists["military_occupations"]):
         assert all(s.title.startswith("Third-party") for s in item.cites), item
