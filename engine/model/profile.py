@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,7 +19,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from dsl.diagnostics import did_you_mean
+from dsl.diagnostics import closest, did_you_mean
 from engine.model.json_text import MAX_DEPTH, MAX_DIGITS, JsonTextError, LongNumber, read_json
 
 MAX_PROFILE_BYTES = 20_000_000
@@ -118,18 +119,19 @@ def parse_document(text: str, suffix: str) -> Any:
 
 def validate(document: Any, origin: str) -> ProfileInput:
     """The limits on every value (sizes, finite numbers, valid Unicode), then schema validation, then the checks a
-    schema cannot express (a job that ends before it starts). The data of a valid profile has its whole numbers as
+    schema cannot express (a job that ends before it starts, a country that does not exist). The data of a valid profile
+    has its countries in their one canonical spelling (see `country_names`) and has its whole numbers as
     integers (JSON's `490.0` is the integer 490, as JSON Schema counts it)."""
     problems = list(islice(_value_problems(document, "$", 0), MAX_PROBLEMS + 1))
     if not problems:
         problems = sorted(set(islice(_schema_problems(document), 5 * MAX_PROBLEMS)), key=lambda p: (p.path, p.message))
     if not problems:
-        problems = list(_date_order_problems(document))
+        problems = [*_date_order_problems(document), *_country_problems(document)]
     if problems:
         if len(problems) > MAX_PROBLEMS:
             problems = [*problems[:MAX_PROBLEMS], Problem("$", "and more problems, not listed")]
         return ProfileInput(origin, None, tuple(problems))
-    return ProfileInput(origin, _whole_numbers(document, profile_schema()), ())
+    return ProfileInput(origin, _with_canonical_countries(_whole_numbers(document, profile_schema())), ())
 
 
 def _value_problems(value: Any, path: str, depth: int) -> Iterator[Problem]:
@@ -361,3 +363,82 @@ def _date_order_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
         start, end = job.get("start"), job.get("end")
         if start and end and date.fromisoformat(end) < date.fromisoformat(start):
             yield Problem(f"$.work_history[{index}].end", f"the job ends ({end}) before it starts ({start})")
+
+
+# Countries ----------------------------------------------------------------------------------------------------------
+
+COUNTRY_HINT = "write its ISO 3166 code (CA or CAN) or its name in English or French (Canada)"
+
+
+@cache
+def country_names() -> Mapping[str, str]:
+    """Every spelling of a country a profile may give, folded (`fold_country`), to its canonical value: the ISO 3166
+    English short name (`Canada`, `France`, `United States`, `Korea, Republic of`), the spelling the rules compare
+    with (`job.country == "Canada"`). Spellings: the alpha-2 and alpha-3 codes, and the short, official and common
+    names in English and in French (pycountry's ISO 3166 data and translations), in any case, with or without accents.
+    A spelling that would name two countries is left out."""
+    import gettext
+
+    import pycountry
+
+    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    names: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for country in pycountry.countries:
+        english = [n for n in (country.name, getattr(country, "official_name", None),
+                               getattr(country, "common_name", None)) if n]
+        for spelling in (country.alpha_2, country.alpha_3, *english, *(french.gettext(n) for n in english)):
+            folded = fold_country(spelling)
+            for key in (folded, _without_accents(folded)):
+                if names.setdefault(key, country.name) != country.name:
+                    ambiguous.add(key)
+    for key in ambiguous:
+        del names[key]
+    return names
+
+
+def fold_country(text: str) -> str:
+    """A spelling as looked up: lower case, spaces trimmed and runs of spaces made one."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().lower()
+
+
+def _without_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def normalise_country(text: str) -> str | None:
+    """The canonical value of a country however it is written, or None when no country is written so."""
+    names = country_names()
+    folded = fold_country(text)
+    return names.get(folded) or names.get(_without_accents(folded))
+
+
+def country_problem(text: str) -> str:
+    """What is wrong with a country no spelling matches, with the likely country: the one whose name starts so
+    (`Russia`: `Russian Federation`), else the nearest by edit distance (`Frnace`: `France`)."""
+    names = country_names()
+    word = _without_accents(fold_country(text))
+    spelt = [key for key in names if len(key) > 3]
+    starting = {names[key] for key in spelt if key.startswith(word)} if len(word) > 3 else set()
+    near = closest(word, spelt)
+    match = min(starting) if len(starting) == 1 else names[near] if near else None
+    hint = f"; did you mean '{match}'?" if match else ""
+    return f"{text!r} is not a country: {COUNTRY_HINT}{hint}"
+
+
+def _country_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
+    for index, job in enumerate(document.get("work_history") or ()):
+        country = job.get("country")
+        if country is not None and normalise_country(country) is None:
+            yield Problem(f"$.work_history[{index}].country", country_problem(country))
+
+
+def _with_canonical_countries(document: Any) -> Any:
+    """The profile with every job's country in its canonical spelling (the same object when all already are)."""
+    jobs = document.get("work_history")
+    if not jobs or all(job.get("country") is None or normalise_country(job["country"]) == job["country"]
+                       for job in jobs):
+        return document
+    return {**document, "work_history": [
+        {**job, "country": normalise_country(job["country"])} if job.get("country") is not None else job
+        for job in jobs]}

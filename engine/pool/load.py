@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from engine.model.json_text import JsonTextError, read_json
-from engine.model.pool_columns import COLUMNS, row_from_profile
+from engine.model.pool_columns import COLUMNS, JOB_FIELDS, row_from_profile
 from engine.model.pool_values import CellProblem, document_from_values, read_cell
-from engine.model.profile import validate
+from engine.model.profile import normalise_country, validate
 from engine.pool.parquet_checks import ColumnCheck, converted, quote, row_checks
 
 POOL_VIEW = "pool"
@@ -107,6 +107,7 @@ def _load_parquet(connection: Any, path: Path, keep: Collection[str] | None) -> 
         connection.execute(f"""
             CREATE OR REPLACE TEMP TABLE pool_checked AS
             SELECT file_row_number + 1 AS _line, {columns}, {bad} AS _bad FROM {source}""")
+        _canonical_countries(connection)
         counts = connection.execute("SELECT count(*), count(*) FILTER (_bad) FROM pool_checked").fetchone()
         assert counts is not None
         rejects = _explained(connection, source, checks, present) if counts[1] else []
@@ -153,6 +154,34 @@ def _duplicate_ids(groups: list[tuple[Any, list[int]]]) -> list[Reject]:
     """Each row after the first with the same id."""
     return [Reject(int(line), f"$.id: {identifier!r} is also the id of line {lines[0]}")
             for identifier, lines in groups for line in lines[1:]]
+
+
+def _canonical_countries(connection: Any) -> None:
+    """The jobs' countries as the profile loader gives them (`engine.model.profile.country_names`): each spelling found
+    in the pool is looked up once, the rows that write a country another way get its canonical spelling, and a row
+    with a country no spelling matches is marked bad, so that `validate` names the problem at that job's path."""
+    countries = "list_transform(work_history, lambda j: j.country)"
+    found = [row[0] for row in connection.execute(
+        "SELECT DISTINCT j.country FROM (SELECT unnest(work_history) AS j FROM pool_checked WHERE NOT _bad) jobs "
+        "WHERE j.country IS NOT NULL").fetchall()]
+    canonical = {value: normalise_country(value) for value in found}
+    renamed = {value: name for value, name in canonical.items() if name is not None and name != value}
+    unknown = sorted(value for value, name in canonical.items() if name is None)
+    if renamed:
+        cases = " ".join(f"WHEN {_text(value)} THEN {_text(name)}" for value, name in sorted(renamed.items()))
+        fields = ", ".join(f'{quote(f)} := j.{quote(f)}' if f != "country" else
+                           f"country := CASE j.country {cases} ELSE j.country END" for f in JOB_FIELDS)
+        spellings = f"[{', '.join(map(_text, sorted(renamed)))}]"
+        connection.execute(f"UPDATE pool_checked SET work_history = list_transform(work_history, lambda j: "
+                           f"struct_pack({fields})) WHERE NOT _bad AND list_has_any({countries}, {spellings})")
+    if unknown:
+        listed = f"[{', '.join(map(_text, unknown))}]"
+        connection.execute(f"UPDATE pool_checked SET _bad = true "
+                           f"WHERE NOT _bad AND list_has_any({countries}, {listed})")
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 # JSON Lines and CSV -------------------------------------------------------------------------------------------------
