@@ -5,11 +5,8 @@ Commands import this module, never `engine.cli.main`, so the group and its comma
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -17,39 +14,13 @@ import click
 
 from dsl.diagnostics import RuleErrors
 from engine import ir
+from engine.explain.as_of import AsOf, choose_as_of, today
 from engine.lower.rulebook import Compiler, available_years, default_rules_tree
+
+__all__ = ["AsOf", "EXIT_RULE_ERRORS", "EXIT_USAGE", "choose_as_of", "load_rulebooks", "today"]
 
 EXIT_RULE_ERRORS = 1
 EXIT_USAGE = 2
-
-
-@dataclass(frozen=True, slots=True)
-class AsOf:
-    day: date
-    note: str | None
-
-
-def today() -> date:
-    """Today, unless `RULES_TODAY` fixes it (for reproducible runs and tests)."""
-    fixed = os.environ.get("RULES_TODAY")
-    return date.fromisoformat(fixed) if fixed else date.today()
-
-
-def choose_as_of(rulebook: ir.Rulebook, given: date | None) -> AsOf:
-    """The as-of date: the one given, or today, or the rulebook's last in-force day when today is past it."""
-    if given is not None:
-        if given > rulebook.in_force_until or given < rulebook.in_force_from:
-            return AsOf(given, f"{given} is outside the rulebook's in-force period "
-                               f"({rulebook.in_force_from} to {rulebook.in_force_until})")
-        return AsOf(given, None)
-    now = today()
-    if now > rulebook.in_force_until:
-        return AsOf(rulebook.in_force_until,
-                    f"today ({now}) is past the rulebook's in-force period; evaluated as of its last in-force day, "
-                    f"{rulebook.in_force_until}")
-    if now < rulebook.in_force_from:
-        return AsOf(now, f"today ({now}) is before the rulebook comes into force on {rulebook.in_force_from}")
-    return AsOf(now, None)
 
 
 def _fail_rules(errors: RuleErrors) -> NoReturn:

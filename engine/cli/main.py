@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from engine.cli.common import EXIT_USAGE, choose_as_of, load_rulebooks
+from engine.cli.common import EXIT_USAGE, load_rulebooks
 from engine.lower.rulebook import Compiler
 
 
@@ -47,6 +47,7 @@ LAZY_COMMANDS = {
     "fmt": "engine.cli.commands.fmt:fmt_command",
     "pool": "engine.cli.commands.pool:pool_command",
     "round": "engine.cli.commands.round:round_command",
+    "serve": "engine.cli.commands.serve:serve_command",
     "test": "engine.cli.commands.test:test_command",
 }
 
@@ -77,28 +78,15 @@ _rules_option = click.option("--rules", "folders", multiple=True, metavar="DIR",
 def eval_command(profiles: tuple[Path, ...], years: tuple[str, ...], folders: tuple[Path, ...],
                  as_of: object, output_format: str, detail: str) -> None:
     """Evaluate candidate PROFILES (YAML or JSON) against every category of a rulebook, with explanations."""
-    from engine.eval.traced import EvaluationLimit, evaluate_profile
-    from engine.explain.report import build_report, rejected_text, to_json, to_markdown, to_text
-    from engine.model.facts import facts_from_profile
-    from engine.model.profile import Problem, ProfileInput, read_profiles
+    from engine.explain.evaluation import evaluate_inputs
+    from engine.explain.report import rejected_text, to_json, to_markdown, to_text
+    from engine.model.profile import read_profiles
 
     rulebooks = load_rulebooks(Compiler(), years, folders)
     given = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
     inputs = [p for path in profiles for p in read_profiles(path)]
-    reports = []
-    rejected: list[ProfileInput] = [p for p in inputs if p.data is None]
-    for profile in (p for p in inputs if p.data is not None):
-        assert profile.data is not None
-        facts = facts_from_profile(profile.data)
-        for rulebook in rulebooks:
-            when = choose_as_of(rulebook, given)
-            try:
-                evaluation = evaluate_profile(rulebook, facts, when.day)
-            except EvaluationLimit as limit:
-                rejected.append(ProfileInput(profile.origin, None, (Problem("$", str(limit)),)))
-                continue
-            reports.append(build_report(facts.profile_id, rulebook, when.day, when.note, evaluation.categories, detail,
-                                        evaluation.programs, evaluation.score))
+    evaluated = evaluate_inputs(inputs, rulebooks, given, detail)
+    reports, rejected = evaluated.reports, evaluated.rejected
     if output_format == "json":
         click.echo(to_json(reports, rejected), nl=False)
     elif output_format == "markdown":
