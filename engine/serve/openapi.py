@@ -1,8 +1,9 @@
 """The API's OpenAPI 3.1 document, served at `/openapi.json`.
 
 OpenAPI 3.1 schemas are JSON Schema 2020-12, the dialect of the profile schema, so the shipped
-`profile.schema.json` goes in as it is (its `$id` keeps its own `$ref`s pointing inside it): a client validates a
-profile against exactly what the server validates it against.
+`profile.schema.json` goes in with one change: its `$defs` become schemas of their own (`ProfileJob`, ...) and its
+`$ref`s point at them, because OpenAPI tools resolve `#/...` against the OpenAPI document, not against the embedded
+schema's `$id`. A client thus validates a profile against exactly what the server validates it against.
 """
 
 from __future__ import annotations
@@ -115,12 +116,32 @@ def _paths(years: tuple[str, ...], limits: Limits) -> dict[str, Any]:
     }
 
 
+def profile_schemas() -> dict[str, Any]:
+    """The profile schema as OpenAPI components: `Profile`, and one `Profile...` schema per definition."""
+    shipped = copy.deepcopy(profile_schema())
+    definitions = shipped.pop("$defs")
+    for key in ("$schema", "$id"):
+        shipped.pop(key)
+    names = {name: "Profile" + name.title().replace("_", "") for name in definitions}
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: _ref(names[value.removeprefix("#/$defs/")])["$ref"] if key == "$ref" else rewrite(value)
+                    for key, value in node.items()}
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        return node
+
+    return {"Profile": rewrite(shipped), **{names[name]: rewrite(schema) for name, schema in definitions.items()}}
+
+
 def _schemas(limits: Limits) -> dict[str, Any]:
     explanation = {
         "type": "object", "required": ["kind", "label"],
-        "description": "One statement of an explanation: a category, a rule, a group, an item or a check.",
+        "description": "One statement of an explanation: a category (or program), a CRS section, a rule, a group "
+                       "(and, or, not, a quantifier), an item a quantifier went over, a table row, or a check.",
         "properties": {
-            "kind": {"enum": ["category", "rule", "group", "item", "check"]},
+            "kind": {"enum": ["category", "section", "rule", "group", "item", "row", "check"]},
             "label": {"type": "string"},
             "outcome": {"enum": ["holds", "fails", "unknown"]},
             "detail": {"type": "string"},
@@ -159,9 +180,8 @@ def _schemas(limits: Limits) -> dict[str, Any]:
     year = {"type": "string", "pattern": "^[0-9]{4}$"}
     in_force = {"type": "object", "required": ["from", "until"], "properties": {
         "from": {"type": "string", "format": "date"}, "until": {"type": "string", "format": "date"}}}
-    profile = copy.deepcopy(profile_schema())
     return {
-        "Profile": profile,
+        **profile_schemas(),
         "EvalRequest": {
             "type": "object", "required": ["profiles"], "additionalProperties": False,
             "properties": {
