@@ -329,7 +329,9 @@ function verdictBlock(entry, name) {
                  element("span", {class: "name", text: name}));
   details.append(summary);
   const explanation = entry.explanation;
-  if (explanation.detail) details.append(element("p", {class: "detail", text: explanation.detail}));
+  if (explanation.detail && explanation.kind !== "category") {
+    details.append(element("p", {class: "detail", text: explanation.detail}));
+  }
   if (explanation.missing) {
     details.append(element("p", {class: "missing", text: `Missing facts: ${explanation.missing.join(", ")}`}));
   }
