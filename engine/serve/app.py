@@ -30,8 +30,9 @@ from engine.diff.rulebook_diff import compare
 from engine.explain.evaluation import OutOfTime, evaluate_inputs
 from engine.explain.report import report_document
 from engine.explain.show import rulebook_json
+from engine.lower.rulebook import default_rules_tree
 from engine.model.profile import Problem
-from engine.serve.library import Library
+from engine.serve.library import Library, load_library
 from engine.serve.openapi import openapi_document
 from engine.serve.problems import ApiProblem, problem_response
 from engine.serve.requests import EvalRequest, Limits, parse_json, read_eval_request
@@ -75,6 +76,12 @@ def create_app(library: Library, limits: Limits | None = None) -> Starlette:
     app = Starlette(routes=routes, exception_handlers=handlers, lifespan=_lifespan)
     app.add_middleware(_SecurityHeaders)
     return app
+
+
+def app_from_environment() -> Starlette:
+    """The application for the rules tree `RULES_PATH` names (else the shipped one): what each worker process of
+    `rules serve --workers N` builds for itself."""
+    return create_app(load_library(default_rules_tree()))
 
 
 @asynccontextmanager

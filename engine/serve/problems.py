@@ -4,7 +4,6 @@ JSON path in the request body (`$.profiles[0].date_of_birth`), never a traceback
 from __future__ import annotations
 
 from collections.abc import Sequence
-from http import HTTPStatus
 from typing import Any
 
 from starlette.responses import JSONResponse
@@ -12,6 +11,9 @@ from starlette.responses import JSONResponse
 from engine.model.profile import Problem
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# The titles of the statuses the API answers with, in the words of RFC 9110.
+TITLES = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 413: "Content Too Large",
+          415: "Unsupported Media Type", 422: "Unprocessable Content", 500: "Internal Server Error"}
 
 
 class ApiProblem(Exception):
@@ -25,7 +27,7 @@ class ApiProblem(Exception):
 
 
 def problem_document(status: int, detail: str, problems: Sequence[Problem] = ()) -> dict[str, Any]:
-    document: dict[str, Any] = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status,
+    document: dict[str, Any] = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status,
                                 "detail": detail}
     if problems:
         document["problems"] = [{"path": p.path, "message": p.message} for p in problems]

@@ -6,6 +6,7 @@ the diagnostics, exit 1) rather than on some later request, and no request pays 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,9 +24,12 @@ from engine.cli.common import EXIT_RULE_ERRORS, EXIT_USAGE
               help="A rules tree (a folder per year, as rules/) instead of the shipped one.")
 @click.option("--root-path", default="", metavar="PATH",
               help="The path prefix a reverse proxy serves the application under (such as /eligibility).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes, each with its own compiled rulebooks: evaluation is CPU work and one process "
+                   "uses one core, so up to one per core.")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="info",
               show_default=True)
-def serve_command(host: str, port: int, tree: Path | None, root_path: str, log_level: str) -> None:
+def serve_command(host: str, port: int, tree: Path | None, root_path: str, workers: int, log_level: str) -> None:
     """Serve the JSON API (/v1/eval, /v1/rulebooks, /v1/diff, /openapi.json) and the eligibility page (/)."""
     import uvicorn
 
@@ -45,8 +49,15 @@ def serve_command(host: str, port: int, tree: Path | None, root_path: str, log_l
         sys.exit(EXIT_USAGE)
     click.echo(f"Rulebooks {', '.join(library.years)} compiled; serving http://{_shown(host)}:{port}/ "
                f"(the API is described at /openapi.json). Ctrl-C stops.", err=True)
-    uvicorn.run(create_app(library), host=host, port=port, root_path=root_path, log_level=log_level,
-                server_header=False)
+    settings = {"host": host, "port": port, "root_path": root_path, "log_level": log_level, "server_header": False}
+    if workers == 1:
+        uvicorn.run(create_app(library), **settings)  # type: ignore[arg-type]
+        return
+    # Worker processes import the application by name and compile the rules tree that RULES_PATH names (from the
+    # parse cache this process has just filled); compiling here first stopped on any error before they start.
+    os.environ["RULES_PATH"] = str(root.resolve())
+    uvicorn.run("engine.serve.app:app_from_environment", factory=True, workers=workers,
+                **settings)  # type: ignore[arg-type]
 
 
 def _shown(host: str) -> str:
