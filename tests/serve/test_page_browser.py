@@ -147,6 +147,25 @@ def test_a_date_that_does_not_exist_is_named_beside_its_field(browser: Any, serv
     assert not field(browser, "#results").is_displayed()
 
 
+def test_an_empty_form_is_evaluated_and_says_what_is_missing(browser: Any, server_url: str,
+                                                            client: TestClient) -> None:
+    """The job and the language test the form starts with, left empty, are not sent."""
+    open_page(browser, server_url)
+    type_into(field(browser, "#as-of"), "2025-06-01")
+    field(browser, "#submit").click()
+    wait_for(browser, lambda b: b.find_element("css selector", "#results").is_displayed())
+    assert not field(browser, "#error-summary").is_displayed()
+    flags = {"provincial_nomination": False, "certificate_of_qualification": False, "sibling_in_canada": False,
+             "relative_in_canada": False}
+    expected = client.post("/v1/eval", json={"profiles": [{"id": "my-profile", **flags}],
+                                             "as_of": "2025-06-01"}).json()["results"][0]
+    assert verdicts(browser, "#categories") == {c["id"]: c["verdict"] for c in expected["categories"]}
+    assert set(verdicts(browser, "#categories").values()) == {"undetermined"}
+    french = field(browser, "#categories details[data-id=french]")
+    french.find_element("css selector", "summary").click()
+    assert "Missing facts: " in french.text
+
+
 def test_every_field_has_a_label_and_a_phone_screen_holds_the_page(browser: Any, server_url: str) -> None:
     open_page(browser, server_url)
     field(browser, "#has-spouse").click()

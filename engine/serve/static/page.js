@@ -38,7 +38,7 @@ function fillEducation(select) {
 
 // Entries made from a template: each field gets an id, its label a `for`, and its JSON path -----------------------
 
-function instantiate(templateId, container, prefix) {
+function instantiate(templateId, container) {
   const entry = document.getElementById(templateId).content.firstElementChild.cloneNode(true);
   const key = `e${counter++}`;
   entry.dataset.key = key;
@@ -53,35 +53,30 @@ function instantiate(templateId, container, prefix) {
   for (const label of entry.querySelectorAll("label[data-for]")) label.htmlFor = `${key}-${label.dataset.for}`;
   entry.querySelector(".remove").addEventListener("click", () => {
     entry.remove();
-    renumber(container, prefix);
+    renumber(container);
     (container.parentElement.querySelector("button.secondary:not(.remove)") || document.body).focus();
   });
   container.append(entry);
-  renumber(container, prefix);
+  renumber(container);
   return entry;
 }
 
-function renumber(container, prefix) {
+function renumber(container) {
   [...container.children].forEach((entry, index) => {
     entry.querySelector("legend .number").textContent = String(index + 1);
-    entry.dataset.path = `${prefix}[${index}]`;
-    for (const field of entry.querySelectorAll("[data-key]")) {
-      field.dataset.path = `${prefix}[${index}].${field.dataset.key}`;
-    }
-    abilityPaths(entry);
   });
 }
 
 function abilityPaths(entry) {
   const kind = entry.querySelector("input[type=radio]:checked");
-  if (!kind) return;
+  if (!kind || !entry.dataset.path) return;
   for (const field of entry.querySelectorAll("[data-ability]")) {
     field.dataset.path = `${entry.dataset.path}.${kind.value}.${field.dataset.ability}`;
   }
 }
 
-function addLanguageTest(container, prefix) {
-  const entry = instantiate("language-test-template", container, prefix);
+function addLanguageTest(container) {
+  const entry = instantiate("language-test-template", container);
   for (const radio of entry.querySelectorAll("input[type=radio]")) {
     radio.addEventListener("change", () => abilityPaths(entry));
   }
@@ -89,7 +84,7 @@ function addLanguageTest(container, prefix) {
 }
 
 function addJob() {
-  const entry = instantiate("job-template", document.getElementById("jobs"), `${PROFILE}.work_history`);
+  const entry = instantiate("job-template", document.getElementById("jobs"));
   occupationSearch(entry);
   return entry;
 }
@@ -177,15 +172,36 @@ function checked(id) {
   return document.getElementById(id).checked;
 }
 
-function languageTests(container) {
-  return [...container.children].map(entry => {
-    const field = name => entry.querySelector(`[data-name=${name}]`).value.trim();
+// Entries left empty are not sent; those sent get the JSON paths of their place in the request, so that a problem
+// the API names lands beside the right field.
+function sent(container, prefix, isEmpty) {
+  const entries = [...container.children].filter(entry => !isEmpty(entry));
+  for (const node of container.querySelectorAll("[data-path]")) node.removeAttribute("data-path");
+  entries.forEach((entry, index) => {
+    entry.dataset.path = `${prefix}[${index}]`;
+    for (const field of entry.querySelectorAll("[data-key]")) {
+      field.dataset.path = `${prefix}[${index}].${field.dataset.key}`;
+    }
+    abilityPaths(entry);
+  });
+  return entries;
+}
+
+function text(entry, name) {
+  return entry.querySelector(`[data-name=${name}]`).value.trim();
+}
+
+const ABILITIES = ["listening", "reading", "writing", "speaking"];
+
+function languageTests(container, prefix) {
+  const empty = entry => !text(entry, "date") && ABILITIES.every(ability => !text(entry, ability));
+  return sent(container, prefix, empty).map(entry => {
     const kind = entry.querySelector("input[type=radio]:checked").value;
-    const result = {test: field("test")};
-    if (field("date")) result.date = field("date");
+    const result = {test: text(entry, "test")};
+    if (text(entry, "date")) result.date = text(entry, "date");
     const abilities = {};
-    for (const ability of ["listening", "reading", "writing", "speaking"]) {
-      if (field(ability)) abilities[ability] = numberOrText(field(ability));
+    for (const ability of ABILITIES) {
+      if (text(entry, ability)) abilities[ability] = numberOrText(text(entry, ability));
     }
     result[kind] = abilities;
     return result;
@@ -193,13 +209,13 @@ function languageTests(container) {
 }
 
 function jobs() {
-  return [...document.getElementById("jobs").children].map(entry => {
-    const field = name => entry.querySelector(`[data-name=${name}]`).value.trim();
-    const job = {noc: field("noc"), start: field("start")};
-    if (field("end")) job.end = field("end");
-    if (field("title")) job.title = field("title");
-    if (field("country")) job.country = field("country");
-    if (field("hours")) job.hours_per_week = numberOrText(field("hours"));
+  const empty = entry => ["noc", "title", "start", "end"].every(name => !text(entry, name));
+  return sent(document.getElementById("jobs"), `${PROFILE}.work_history`, empty).map(entry => {
+    const job = {noc: text(entry, "noc"), start: text(entry, "start")};
+    if (text(entry, "end")) job.end = text(entry, "end");
+    if (text(entry, "title")) job.title = text(entry, "title");
+    if (text(entry, "country")) job.country = text(entry, "country");
+    if (text(entry, "hours")) job.hours_per_week = numberOrText(text(entry, "hours"));
     job.self_employed = entry.querySelector("[data-name=self-employed]").checked;
     return job;
   });
@@ -209,7 +225,7 @@ function profile() {
   const result = {id: "my-profile"};
   if (value("date-of-birth")) result.date_of_birth = value("date-of-birth");
   if (value("first-language")) result.first_official_language = value("first-language");
-  const tests = languageTests(document.getElementById("language-tests"));
+  const tests = languageTests(document.getElementById("language-tests"), `${PROFILE}.language_tests`);
   if (tests.length) result.language_tests = tests;
   if (value("education-level")) {
     result.education = {level: value("education-level"), completed: checked("education-completed"),
@@ -221,7 +237,8 @@ function profile() {
     const spouse = {accompanying: checked("spouse-accompanying"), canadian_citizen_or_pr: checked("spouse-citizen")};
     if (value("spouse-education-level")) spouse.education = {level: value("spouse-education-level"), completed: true};
     if (value("spouse-work-years")) spouse.canadian_work_years = numberOrText(value("spouse-work-years"));
-    const spouseTests = languageTests(document.getElementById("spouse-language-tests"));
+    const spouseTests = languageTests(document.getElementById("spouse-language-tests"),
+                                      `${PROFILE}.spouse.language_tests`);
     if (spouseTests.length) spouse.language_tests = spouseTests;
     result.spouse = spouse;
   }
@@ -411,14 +428,12 @@ async function start() {
   toggle("has-spouse", "spouse");
   toggle("has-job-offer", "job-offer");
   document.getElementById("add-language-test").addEventListener("click", () =>
-    addLanguageTest(document.getElementById("language-tests"), `${PROFILE}.language_tests`)
-      .querySelector("select").focus());
+    addLanguageTest(document.getElementById("language-tests")).querySelector("select").focus());
   document.getElementById("add-spouse-language-test").addEventListener("click", () =>
-    addLanguageTest(document.getElementById("spouse-language-tests"), `${PROFILE}.spouse.language_tests`)
-      .querySelector("select").focus());
+    addLanguageTest(document.getElementById("spouse-language-tests")).querySelector("select").focus());
   document.getElementById("add-job").addEventListener("click", () => addJob().querySelector("input").focus());
   document.getElementById("profile-form").addEventListener("submit", submit);
-  addLanguageTest(document.getElementById("language-tests"), `${PROFILE}.language_tests`);
+  addLanguageTest(document.getElementById("language-tests"));
   addJob();
   const [rulebooks, listed] = await Promise.all([
     fetch("v1/rulebooks").then(r => r.json()), fetch("v1/occupations").then(r => r.json())]);
