@@ -62,15 +62,16 @@ def free_port() -> int:
 
 
 class Server:
-    """`rules serve` in a child process; `started` is the seconds from launching it to its first health answer."""
+    """`rules serve` in a child process; `started` is the seconds from launching it to its first health answer, and
+    `start_cpu` the CPU seconds it used meanwhile (which, unlike the wall time, other processes do not stretch)."""
 
-    def __init__(self) -> None:
+    def __init__(self, workers: int) -> None:
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         launched = time.perf_counter()
-        self.process = subprocess.Popen([str(RULES_COMMAND), "serve", "--host", HOST, "--port", str(self.port),
-                                         "--log-level", "warning"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE)
+        command = [str(RULES_COMMAND), "serve", "--host", HOST, "--port", str(self.port), "--log-level", "warning",
+                   "--workers", str(workers)]
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = launched + 60
         while True:
             try:
@@ -84,9 +85,18 @@ class Server:
                                  if self.process.stderr else "the server did not start")
             time.sleep(0.005)
         self.started = time.perf_counter() - launched
+        self.start_cpu = self.cpu()
+
+    def processes(self) -> list[psutil.Process]:
+        """The server and its worker processes, if any."""
+        main = psutil.Process(self.process.pid)
+        return [main, *main.children(recursive=True)]
 
     def rss(self) -> int:
-        return int(psutil.Process(self.process.pid).memory_info().rss)
+        return sum(int(p.memory_info().rss) for p in self.processes())
+
+    def cpu(self) -> float:
+        return float(sum(p.cpu_times().user + p.cpu_times().system for p in self.processes()))
 
     def stop(self) -> None:
         self.process.terminate()
@@ -112,6 +122,7 @@ class Phase:
     load_before: float
     load_after: float
     stopped_by_time: bool
+    server_cpu_ms_per_request: float | None = None
     rss_before_mb: float | None = None
     rss_after_mb: float | None = None
 
@@ -121,9 +132,11 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def run_phase(name: str, url: str, payloads: list[bytes], clients: int, requests: int,
+async def run_phase(name: str, server: Server, payloads: list[bytes], clients: int, requests: int,
                     max_seconds: float) -> Phase:
     """`clients` tasks send `requests` requests in all (or fewer, if `max_seconds` runs out first)."""
+    url = server.url
+    cpu_before = server.cpu()
     latencies: list[float] = []
     sizes: list[int] = []
     errors = 0
@@ -154,10 +167,11 @@ async def run_phase(name: str, url: str, payloads: list[bytes], clients: int, re
         await asyncio.gather(*(worker() for _ in range(clients)))
     seconds = time.perf_counter() - started
     milliseconds = [1000 * value for value in latencies]
+    cpu_ms = 1000 * (server.cpu() - cpu_before) / len(latencies)
     return Phase(name, clients, len(latencies), errors, round(seconds, 2), round(len(latencies) / seconds, 1),
                  round(percentile(milliseconds, 0.50), 1), round(percentile(milliseconds, 0.99), 1),
                  round(max(milliseconds), 1), int(statistics.mean(sizes)), round(load_before, 2),
-                 round(os.getloadavg()[0], 2), len(latencies) < requests)
+                 round(os.getloadavg()[0], 2), len(latencies) < requests, round(cpu_ms, 2))
 
 
 def in_process_baseline(payloads: list[bytes], rounds: int) -> dict[str, float]:
@@ -189,11 +203,11 @@ def in_process_baseline(payloads: list[bytes], rounds: int) -> dict[str, float]:
             "p99_ms": round(percentile(times, 0.99), 2)}
 
 
-def start_times(runs: int) -> Iterator[float]:
+def start_times(runs: int, workers: int) -> Iterator[tuple[float, float]]:
     for _ in range(runs):
-        server = Server()
+        server = Server(workers)
         server.stop()
-        yield server.started
+        yield round(server.started, 3), round(server.start_cpu, 3)
 
 
 def main() -> None:
@@ -201,27 +215,29 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="requests per latency phase (default 400)")
     parser.add_argument("--soak", type=int, default=10_000, help="requests of the soak (default 10,000)")
     parser.add_argument("--max-seconds", type=float, default=900, help="time bound of each phase (default 900)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     arguments = parser.parse_args()
 
     payloads = bodies()
-    figures: dict[str, Any] = {"cpus": os.cpu_count(), "profiles": len(payloads)}
-    figures["start_seconds"] = [round(value, 3) for value in start_times(3)]
-    print(f"start-up (launch to first health answer): {figures['start_seconds']} s", flush=True)
+    figures: dict[str, Any] = {"cpus": os.cpu_count(), "profiles": len(payloads), "workers": arguments.workers}
+    figures["start_wall_and_cpu_seconds"] = list(start_times(3, arguments.workers))
+    print(f"start-up, launch to first health answer (wall, CPU) s: {figures['start_wall_and_cpu_seconds']}",
+          flush=True)
     figures["baseline_in_process"] = in_process_baseline(payloads, 3)
     print(f"in process, no HTTP: {figures['baseline_in_process']}", flush=True)
 
-    server = Server()
+    server = Server(arguments.workers)
     try:
-        asyncio.run(run_phase("warm-up", server.url, payloads, 2, 2 * len(payloads), arguments.max_seconds))
+        asyncio.run(run_phase("warm-up", server, payloads, 2, 2 * len(payloads), arguments.max_seconds))
         phases = []
         for clients in (1, 8):
-            phase = asyncio.run(run_phase(f"{clients} client(s)", server.url, payloads, clients, arguments.requests,
+            phase = asyncio.run(run_phase(f"{clients} client(s)", server, payloads, clients, arguments.requests,
                                           arguments.max_seconds))
             phases.append(phase)
             print(asdict(phase), flush=True)
         rss_before = server.rss()
-        soak = asyncio.run(run_phase("soak", server.url, payloads, 8, arguments.soak, arguments.max_seconds))
+        soak = asyncio.run(run_phase("soak", server, payloads, 8, arguments.soak, arguments.max_seconds))
         soak.rss_before_mb, soak.rss_after_mb = round(rss_before / 2**20, 1), round(server.rss() / 2**20, 1)
         phases.append(soak)
         print(asdict(soak), flush=True)
