@@ -46,7 +46,7 @@ def test_the_server_starts_answers_and_stops() -> None:
         server.send_signal(signal.SIGINT)  # Ctrl-C
         _, errors = server.communicate(timeout=20)
     assert server.returncode == 0
-    assert f"Rulebooks 2023, 2025 compiled; serving http://127.0.0.1:{port}/" in errors
+    assert f"Rulebooks 2023, 2025 compiled; listening on http://127.0.0.1:{port}/" in errors
     assert "Traceback" not in errors
 
 

@@ -1,7 +1,8 @@
 """`rules serve`: the web API and the eligibility page, on uvicorn.
 
 Every rulebook of the rules tree is compiled before the server listens, so a rule-file error stops it at once (with
-the diagnostics, exit 1) rather than on some later request, and no request pays for compiling.
+the diagnostics, exit 1) rather than on some later request, and no request pays for compiling. A folder with no
+rulebook is a usage error (exit 2); an address it cannot listen on stops uvicorn (exit 3, its startup failure).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def serve_command(host: str, port: int, tree: Path | None, root_path: str, worke
     except EmptyTree as empty:
         click.echo(f"error: {empty}", err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(f"Rulebooks {', '.join(library.years)} compiled; serving http://{_shown(host)}:{port}/ "
+    click.echo(f"Rulebooks {', '.join(library.years)} compiled; listening on http://{_shown(host)}:{port}/ "
                f"(the API is described at /openapi.json). Ctrl-C stops.", err=True)
     settings = {"host": host, "port": port, "root_path": root_path, "log_level": log_level, "server_header": False}
     if workers == 1:
