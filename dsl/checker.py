@@ -17,7 +17,6 @@ from dsl.diagnostics import Diagnostic, RuleErrors, Severity, did_you_mean
 from dsl.loader import SourceSet
 
 RESERVED_NAMES = frozenset({"as_of"})
-MAX_CRS = 1200
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,14 +215,8 @@ class _Checker:
     def check_table(self, table: ast.OccupationTable) -> None:
         seen: dict[str, ast.OccupationRow] = {}
         for row in table.rows:
-            if len(row.code) != 5 or not row.code.isdigit():
-                self.error("E110", f"occupation code '{row.code}' is not five digits", row.span,
-                           suggestion="NOC 2021 codes have five digits, for example 21220")
-            elif row.teer != int(row.code[1]):
-                self.error("E111", f"occupation {row.code} is given TEER {row.teer}, but its second digit says "
-                                   f"TEER {row.code[1]}", row.span, suggestion=f"write: teer {row.code[1]}")
-            if not 0 <= row.teer <= 5:
-                self.error("E112", f"TEER {row.teer} does not exist; TEER runs from 0 to 5", row.span)
+            for problem in self.prelude.occupation_problems(row.code, row.teer):
+                self.error(problem.code, problem.message, row.span, suggestion=problem.suggestion)
             if row.code in seen:
                 self.error("E113", f"occupation {row.code} is listed twice in '{table.name}' (first at "
                                    f"line {seen[row.code].span.line})", row.span, suggestion="remove one of the rows")
@@ -706,9 +699,10 @@ class _Checker:
         if round_.invitations < 1:
             self.error("E152", f"round {round_.name} issues {round_.invitations} invitations; a round issues at "
                                f"least one", round_.span)
-        if round_.lowest_crs is not None and not 0 <= round_.lowest_crs <= MAX_CRS:
-            self.error("E153", f"round {round_.name} gives a lowest score of {round_.lowest_crs}; CRS scores run "
-                               f"from 0 to {MAX_CRS}", round_.span)
+        scores = self.prelude.round_scores
+        if round_.lowest_crs is not None and scores is not None and not scores[0] <= round_.lowest_crs <= scores[1]:
+            self.error("E153", f"round {round_.name} gives a lowest score of {round_.lowest_crs}; {scores[2]} run "
+                               f"from {scores[0]} to {scores[1]}", round_.span)
         held_day = round_.held.date() if isinstance(round_.held, datetime) else round_.held
         if round_.tie_break is not None and round_.tie_break.date() > held_day:
             self.error("E154", f"round {round_.name}'s tie-break ({round_.tie_break:%Y-%m-%dT%H:%M:%SZ}) is after "

@@ -7,7 +7,7 @@ engine) hands the checker a `Prelude` describing the profile and the built-in fu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -138,6 +138,15 @@ class FunctionSignature:
 
 
 @dataclass(frozen=True, slots=True)
+class HostProblem:
+    """A problem the host finds in a value the rules give (an occupation code): a diagnostic code and its words."""
+
+    code: str
+    message: str
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Prelude:
     """What the host provides: named facts (from the profile or the evaluation) and built-in functions."""
 
@@ -146,6 +155,11 @@ class Prelude:
     types: Mapping[str, Type] = field(default_factory=dict)  # host types definitions may take, by name
     # The programs a round of invitations may be limited to (for `grouping program NAME`).
     round_programs: tuple[str, ...] = ()
+    # What the host knows of its own codes and scores, which the language does not: the problems of an occupation
+    # row (code, message, suggestion: the checker reports them at the row), and the range a round's lowest score must
+    # fall in, with the score's name.
+    occupation_problems: Callable[[str, int], Iterable[HostProblem]] = field(default=lambda code, level: ())
+    round_scores: tuple[int, int, str] | None = None
 
     def parameter_type(self, name: str) -> Type | None:
         return PARAMETER_TYPES.get(name) or self.types.get(name)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -15,6 +16,7 @@ import click
 from dsl.diagnostics import RuleErrors
 from engine import ir
 from engine.explain.as_of import AsOf, choose_as_of, today
+from engine.explain.as_of import rulebook_in_force as in_force_on
 from engine.lower.rulebook import Compiler, available_years, default_rules_tree
 
 __all__ = ["AsOf", "EXIT_RULE_ERRORS", "EXIT_USAGE", "choose_as_of", "load_rulebooks", "today"]
@@ -30,8 +32,10 @@ def _fail_rules(errors: RuleErrors) -> NoReturn:
     sys.exit(EXIT_RULE_ERRORS)
 
 
-def load_rulebooks(compiler: Compiler, years: Sequence[str], folders: Sequence[Path]) -> list[ir.Rulebook]:
-    """The rulebooks named on the command line; the latest year when none is named. Exits on rule-file errors."""
+def load_rulebooks(compiler: Compiler, years: Sequence[str], folders: Sequence[Path],
+                   as_of: date | None = None) -> list[ir.Rulebook]:
+    """The rulebooks named on the command line; when none is named, the one in force on the as-of date (today when
+    none is given). Exits on rule-file errors."""
     if years and folders:
         raise click.UsageError("give --year or --rules, not both")
     try:
@@ -44,6 +48,14 @@ def load_rulebooks(compiler: Compiler, years: Sequence[str], folders: Sequence[P
             if year not in known:
                 raise click.BadParameter(f"no rulebook for {year}; known years: {', '.join(known)}",
                                          param_hint="--year")
-        return [compiler.compile_year(year)[0] for year in (years or [known[-1]])]
+        if years:
+            return [compiler.compile_year(year)[0] for year in years]
+        return [rulebook_in_force(compiler, known, as_of or today())]
     except RuleErrors as errors:
         _fail_rules(errors)
+
+
+def rulebook_in_force(compiler: Compiler, years: Sequence[str], day: date) -> ir.Rulebook:
+    """The rulebook in force on `day` (see `engine.explain.as_of.rulebook_in_force`), compiling only the years it
+    needs to look at, newest first."""
+    return in_force_on((compiler.compile_year(year)[0] for year in sorted(years, reverse=True)), day)

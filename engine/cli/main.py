@@ -49,6 +49,8 @@ LAZY_COMMANDS = {
     "round": "engine.cli.commands.round:round_command",
     "serve": "engine.cli.commands.serve:serve_command",
     "test": "engine.cli.commands.test:test_command",
+    "whatif": "engine.cli.commands.whatif:whatif_command",
+    "whynot": "engine.cli.commands.whynot:whynot_command",
 }
 
 
@@ -59,7 +61,7 @@ def main() -> None:
 
 
 _year_option = click.option("--year", "years", multiple=True, metavar="YEAR",
-                            help="Rulebook year (repeat for several). Default: the latest.")
+                            help="Rulebook year (repeat for several). Default: the one in force on the as-of date.")
 _rules_option = click.option("--rules", "folders", multiple=True, metavar="DIR",
                              type=click.Path(path_type=Path, file_okay=False),
                              help="A rulebook folder instead of a shipped year (repeat for several).")
@@ -75,28 +77,64 @@ _rules_option = click.option("--rules", "folders", multiple=True, metavar="DIR",
               show_default=True)
 @click.option("--explain", "detail", type=click.Choice(["summary", "full"]), default="full", show_default=True,
               help="How much of each explanation to show.")
+@click.option("--why-not", "why_not", is_flag=True,
+              help="Add, for each category not met, the smallest changes that would meet it, the CRS what-ifs and "
+                   "the rounds of the categories met (as `rules whynot`).")
 def eval_command(profiles: tuple[Path, ...], years: tuple[str, ...], folders: tuple[Path, ...],
-                 as_of: object, output_format: str, detail: str) -> None:
+                 as_of: object, output_format: str, detail: str, why_not: bool) -> None:
     """Evaluate candidate PROFILES (YAML or JSON) against every category of a rulebook, with explanations."""
     from engine.explain.evaluation import evaluate_inputs
     from engine.explain.report import rejected_text, to_json, to_markdown, to_text
     from engine.model.profile import read_profiles
 
-    rulebooks = load_rulebooks(Compiler(), years, folders)
+    compiler = Compiler()
     given = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
+    rulebooks = load_rulebooks(compiler, years, folders, given)
     inputs = [p for path in profiles for p in read_profiles(path)]
     evaluated = evaluate_inputs(inputs, rulebooks, given, detail)
     reports, rejected = evaluated.reports, evaluated.rejected
+    advices: list[Any] = []
+    if why_not:
+        from engine.whynot.analyse import analyse
+
+        analysers = _analysers(compiler, rulebooks, not folders)
+        advices = [analyse(analysers[id(rulebook)], profile, when.day, when.note)
+                   for profile, rulebook, when in evaluated.pairs]
     if output_format == "json":
-        click.echo(to_json(reports, rejected), nl=False)
+        click.echo(_with_advice_json(to_json(reports, rejected), advices) if why_not else to_json(reports, rejected),
+                   nl=False)
     elif output_format == "markdown":
         click.echo(to_markdown(reports, rejected), nl=False)
+        if why_not:
+            from engine.whynot.report import to_markdown as advice_markdown
+
+            click.echo("\n" + advice_markdown(advices), nl=False)
     else:
         click.echo(to_text(reports), nl=False)
+        if why_not:
+            from engine.whynot.report import to_text as advice_text
+
+            click.echo("\n" + advice_text(advices), nl=False)
         if rejected:
             click.echo(rejected_text(rejected), err=True, nl=False)
     if rejected:
         sys.exit(EXIT_USAGE)
+
+
+def _analysers(compiler: Compiler, rulebooks: list[Any], from_years: bool) -> dict[int, Any]:
+    from engine.cli.commands.whynot import analysers
+
+    return {id(a.rulebook): a for a in analysers(compiler, rulebooks, from_years)}
+
+
+def _with_advice_json(document: str, advices: list[Any]) -> str:
+    """The evaluation's JSON with each result's `why_not` (results and analyses are in the same order)."""
+    from engine.whynot.report import advice_json
+
+    parsed = json.loads(document)
+    for result, advice in zip(parsed["results"], advices, strict=True):
+        result["why_not"] = advice_json(advice)
+    return json.dumps(parsed, indent=2, ensure_ascii=False) + "\n"
 
 
 @main.command("show")

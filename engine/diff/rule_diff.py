@@ -19,19 +19,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine import ir
+from engine.ir import wording
+from engine.ir.visitor import Visitor
 from engine.model.quantities import LanguageLevel
 
-_OPERATOR_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "==": "equal to",
-                   "!=": "other than"}
-_FACT_WORDS = {
-    "as_of": "the as-of date",
-    "eligible_programs": "the eligible programs",
-    "crs": "the CRS score",
-    "language_tests": "the language test results",
-    "work_history": "the jobs in the work history",
-    "date_of_birth": "the date of birth",
-    "submitted_at": "the profile submission time",
-}
 _GROUPS = ("all", "any")
 _PAIRING_THRESHOLD = 0.6
 
@@ -122,43 +113,111 @@ def canonical(node: ir.Node, forms: DefinitionForms | None = None) -> Term:
     return _Canonical(forms if forms is not None else {}).term(node, {}, 0, None)
 
 
-class _Canonical:
+class _Canonical(Visitor[Term]):
+    """The canonical form as a visitor of the rule tree; `env`, `depth` and `rule` are where the visit stands (the
+    terms bound to a called definition's parameters, the quantifier depth, the definition being inlined)."""
+
     def __init__(self, forms: DefinitionForms) -> None:
         self.inlining: list[str] = []
         self.forms = forms
+        self.env: Mapping[str, Term] = {}
+        self.depth = 0
+        self.rule: str | None = None
 
-    def term(self, node: ir.Node, env: Mapping[str, Term], depth: int,  # noqa: C901 - one case per node kind
-             rule: str | None) -> Term:
-        origin = Origin(source=node.span.short, rule=rule)
-        if isinstance(node, ir.Literal):
-            return Term("value", node.value, origin=replace(origin, text=node.text))
-        if isinstance(node, ir.ConstantRef):
-            if node.value is None:
-                return Term("constant", node.name, origin=replace(origin, label=node.description))
-            return Term("value", node.value, origin=replace(origin, label=node.description, text=node.text))
-        if isinstance(node, ir.FactRef):
-            return Term("fact", node.name, origin=origin)
-        if isinstance(node, ir.Local):
-            bound = env.get(node.name)
-            return bound if bound is not None else Term("local", node.name, origin=origin)
-        if isinstance(node, ir.ListRef):
-            return Term("list", origin=replace(origin, label=node.table.title))
-        if isinstance(node, ir.RuleCall):
-            return self.call(node, env, depth, rule)
-        if isinstance(node, ir.Builtin):
-            arguments = tuple(self.term(a, env, depth, rule) for a in node.arguments)
-            return Term("builtin", node.function, arguments, replace(origin, text=node.description))
-        if isinstance(node, (ir.AllOf, ir.AnyOf)):
-            kind = "all" if isinstance(node, ir.AllOf) else "any"
-            return Term(kind, None, self.flatten(kind, node.operands, env, depth, rule), origin)
-        if isinstance(node, ir.Quantifier):
-            variable = Term("var", depth, origin=replace(origin, variable=node.variable))
-            inner = {**env, node.variable: variable}
-            where = self.term(node.where, inner, depth + 1, rule) if node.where is not None else Term("none")
-            domain, body = self.term(node.domain, env, depth, rule), self.term(node.body, inner, depth + 1, rule)
-            return Term("quantifier", node.kind, (domain, where, body), replace(origin, variable=node.variable))
-        head, parts = _parts(node)
-        return Term(type(node).__name__.lower(), head, tuple(self.term(p, env, depth, rule) for p in parts), origin)
+    def term(self, node: ir.Node, env: Mapping[str, Term], depth: int, rule: str | None) -> Term:
+        saved = self.env, self.depth, self.rule
+        self.env, self.depth, self.rule = env, depth, rule
+        try:
+            return node.accept(self)
+        finally:
+            self.env, self.depth, self.rule = saved
+
+    def here(self, node: ir.Node) -> Origin:
+        return Origin(source=node.span.short, rule=self.rule)
+
+    def below(self, node: ir.Node) -> Term:
+        return self.term(node, self.env, self.depth, self.rule)
+
+    def literal(self, node: ir.Literal) -> Term:
+        return Term("value", node.value, origin=replace(self.here(node), text=node.text))
+
+    def constant_ref(self, node: ir.ConstantRef) -> Term:
+        origin = self.here(node)
+        if node.value is None:
+            return Term("constant", node.name, origin=replace(origin, label=node.description))
+        return Term("value", node.value, origin=replace(origin, label=node.description, text=node.text))
+
+    def fact_ref(self, node: ir.FactRef) -> Term:
+        return Term("fact", node.name, origin=self.here(node))
+
+    def local(self, node: ir.Local) -> Term:
+        bound = self.env.get(node.name)
+        return bound if bound is not None else Term("local", node.name, origin=self.here(node))
+
+    def list_ref(self, node: ir.ListRef) -> Term:
+        return Term("list", origin=replace(self.here(node), label=node.table.title))
+
+    def rule_call(self, node: ir.RuleCall) -> Term:
+        return self.call(node, self.env, self.depth, self.rule)
+
+    def builtin(self, node: ir.Builtin) -> Term:
+        arguments = tuple(self.below(a) for a in node.arguments)
+        return Term("builtin", node.function, arguments, replace(self.here(node), text=node.description))
+
+    def all_of(self, node: ir.AllOf) -> Term:
+        return Term("all", None, self.flatten("all", node.operands, self.env, self.depth, self.rule), self.here(node))
+
+    def any_of(self, node: ir.AnyOf) -> Term:
+        return Term("any", None, self.flatten("any", node.operands, self.env, self.depth, self.rule), self.here(node))
+
+    def quantifier(self, node: ir.Quantifier) -> Term:
+        origin = self.here(node)
+        variable = Term("var", self.depth, origin=replace(origin, variable=node.variable))
+        inner = {**self.env, node.variable: variable}
+        where = self.term(node.where, inner, self.depth + 1, self.rule) if node.where is not None else Term("none")
+        domain, body = self.below(node.domain), self.term(node.body, inner, self.depth + 1, self.rule)
+        return Term("quantifier", node.kind, (domain, where, body), replace(origin, variable=node.variable))
+
+    # The other kinds compare by a distinguishing value and their children, in order.
+
+    def plain(self, node: ir.Node, head: Any) -> Term:
+        return Term(type(node).__name__.lower(), head, tuple(self.below(p) for p in node.children()), self.here(node))
+
+    def compare(self, node: ir.Compare) -> Term:
+        return self.plain(node, node.operator)
+
+    def member(self, node: ir.Member) -> Term:
+        return self.plain(node, node.negated)
+
+    def arithmetic(self, node: ir.Arithmetic) -> Term:
+        return self.plain(node, node.operator)
+
+    def field_get(self, node: ir.FieldGet) -> Term:
+        return self.plain(node, node.name)
+
+    def window(self, node: ir.WindowNode) -> Term:
+        return self.plain(node, None)
+
+    def list_node(self, node: ir.ListNode) -> Term:
+        return self.plain(node, None)
+
+    def not_(self, node: ir.Not) -> Term:
+        return self.plain(node, None)
+
+    def otherwise(self, node: ir.Otherwise) -> Term:
+        return self.plain(node, None)
+
+    def conditional(self, node: ir.Conditional) -> Term:
+        return self.plain(node, None)
+
+    def table_lookup(self, node: ir.TableLookup) -> Term:
+        return self.plain(node, (node.table.name, node.column))
+
+    def extreme(self, node: ir.Extreme) -> Term:
+        return self.plain(node, node.kind)
+
+    def selection(self, node: ir.Selection) -> Term:
+        return self.plain(node, node.variable)
 
     def call(self, node: ir.RuleCall, env: Mapping[str, Term], depth: int, rule: str | None) -> Term:
         arguments = tuple(self.term(a, env, depth, rule) for a in node.arguments)
@@ -193,35 +252,6 @@ class _Canonical:
         return tuple(flat)
 
 
-def _parts(node: ir.Node) -> tuple[Any, tuple[ir.Node, ...]]:  # noqa: C901 - one case per node kind
-    """The distinguishing value and the ordered children of the node kinds that need no special treatment."""
-    if isinstance(node, ir.Compare):
-        return node.operator, (node.left, node.right)
-    if isinstance(node, ir.Member):
-        return node.negated, (node.item, node.collection)
-    if isinstance(node, ir.Arithmetic):
-        return node.operator, (node.left, node.right)
-    if isinstance(node, ir.FieldGet):
-        return node.name, (node.subject,)
-    if isinstance(node, ir.WindowNode):
-        return None, (node.length, node.anchor)
-    if isinstance(node, ir.ListNode):
-        return None, node.items
-    if isinstance(node, ir.Not):
-        return None, (node.operand,)
-    if isinstance(node, ir.Otherwise):
-        return None, (node.first, node.fallback)
-    if isinstance(node, ir.Conditional):
-        return None, (node.condition, node.then, node.otherwise)
-    if isinstance(node, ir.TableLookup):
-        return (node.table.name, node.column), node.keys
-    if isinstance(node, ir.Extreme):
-        return node.kind, node.operands
-    if isinstance(node, ir.Selection):
-        return node.variable, (node.domain, node.where)
-    raise AssertionError(f"no canonical form for {type(node).__name__}")
-
-
 # Plain language ------------------------------------------------------------------------------------------------------
 
 
@@ -234,7 +264,7 @@ def describe(term: Term, labels: bool = True) -> str:  # noqa: C901 - one case p
     if labels and term.origin.label and kind not in ("builtin", "var"):
         return term.origin.label if kind != "list" else f"the list '{term.origin.label}'"
     if kind == "fact":
-        return _FACT_WORDS.get(term.head, str(term.head).replace("_", " "))
+        return "the " + wording.fact_label(str(term.head))
     if kind == "var":
         return term.origin.variable or "it"
     if kind == "fieldget":
@@ -245,7 +275,7 @@ def describe(term: Term, labels: bool = True) -> str:  # noqa: C901 - one case p
     if kind == "windownode":
         return f"within {parts[0]} before {parts[1]}"
     if kind == "compare":
-        return f"{parts[0]} is {_OPERATOR_WORDS[term.head]} {parts[1]}"
+        return f"{parts[0]} is {wording.COMPARISON[term.head]} {parts[1]}"
     if kind == "member":
         return f"{parts[0]} {'is not one of' if term.head else 'is one of'} {parts[1]}"
     if kind in _GROUPS:
@@ -373,8 +403,8 @@ def _diff_compare(old: Term, new: Term) -> list[RuleChange]:
         what = f"{what}, for {describe(new_left)}"  # one place left a shared constant: say which place
     if old.head == new.head:
         return [*changes, _changed(what, old_right, new_right)]
-    old_text = f"{_OPERATOR_WORDS[old.head]} {describe(old_right)}"
-    new_text = f"{_OPERATOR_WORDS[new.head]} {describe(new_right)}"
+    old_text = f"{wording.COMPARISON[old.head]} {describe(old_right)}"
+    new_text = f"{wording.COMPARISON[new.head]} {describe(new_right)}"
     return [*changes, _changed(what, old_right, new_right, old_text, new_text)]
 
 

@@ -8,7 +8,7 @@ page path to page text out, plus the navigation. MkDocs is not imported, so the 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 
 import click
@@ -28,6 +28,7 @@ from engine.diff.rulebook_diff import (
 )
 from engine.docs.chart import cutoff_chart
 from engine.explain.show import plain_rule
+from engine.ir.visitor import walk
 
 NavItem = str | dict[str, "list[NavItem] | str"]
 
@@ -369,20 +370,6 @@ def plain_rule_lines(condition: ir.Node) -> list[str]:
 
 
 # --- what a category uses --------------------------------------------------------------------------------------------
-
-
-def walk(node: ir.Node) -> Iterator[ir.Node]:
-    """Every node under `node` (itself included), without entering named definitions."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        for f in fields(current):
-            value = getattr(current, f.name)
-            if isinstance(value, ir.Node):
-                stack.append(value)
-            elif isinstance(value, tuple):
-                stack.extend(v for v in value if isinstance(v, ir.Node))
 
 
 def definitions_used(condition: ir.Node) -> list[ir.Rule]:

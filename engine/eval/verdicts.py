@@ -8,12 +8,11 @@ the same rule trees through closures that return bare values. The logic is the e
 operand that decides, which cannot change a value because evaluation has no side effects. `tests/evaluator_speed`
 checks, on every example profile and on generated ones, that both paths give the same verdicts and scores.
 
-When an explanation is wanted, `engine.evaluate.evaluate_profile` records the trace it is built from.
+When an explanation is wanted, `engine.eval.traced.evaluate_profile` records the trace it is built from.
 """
 
 from __future__ import annotations
 
-import functools
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,25 +20,22 @@ from datetime import date
 from typing import Any
 
 from engine import ir
-from engine.eval.closures import Program, Programs
-from engine.eval.traced import (
-    COMPARATORS,
+from engine.eval.builtins import BUILTINS
+from engine.eval.closures import ClosureBuilder
+from engine.eval.context import (
     MAX_STEPS,
     PLAIN_KEYS,
     EvaluationLimit,
     ProfileContext,
     Verdict,
-    age_on,
-    aggregate,
-    full_time_years,
     memo_key,
-    shift,
-    stint_of,
     verdict_of,
 )
+from engine.ir.kernel import COMPARATORS, aggregate, is_member, shift, window
 from engine.model.facts import MISSING, Facts, Item
 from engine.model.quantities import Duration, Period, Points
-from engine.model.work import in_window
+
+__all__ = ["ProfileVerdicts", "evaluate_verdicts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,18 +52,18 @@ class ProfileVerdicts:
     score_total: Any
     score_given: bool
     context: ProfileContext
-    program: _ValueProgram
+    builder: BareClosures
 
     def value_of(self, node: ir.Node) -> Any:
-        return self.program.closure(node)(self.context, {})
+        return self.builder.closure(node)(self.context, {})
 
 
 def evaluate_verdicts(rulebook: ir.Rulebook, facts: Facts, as_of: date,
                       with_programs_and_score: bool = True) -> ProfileVerdicts:
     """Every category and program of the rulebook, and the score in force on `as_of` (or the profile's own). Without
     programs and score (a comparison of category verdicts only), `programs` is empty and the score is left out."""
-    context = ProfileContext(rulebook, facts, as_of)
-    program = _PROGRAMS.of(rulebook)
+    program = BareClosures.of(rulebook)
+    context = ProfileContext(program, facts, as_of)
     categories = tuple((c, verdict_of(program.closure(c.condition)(context, {}))) for c in rulebook.categories)
     if not with_programs_and_score:
         return ProfileVerdicts(categories, (), None, MISSING, False, context, program)
@@ -76,7 +72,7 @@ def evaluate_verdicts(rulebook: ir.Rulebook, facts: Facts, as_of: date,
     return ProfileVerdicts(categories, programs, score, total, given, context, program)
 
 
-def _score(context: ProfileContext, program: _ValueProgram, rulebook: ir.Rulebook,
+def _score(context: ProfileContext, program: BareClosures, rulebook: ir.Rulebook,
            facts: Facts) -> tuple[ir.Score | None, Any, bool]:
     if not rulebook.scores:
         return None, MISSING, False
@@ -95,16 +91,35 @@ def _score(context: ProfileContext, program: _ValueProgram, rulebook: ir.Ruleboo
     return score, total, False
 
 
-@functools.lru_cache(maxsize=1024)
-def _window(length: Duration, anchor: date) -> Period:
-    """Windows repeat across rules and profiles (three years up to the as-of date), and the calendar arithmetic is
-    the costly part of building one."""
-    return Period(length.before(anchor), anchor)
+class _Calendar:
+    """Windows and shifted dates remembered per builder: they repeat across rules and profiles (three years up to the
+    as-of date), and the calendar arithmetic is the costly part of building one. Bounded, and owned by the builder
+    (so by the rulebook), not by the module."""
 
+    __slots__ = ("windows", "shifted")
+    LIMIT = 4096
 
-@functools.lru_cache(maxsize=4096)
-def _shifted(day: date, duration: Duration, sign: int) -> date:
-    return shift(day, duration, sign)
+    def __init__(self) -> None:
+        self.windows: dict[tuple[Duration, date], Period] = {}
+        self.shifted: dict[tuple[date, Duration, int], date] = {}
+
+    def window(self, length: Duration, anchor: date) -> Period:
+        key = (length, anchor)
+        found = self.windows.get(key)
+        if found is None:
+            found = window(length, anchor)
+            if len(self.windows) < self.LIMIT:
+                self.windows[key] = found
+        return found
+
+    def shift(self, day: date, duration: Duration, sign: int) -> date:
+        key = (day, duration, sign)
+        found = self.shifted.get(key)
+        if found is None:
+            found = shift(day, duration, sign)
+            if len(self.shifted) < self.LIMIT:
+                self.shifted[key] = found
+        return found
 
 
 _UNSET = object()  # not in a memo (a memoised value may be anything, `MISSING` included)
@@ -113,422 +128,336 @@ _UNSET = object()  # not in a memo (a memoised value may be anything, `MISSING` 
 # Closures built once per rule-tree node -------------------------------------------------------------------------------
 
 Closure = Callable[[ProfileContext, Mapping[str, Any]], Any]
-_ValueProgram = Program[Closure]
 
 
-def _count_step(context: ProfileContext) -> None:
-    context.steps += 1
-    if context.steps > MAX_STEPS:
-        raise EvaluationLimit(f"evaluation stopped after {MAX_STEPS:,} steps")
+class BareClosures(ClosureBuilder[Closure]):
+    """The closures of the evaluator without a trace: each returns its node's bare value."""
 
+    def __init__(self, rulebook: ir.Rulebook) -> None:
+        super().__init__(rulebook)
+        self.calendar = _Calendar()
 
-def _build_value(program: _ValueProgram, node: ir.Literal | ir.ConstantRef) -> Closure:
-    value = node.value
-    return lambda context, env: value
+    def value(self, node: ir.Literal | ir.ConstantRef) -> Closure:
+        value = node.value
+        return lambda context, env: value
 
+    def list_ref(self, node: ir.ListRef) -> Closure:
+        table = node.table
+        return lambda context, env: table
 
-def _build_list_ref(program: _ValueProgram, node: ir.ListRef) -> Closure:
-    table = node.table
-    return lambda context, env: table
+    def fact_ref(self, node: ir.FactRef) -> Closure:
+        name = node.name
+        if name == "as_of":
+            return lambda context, env: context.as_of
+        return lambda context, env: context.facts[name]
 
+    def local(self, node: ir.Local) -> Closure:
+        name = node.name
+        return lambda context, env: env[name]
 
-def _build_fact(program: _ValueProgram, node: ir.FactRef) -> Closure:
-    name = node.name
-    if name == "as_of":
-        return lambda context, env: context.as_of
-    return lambda context, env: context.facts[name]
+    def field_get(self, node: ir.FieldGet) -> Closure:
+        name = node.name
+        is_end = name == "end"
+        if isinstance(node.subject, ir.Local):  # `result.date`: read the element straight from the environment
+            local = node.subject.name
 
+            def run_local(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+                item = env[local]
+                if item is MISSING:
+                    return MISSING
+                value = item.fields[name]
+                return context.as_of if is_end and value is None else value
+            return run_local
+        subject_of = self.closure(node.subject)
 
-def _build_local(program: _ValueProgram, node: ir.Local) -> Closure:
-    name = node.name
-    return lambda context, env: env[name]
-
-
-def _build_field(program: _ValueProgram, node: ir.FieldGet) -> Closure:
-    name = node.name
-    is_end = name == "end"
-    if isinstance(node.subject, ir.Local):  # `result.date`: read the element straight from the environment
-        local = node.subject.name
-
-        def run_local(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-            item = env[local]
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            item = subject_of(context, env)
             if item is MISSING:
                 return MISSING
             value = item.fields[name]
             return context.as_of if is_end and value is None else value
-        return run_local
-    subject_of = program.closure(node.subject)
-
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        item = subject_of(context, env)
-        if item is MISSING:
-            return MISSING
-        value = item.fields[name]
-        return context.as_of if is_end and value is None else value
-    return run
-
-
-def _build_window(program: _ValueProgram, node: ir.WindowNode) -> Closure:
-    length_of, anchor_of = program.closure(node.length), program.closure(node.anchor)
-
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        length = length_of(context, env)
-        anchor = anchor_of(context, env)
-        if length is MISSING or anchor is MISSING:
-            return MISSING
-        return _window(length, anchor)
-    return run
-
-
-def _build_rule_call(program: _ValueProgram, node: ir.RuleCall) -> Closure:
-    """A rule's value is remembered per profile and arguments (each profile has a context of its own, so its memo
-    holds values, never the traced evaluator's traces). The called rule's body is built with the call: definitions
-    cannot call each other in a cycle (the checker refuses one), so building ends."""
-    name = node.name
-    rule = node.rules[name]
-    parameters = rule.parameters
-    body_of = program.closure(rule.body)
-
-    def call(context: ProfileContext, env: dict[str, Any], key: Any) -> Any:
-        context.steps += 1
-        if context.steps > MAX_STEPS:
-            raise EvaluationLimit(f"evaluation stopped after {MAX_STEPS:,} steps")
-        value = context.value_memo[key] = body_of(context, env)
-        return value
-
-    if not node.arguments:
-        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-            value = context.value_memo.get(name, _UNSET)
-            return value if value is not _UNSET else call(context, {}, name)
         return run
-    if len(node.arguments) == 1:
-        (parameter,) = parameters
-        argument = node.arguments[0]
-        local = argument.name if isinstance(argument, ir.Local) else None  # `level(result)` inside a quantifier
-        argument_of = program.closure(argument)
 
-        def run_one(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-            value = env[local] if local is not None else argument_of(context, env)
-            kind = type(value)
-            key = (name, id(value) if kind is Item else value if kind in PLAIN_KEYS else memo_key(value))
+    def window(self, node: ir.WindowNode) -> Closure:
+        calendar = self.calendar
+        length_of, anchor_of = self.closure(node.length), self.closure(node.anchor)
+
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            length = length_of(context, env)
+            anchor = anchor_of(context, env)
+            if length is MISSING or anchor is MISSING:
+                return MISSING
+            return calendar.window(length, anchor)
+        return run
+
+    def rule_call(self, node: ir.RuleCall) -> Closure:
+        """A rule's value is remembered per profile and arguments (each profile has a context of its own, so its memo
+        holds values, never the traced evaluator's traces). The called rule's body is built with the call: definitions
+        cannot call each other in a cycle (the checker refuses one), so building ends."""
+        name = node.name
+        rule = node.rules[name]
+        parameters = rule.parameters
+        body_of = self.closure(rule.body)
+
+        def call(context: ProfileContext, env: dict[str, Any], key: Any) -> Any:
+            context.steps += 1
+            if context.steps > MAX_STEPS:
+                raise EvaluationLimit(f"evaluation stopped after {MAX_STEPS:,} steps")
+            value = context.value_memo[key] = body_of(context, env)
+            return value
+
+        if not node.arguments:
+            def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+                value = context.value_memo.get(name, _UNSET)
+                return value if value is not _UNSET else call(context, {}, name)
+            return run
+        if len(node.arguments) == 1:
+            (parameter,) = parameters
+            argument = node.arguments[0]
+            local = argument.name if isinstance(argument, ir.Local) else None  # `level(result)` inside a quantifier
+            argument_of = self.closure(argument)
+
+            def run_one(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+                value = env[local] if local is not None else argument_of(context, env)
+                kind = type(value)
+                key = (name, id(value) if kind is Item else value if kind in PLAIN_KEYS else memo_key(value))
+                found = context.value_memo.get(key, _UNSET)
+                return found if found is not _UNSET else call(context, {parameter: value}, key)
+            return run_one
+        arguments_of = tuple(self.closure(a) for a in node.arguments)
+
+        def run_many(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            values = [argument(context, env) for argument in arguments_of]
+            key = (name, *[v if type(v) in PLAIN_KEYS else memo_key(v) for v in values])
             found = context.value_memo.get(key, _UNSET)
-            return found if found is not _UNSET else call(context, {parameter: value}, key)
-        return run_one
-    arguments_of = tuple(program.closure(a) for a in node.arguments)
+            return found if found is not _UNSET else call(context, dict(zip(parameters, values)), key)
+        return run_many
 
-    def run_many(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        values = [argument(context, env) for argument in arguments_of]
-        key = (name, *[v if type(v) in PLAIN_KEYS else memo_key(v) for v in values])
-        found = context.value_memo.get(key, _UNSET)
-        return found if found is not _UNSET else call(context, dict(zip(parameters, values)), key)
-    return run_many
+    def compare(self, node: ir.Compare) -> Closure:
+        left_of = self.closure(node.left)
+        compare = COMPARATORS[node.operator]
+        if isinstance(node.right, (ir.Literal, ir.ConstantRef)):  # `age >= 18`: most comparisons are with a constant
+            constant = node.right.value
 
+            def run_constant(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+                left = left_of(context, env)
+                return MISSING if left is MISSING else compare(left, constant)
+            return run_constant
+        right_of = self.closure(node.right)
 
-def _build_compare(program: _ValueProgram, node: ir.Compare) -> Closure:
-    left_of = program.closure(node.left)
-    compare = COMPARATORS[node.operator]
-    if isinstance(node.right, (ir.Literal, ir.ConstantRef)):  # `age >= 18`: most comparisons are with a constant
-        constant = node.right.value
-
-        def run_constant(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-            left = left_of(context, env)
-            return MISSING if left is MISSING else compare(left, constant)
-        return run_constant
-    right_of = program.closure(node.right)
-
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        left = left_of(context, env)
-        right = right_of(context, env)
-        if left is MISSING or right is MISSING:
-            return MISSING
-        return compare(left, right)
-    return run
-
-
-def _build_member(program: _ValueProgram, node: ir.Member) -> Closure:
-    item_of, collection_of = program.closure(node.item), program.closure(node.collection)
-    negated = node.negated
-
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        item = item_of(context, env)
-        collection = collection_of(context, env)
-        if item is MISSING or collection is MISSING:
-            return MISSING
-        found = item in (collection.codes if isinstance(collection, ir.OccupationList) else collection)
-        return found != negated
-    return run
-
-
-def _build_arithmetic(program: _ValueProgram, node: ir.Arithmetic) -> Closure:
-    left_of, right_of = program.closure(node.left), program.closure(node.right)
-    adds = node.operator == "+"
-    if node.left.type.name == "date":  # a date moved by a duration
-        sign = 1 if adds else -1
-
-        def run_date(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
             left = left_of(context, env)
             right = right_of(context, env)
-            return MISSING if left is MISSING or right is MISSING else _shifted(left, right, sign)
-        return run_date
-    combine = operator.add if adds else operator.sub
+            if left is MISSING or right is MISSING:
+                return MISSING
+            return compare(left, right)
+        return run
 
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        left = left_of(context, env)
-        right = right_of(context, env)
-        return MISSING if left is MISSING or right is MISSING else combine(left, right)
-    return run
+    def member(self, node: ir.Member) -> Closure:
+        item_of, collection_of = self.closure(node.item), self.closure(node.collection)
+        negated = node.negated
 
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            item = item_of(context, env)
+            collection = collection_of(context, env)
+            if item is MISSING or collection is MISSING:
+                return MISSING
+            return is_member(item, collection) != negated
+        return run
 
-def _build_connective(program: _ValueProgram, node: ir.AllOf | ir.AnyOf) -> Closure:
-    operands_of = tuple(program.closure(o) for o in node.operands)
-    deciding = isinstance(node, ir.AnyOf)  # the value that settles `or` (true) or `and` (false) at once
+    def arithmetic(self, node: ir.Arithmetic) -> Closure:
+        calendar = self.calendar
+        left_of, right_of = self.closure(node.left), self.closure(node.right)
+        adds = node.operator == "+"
+        if node.left.type.name == "date":  # a date moved by a duration
+            sign = 1 if adds else -1
 
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        result: Any = not deciding
-        for operand in operands_of:
-            value = operand(context, env)
-            if value is deciding:
-                return deciding
-            if value is MISSING:
-                result = MISSING
-        return result
-    return run
+            def run_date(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+                left = left_of(context, env)
+                right = right_of(context, env)
+                return MISSING if left is MISSING or right is MISSING else calendar.shift(left, right, sign)
+            return run_date
+        combine = operator.add if adds else operator.sub
 
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            left = left_of(context, env)
+            right = right_of(context, env)
+            return MISSING if left is MISSING or right is MISSING else combine(left, right)
+        return run
 
-def _build_not(program: _ValueProgram, node: ir.Not) -> Closure:
-    operand_of = program.closure(node.operand)
+    def connective(self, node: ir.AllOf | ir.AnyOf) -> Closure:
+        operands_of = tuple(self.closure(o) for o in node.operands)
+        deciding = isinstance(node, ir.AnyOf)  # the value that settles `or` (true) or `and` (false) at once
 
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        value = operand_of(context, env)
-        return MISSING if value is MISSING else not value
-    return run
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            result: Any = not deciding
+            for operand in operands_of:
+                value = operand(context, env)
+                if value is deciding:
+                    return deciding
+                if value is MISSING:
+                    result = MISSING
+            return result
+        return run
 
+    def not_(self, node: ir.Not) -> Closure:
+        operand_of = self.closure(node.operand)
 
-def _build_otherwise(program: _ValueProgram, node: ir.Otherwise) -> Closure:
-    first_of, fallback_of = program.closure(node.first), program.closure(node.fallback)
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            value = operand_of(context, env)
+            return MISSING if value is MISSING else not value
+        return run
 
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        first = first_of(context, env)
-        return first if first is not MISSING else fallback_of(context, env)
-    return run
+    def otherwise(self, node: ir.Otherwise) -> Closure:
+        first_of, fallback_of = self.closure(node.first), self.closure(node.fallback)
 
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            first = first_of(context, env)
+            return first if first is not MISSING else fallback_of(context, env)
+        return run
 
-def _build_conditional(program: _ValueProgram, node: ir.Conditional) -> Closure:
-    condition_of = program.closure(node.condition)
-    then_of, otherwise_of = program.closure(node.then), program.closure(node.otherwise)
+    def conditional(self, node: ir.Conditional) -> Closure:
+        condition_of = self.closure(node.condition)
+        then_of, otherwise_of = self.closure(node.then), self.closure(node.otherwise)
 
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        condition = condition_of(context, env)
-        if condition is MISSING:
-            return MISSING
-        return (then_of if condition else otherwise_of)(context, env)
-    return run
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            condition = condition_of(context, env)
+            if condition is MISSING:
+                return MISSING
+            return (then_of if condition else otherwise_of)(context, env)
+        return run
 
+    def table_lookup(self, node: ir.TableLookup) -> Closure:
+        """A lookup's answer depends on its keys only, so each lookup remembers its answers (a missing key included), up
+        to a bound, across the profiles of its rulebook."""
+        keys_of = tuple(self.closure(k) for k in node.keys)
+        table, column = node.table, node.column
+        answers: dict[Any, Any] = {}
 
-def _build_table_lookup(program: _ValueProgram, node: ir.TableLookup) -> Closure:
-    """A lookup's answer depends on its keys only, so each lookup remembers its answers (a missing key included), up
-    to a bound, across the profiles of its rulebook."""
-    keys_of = tuple(program.closure(k) for k in node.keys)
-    table, column = node.table, node.column
-    answers: dict[Any, Any] = {}
+        def answer(keys: tuple[Any, ...]) -> Any:
+            if any(value is MISSING for value in keys):
+                return MISSING
+            row = table.row_for(keys)
+            return MISSING if row is None else row.values[column]
 
-    def answer(keys: tuple[Any, ...]) -> Any:
-        if any(value is MISSING for value in keys):
-            return MISSING
-        row = table.row_for(keys)
-        return MISSING if row is None else row.values[column]
-
-    def remembered(found_key: Any, keys: tuple[Any, ...]) -> Any:
-        value = answer(keys)
-        try:
-            if len(answers) < _REMEMBERED_ANSWERS:
-                answers[found_key] = value
-        except TypeError:  # a key that cannot be hashed: looked up every time
-            pass
-        return value
-
-    if len(keys_of) == 1:
-        (key_of,) = keys_of
-
-        def run_one(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-            key = key_of(context, env)
+        def remembered(found_key: Any, keys: tuple[Any, ...]) -> Any:
+            value = answer(keys)
             try:
-                return answers[key]
-            except (KeyError, TypeError):
-                return remembered(key, (key,))
-        return run_one
+                if len(answers) < _REMEMBERED_ANSWERS:
+                    answers[found_key] = value
+            except TypeError:  # a key that cannot be hashed: looked up every time
+                pass
+            return value
 
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        keys = tuple([key(context, env) for key in keys_of])
-        try:
-            return answers[keys]
-        except (KeyError, TypeError):
-            return remembered(keys, keys)
-    return run
+        if len(keys_of) == 1:
+            (key_of,) = keys_of
+
+            def run_one(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+                key = key_of(context, env)
+                try:
+                    return answers[key]
+                except (KeyError, TypeError):
+                    return remembered(key, (key,))
+            return run_one
+
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            keys = tuple([key(context, env) for key in keys_of])
+            try:
+                return answers[keys]
+            except (KeyError, TypeError):
+                return remembered(keys, keys)
+        return run
+
+
+
+    def quantifier(self, node: ir.Quantifier) -> Closure:
+        domain_of, body_of = self.closure(node.domain), self.closure(node.body)
+        where_of = self.closure(node.where) if node.where is not None else None
+        variable = node.variable
+        kind = node.kind
+        aggregates = kind in ("total", "highest")
+        deciding = kind == "any"  # the value that settles `any` (true) or `all` (false) at once
+
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            domain = domain_of(context, env)
+            if domain is MISSING:
+                return MISSING
+            elements = sorted(domain.codes) if isinstance(domain, ir.OccupationList) else domain
+            values = []
+            for element in elements:
+                context.count_step()
+                inner = {**env, variable: element}
+                if where_of is not None:
+                    where = where_of(context, inner)
+                    if where is False:
+                        continue
+                    body = body_of(context, inner)
+                    if aggregates:
+                        value = MISSING if where is MISSING else body
+                    else:
+                        value = False if body is False else MISSING if where is MISSING or body is MISSING else True
+                else:
+                    value = body_of(context, inner)
+                if not aggregates and value is deciding:
+                    return deciding
+                values.append(value)
+            if aggregates:
+                return aggregate(node.kind, node.type.name, values)
+            return MISSING if any(v is MISSING for v in values) else not deciding
+        return run
+
+    def list_node(self, node: ir.ListNode) -> Closure:
+        items_of = tuple(self.closure(i) for i in node.items)
+
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            context.count_step()
+            values = tuple([item(context, env) for item in items_of])
+            return MISSING if any(v is MISSING for v in values) else values
+        return run
+
+    def selection(self, node: ir.Selection) -> Closure:
+        domain_of, where_of = self.closure(node.domain), self.closure(node.where)
+        variable = node.variable
+
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            context.count_step()
+            domain = domain_of(context, env)
+            if domain is MISSING:
+                return MISSING
+            kept = []
+            for element in domain:
+                where = where_of(context, {**env, variable: element})
+                if where is MISSING:
+                    return MISSING
+                if where:
+                    kept.append(element)
+            return tuple(kept)
+        return run
+
+    def extreme(self, node: ir.Extreme) -> Closure:
+        operands_of = tuple(self.closure(o) for o in node.operands)
+        pick = min if node.kind == "min" else max
+
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            context.count_step()
+            values = [operand(context, env) for operand in operands_of]
+            return MISSING if any(v is MISSING for v in values) else pick(values)
+        return run
+
+    def builtin(self, node: ir.Builtin) -> Closure:
+        arguments_of = tuple(self.closure(a) for a in node.arguments)
+        builtin = BUILTINS[node.function]
+        strict, compute = builtin.strict, builtin.compute
+
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
+            context.count_step()
+            values = [argument(context, env) for argument in arguments_of]
+            if strict and any(v is MISSING for v in values):
+                return MISSING
+            return compute(context, values, False)[0]
+        return run
 
 
 _REMEMBERED_ANSWERS = 4096
 
 
-def _build_quantifier(program: _ValueProgram, node: ir.Quantifier) -> Closure:
-    domain_of, body_of = program.closure(node.domain), program.closure(node.body)
-    where_of = program.closure(node.where) if node.where is not None else None
-    variable = node.variable
-    kind = node.kind
-    aggregates = kind in ("total", "highest")
-    deciding = kind == "any"  # the value that settles `any` (true) or `all` (false) at once
-
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        domain = domain_of(context, env)
-        if domain is MISSING:
-            return MISSING
-        elements = sorted(domain.codes) if isinstance(domain, ir.OccupationList) else domain
-        values = []
-        for element in elements:
-            _count_step(context)
-            inner = {**env, variable: element}
-            if where_of is not None:
-                where = where_of(context, inner)
-                if where is False:
-                    continue
-                body = body_of(context, inner)
-                if aggregates:
-                    value = MISSING if where is MISSING else body
-                else:
-                    value = False if body is False else MISSING if where is MISSING or body is MISSING else True
-            else:
-                value = body_of(context, inner)
-            if not aggregates and value is deciding:
-                return deciding
-            values.append(value)
-        if aggregates:
-            return aggregate(node, values)
-        return MISSING if any(v is MISSING for v in values) else not deciding
-    return run
-
-
-def _build_list(program: _ValueProgram, node: ir.ListNode) -> Closure:
-    items_of = tuple(program.closure(i) for i in node.items)
-
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        _count_step(context)
-        values = tuple([item(context, env) for item in items_of])
-        return MISSING if any(v is MISSING for v in values) else values
-    return run
-
-
-def _build_selection(program: _ValueProgram, node: ir.Selection) -> Closure:
-    domain_of, where_of = program.closure(node.domain), program.closure(node.where)
-    variable = node.variable
-
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        _count_step(context)
-        domain = domain_of(context, env)
-        if domain is MISSING:
-            return MISSING
-        kept = []
-        for element in domain:
-            where = where_of(context, {**env, variable: element})
-            if where is MISSING:
-                return MISSING
-            if where:
-                kept.append(element)
-        return tuple(kept)
-    return run
-
-
-def _build_extreme(program: _ValueProgram, node: ir.Extreme) -> Closure:
-    operands_of = tuple(program.closure(o) for o in node.operands)
-    pick = min if node.kind == "min" else max
-
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        _count_step(context)
-        values = [operand(context, env) for operand in operands_of]
-        return MISSING if any(v is MISSING for v in values) else pick(values)
-    return run
-
-
-def _build_builtin(program: _ValueProgram, node: ir.Builtin) -> Closure:
-    arguments_of = tuple(program.closure(a) for a in node.arguments)
-    function = _BUILTINS[node.function]
-
-    def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-        _count_step(context)
-        values = [argument(context, env) for argument in arguments_of]
-        return function(context, values)
-    return run
-
-
-def _worked_in(context: ProfileContext, values: list[Any]) -> Any:
-    table: ir.OccupationList = values[0]
-    history = context.facts["work_history"]
-    if history is MISSING:
-        return MISSING
-    return tuple(sorted({code for job in history if (code := job.fields["noc"]) in table.codes}))
-
-
-def _hours_in(context: ProfileContext, values: list[Any]) -> Any:
-    """Hours in a window over several jobs together (any occupations), at most 30 a week counted."""
-    jobs, window = values
-    if jobs is MISSING or window is MISSING:
-        return MISSING
-    stints = [stint_of(job, context.as_of) for job in jobs]
-    if any(stint is None for stint in stints):
-        return MISSING
-    return in_window([s for s in stints if s is not None], window).counted_hours
-
-
-def _strict(function: Callable[[ProfileContext, list[Any]], Any]) -> Callable[[ProfileContext, list[Any]], Any]:
-    """A built-in whose value is missing as soon as one of its arguments is."""
-    def run(context: ProfileContext, values: list[Any]) -> Any:
-        return MISSING if any(v is MISSING for v in values) else function(context, values)
-    return run
-
-
-def _continuous_full_time(context: ProfileContext, values: list[Any]) -> Any:
-    time, _ = context.occupation_time(values[0], values[1])
-    return MISSING if time is None else time.longest_run
-
-
-def _hours_worked(context: ProfileContext, values: list[Any]) -> Any:
-    time, _ = context.occupation_time(values[0], values[1])
-    return MISSING if time is None else time.counted_hours
-
-
-_BUILTINS: Mapping[str, Callable[[ProfileContext, list[Any]], Any]] = {
-    "worked_in": _worked_in,
-    "hours_in": _hours_in,
-    "count": _strict(lambda context, values: len(values[0])),
-    "age_on": _strict(lambda context, values: age_on(*values)),
-    "full_time_years": _strict(lambda context, values: full_time_years(*values)),
-    "continuous_full_time": _strict(_continuous_full_time),
-    "hours_worked": _strict(_hours_worked),
-}
-
-
-_BUILDERS: Mapping[type, Callable[[_ValueProgram, Any], Closure]] = {
-    ir.Literal: _build_value,
-    ir.ConstantRef: _build_value,
-    ir.FactRef: _build_fact,
-    ir.Local: _build_local,
-    ir.ListRef: _build_list_ref,
-    ir.FieldGet: _build_field,
-    ir.WindowNode: _build_window,
-    ir.RuleCall: _build_rule_call,
-    ir.Compare: _build_compare,
-    ir.Member: _build_member,
-    ir.Arithmetic: _build_arithmetic,
-    ir.AllOf: _build_connective,
-    ir.AnyOf: _build_connective,
-    ir.Not: _build_not,
-    ir.Otherwise: _build_otherwise,
-    ir.Conditional: _build_conditional,
-    ir.TableLookup: _build_table_lookup,
-    ir.Quantifier: _build_quantifier,
-    ir.ListNode: _build_list,
-    ir.Selection: _build_selection,
-    ir.Extreme: _build_extreme,
-    ir.Builtin: _build_builtin,
-}
-
-_PROGRAMS: Programs[Closure] = Programs(_BUILDERS)

@@ -6,6 +6,7 @@ Every command and the web API choose it the same way; this module is small so th
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,3 +40,16 @@ def choose_as_of(rulebook: ir.Rulebook, given: date | None) -> AsOf:
     if now < rulebook.in_force_from:
         return AsOf(now, f"today ({now}) is before the rulebook comes into force on {rulebook.in_force_from}")
     return AsOf(now, None)
+
+
+def rulebook_in_force(newest_first: Iterable[ir.Rulebook], day: date) -> ir.Rulebook:
+    """The rulebook in force on `day`, among rulebooks given newest first: the latest that had come into force by
+    then. Instructions stay in force until the next ones replace them, so a day past a rulebook's stated end with no
+    successor yet still takes it (and the as-of note says so); a day before every rulebook takes the earliest."""
+    earliest = None
+    for rulebook in newest_first:
+        if rulebook.in_force_from <= day:
+            return rulebook
+        earliest = rulebook
+    assert earliest is not None, "no rulebook"
+    return earliest

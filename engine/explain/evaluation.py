@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from engine import ir
 from engine.eval.traced import EvaluationLimit, evaluate_profile
-from engine.explain.as_of import choose_as_of
+from engine.explain.as_of import AsOf, choose_as_of
 from engine.explain.report import ProfileReport, build_report
 from engine.model.facts import facts_from_profile
 from engine.model.profile import Problem, ProfileInput
@@ -28,10 +29,12 @@ class OutOfTime(Exception):
 @dataclass(frozen=True, slots=True)
 class Evaluated:
     """The reports of the valid profiles (each profile against each rulebook, in that order) and the inputs that got
-    none: those invalid from the start, then those that hit the evaluator's step limit."""
+    none: those invalid from the start, then those that hit the evaluator's step limit. `pairs` says, report by
+    report, which profile (its data) and rulebook it is of and on what day (what a further analysis of each needs)."""
 
     reports: list[ProfileReport]
     rejected: list[ProfileInput]
+    pairs: list[tuple[Mapping[str, Any], ir.Rulebook, AsOf]]
 
 
 def evaluate_inputs(inputs: Sequence[ProfileInput], rulebooks: Sequence[ir.Rulebook], given: date | None,
@@ -42,6 +45,7 @@ def evaluate_inputs(inputs: Sequence[ProfileInput], rulebooks: Sequence[ir.Ruleb
     evaluation cannot be cut short, but the evaluator's step limit bounds it.
     """
     reports = []
+    pairs = []
     rejected: list[ProfileInput] = [p for p in inputs if p.data is None]
     evaluated = 0
     for profile in inputs:
@@ -57,7 +61,8 @@ def evaluate_inputs(inputs: Sequence[ProfileInput], rulebooks: Sequence[ir.Ruleb
             else:
                 reports.append(build_report(facts.profile_id, rulebook, when.day, when.note, evaluation.categories,
                                             detail, evaluation.programs, evaluation.score))
+                pairs.append((profile.data, rulebook, when))
             evaluated += 1
             if deadline is not None and time.monotonic() > deadline:
                 raise OutOfTime(evaluated)
-    return Evaluated(reports, rejected)
+    return Evaluated(reports, rejected, pairs)

@@ -8,34 +8,20 @@ Values that feed a condition (a fact, a sum, a period) are folded into that cond
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from engine import ir
 from engine.eval.traced import CategoryResult, SectionResult, Trace, Verdict
+from engine.ir import wording
+from engine.ir.visitor import Visitor
 from engine.model.facts import GIVEN_CONCLUSIONS, MISSING, Item
 from engine.model.quantities import Period
 from engine.model.work import OccupationTime
 
 HOLDS, FAILS, UNKNOWN = "holds", "fails", "unknown"
-
-_NEEDS = {">=": "or more", "<=": "or less", ">": "more than", "<": "less than", "==": "exactly", "!=": "anything but"}
-_OPERATOR_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "==": "equal to",
-                   "!=": "other than"}
-# Dates are compared in days on the calendar, so they read as before and after rather than as amounts.
-_DATE_WORDS = {">=": "on or after", "<=": "on or before", ">": "after", "<": "before", "==": "on", "!=": "not on"}
-_FACT_LABELS = {
-    "eligible_programs": "eligible programs",
-    "crs": "CRS score",
-    "language_tests": "language test results",
-    "work_history": "jobs in the work history",
-    "date_of_birth": "date of birth",
-    "submitted_at": "profile submitted",
-    "as_of": "as-of date",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Fact:
@@ -187,6 +173,8 @@ class _Builder:
         # A program's rule is explained in full under the program; elsewhere (pool membership) by its outcome.
         self.program_rules = {p.condition.name: p.id for p in rulebook.programs if isinstance(p.condition, ir.RuleCall)}
         self.current_program: str | None = None
+        self.labels = _Labels(self)
+        self.labelers: dict[ir.Node, Labeler] = {}
 
     # statements
 
@@ -388,7 +376,7 @@ class _Builder:
         left_label = self.label(left)
         right_text = value_text(right.value) if right.value is not MISSING else self.label(right)
         dates = node.left.type.name == "date"
-        words = _DATE_WORDS if dates else _OPERATOR_WORDS
+        words = wording.DATES if dates else wording.COMPARISON
         label = f"{left_label} is {words[node.operator]} {self.static_text(node.right)}"
         shown = [side for side in (left, right) if _worth_showing(side)]
         facts = tuple(self.facts(trace, skip=shown))
@@ -397,13 +385,13 @@ class _Builder:
             detail = f"{left_label}: unknown, because {missing} is missing"
         else:
             detail = f"{left_label}: {value_text(left.value)}{self.period_note(left)}; needs {right_text}" \
-                     f" {_NEEDS[node.operator]}".rstrip()
+                     f" {wording.NEEDS[node.operator]}".rstrip()
             if dates:
-                detail = f"{left_label}: {value_text(left.value)}; needs a date {_DATE_WORDS[node.operator]} " \
+                detail = f"{left_label}: {value_text(left.value)}; needs a date {wording.DATES[node.operator]} " \
                          f"{right_text}"
             elif node.operator in (">", "<", "==", "!="):
                 detail = f"{left_label}: {value_text(left.value)}{self.period_note(left)}; needs " \
-                         f"{_NEEDS[node.operator]} {right_text}"
+                         f"{wording.NEEDS[node.operator]} {right_text}"
         derived = tuple(self.rule_call(side) for side in shown)
         return Explanation("check", label, outcome_of(trace.value), detail=detail, facts=facts, children=derived)
 
@@ -427,40 +415,13 @@ class _Builder:
 
     # labels and values
 
-    def label(self, trace: Trace) -> str:  # noqa: C901 - one case per node kind
-        node = trace.node
-        if isinstance(node, ir.FactRef):
-            return _FACT_LABELS.get(node.name, node.name.replace("_", " "))
-        if isinstance(node, ir.FieldGet):
-            return node.name.replace("_", " ")
-        if isinstance(node, ir.Local):
-            return self.element_text(trace.value)
-        if isinstance(node, ir.ListRef):
-            return f"the list '{node.table.title}'"
-        if isinstance(node, ir.ConstantRef):
-            return node.description or node.name.replace("_", " ")
-        if isinstance(node, ir.Literal):
-            return node.text
-        if isinstance(node, ir.WindowNode):
-            if isinstance(trace.value, Period):
-                return f"between {trace.value.first} and {trace.value.last}"
-            return "in the period"
-        if isinstance(node, ir.Builtin):
-            return node.description.format(*(self.argument_label(a) for a in trace.children))
-        if isinstance(node, ir.RuleCall):
-            return node.rule.description or node.name.replace("_", " ")
-        if isinstance(node, ir.Arithmetic):
-            return f"{self.label(trace.children[0])} {node.operator} {self.label(trace.children[1])}"
-        if isinstance(node, ir.TableLookup):
-            return f"{node.column.replace('_', ' ')} from '{node.table.title}'"
-        if isinstance(node, ir.Selection):
-            return f"{self.label(trace.children[0])} ({self.condition_label(node.where)})"
-        if isinstance(node, ir.Quantifier):
-            return ("the total over " if node.kind == "total" else "the highest over ") + self.label(trace.children[0])
-        if isinstance(node, ir.Extreme):
-            return ("the lowest of " if node.kind == "min" else "the highest of ") + \
-                ", ".join(self.label(c) for c in trace.children)
-        return value_text(trace.value)
+    def label(self, trace: Trace) -> str:
+        """What a node is called in an explanation: the plain-language description of the rule tree
+        (`_Labels`), made once per node."""
+        labeler = self.labelers.get(trace.node)
+        if labeler is None:
+            labeler = self.labelers[trace.node] = trace.node.accept(self.labels)
+        return labeler(trace)
 
     def argument_label(self, trace: Trace) -> str:
         node = trace.node
@@ -522,6 +483,78 @@ class _Builder:
             root = path.split("[", 1)[0].split(".", 1)[0]
             missing = value is MISSING
             yield Fact(path, value, given=root in GIVEN_CONCLUSIONS and not missing, missing=missing)
+
+
+Labeler = Callable[[Trace], str]
+
+
+class _Labels(Visitor[Labeler]):
+    """The plain-language description of each kind of node, as a function of its trace (a local variable is named by
+    the element it stands for, a period by its dates); a value that has no name of its own reads as its value."""
+
+    def __init__(self, builder: _Builder) -> None:
+        self.builder = builder
+
+    def fact_ref(self, node: ir.FactRef) -> Labeler:
+        text = wording.fact_label(node.name)
+        return lambda trace: text
+
+    def field_get(self, node: ir.FieldGet) -> Labeler:
+        text = node.name.replace("_", " ")
+        return lambda trace: text
+
+    def local(self, node: ir.Local) -> Labeler:
+        return lambda trace: self.builder.element_text(trace.value)
+
+    def list_ref(self, node: ir.ListRef) -> Labeler:
+        text = f"the list '{node.table.title}'"
+        return lambda trace: text
+
+    def constant_ref(self, node: ir.ConstantRef) -> Labeler:
+        text = node.description or node.name.replace("_", " ")
+        return lambda trace: text
+
+    def literal(self, node: ir.Literal) -> Labeler:
+        text = node.text
+        return lambda trace: text
+
+    def window(self, node: ir.WindowNode) -> Labeler:
+        def label(trace: Trace) -> str:
+            if isinstance(trace.value, Period):
+                return f"between {trace.value.first} and {trace.value.last}"
+            return "in the period"
+        return label
+
+    def builtin(self, node: ir.Builtin) -> Labeler:
+        return lambda trace: node.description.format(*(self.builder.argument_label(a) for a in trace.children))
+
+    def rule_call(self, node: ir.RuleCall) -> Labeler:
+        return lambda trace: node.rule.description or node.name.replace("_", " ")
+
+    def arithmetic(self, node: ir.Arithmetic) -> Labeler:
+        label = self.builder.label
+        return lambda trace: f"{label(trace.children[0])} {node.operator} {label(trace.children[1])}"
+
+    def table_lookup(self, node: ir.TableLookup) -> Labeler:
+        text = f"{node.column.replace('_', ' ')} from '{node.table.title}'"
+        return lambda trace: text
+
+    def selection(self, node: ir.Selection) -> Labeler:
+        builder = self.builder
+        return lambda trace: f"{builder.label(trace.children[0])} ({builder.condition_label(node.where)})"
+
+    def quantifier(self, node: ir.Quantifier) -> Labeler:
+        words = "the total over " if node.kind == "total" else "the highest over "
+        return lambda trace: words + self.builder.label(trace.children[0])
+
+    def extreme(self, node: ir.Extreme) -> Labeler:
+        words = "the lowest of " if node.kind == "min" else "the highest of "
+        return lambda trace: words + ", ".join(self.builder.label(c) for c in trace.children)
+
+    def its_value(self, node: ir.Node) -> Labeler:
+        return lambda trace: value_text(trace.value)
+
+    compare = member = all_of = any_of = not_ = otherwise = conditional = list_node = its_value
 
 
 def _worth_showing(trace: Trace) -> bool:

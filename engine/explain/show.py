@@ -5,26 +5,43 @@ from __future__ import annotations
 from typing import Any
 
 from engine import ir
-
-_OPERATORS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "==": "exactly",
-              "!=": "other than"}
+from engine.ir import wording
+from engine.ir.visitor import Visitor
 
 
 def plain_rule(node: ir.Node) -> str:
     """A category's condition in words, naming each definition by its description."""
-    if isinstance(node, ir.AllOf):
-        return "; and ".join(plain_rule(o) for o in node.operands)
-    if isinstance(node, ir.AnyOf):
-        return "either " + "; or ".join(plain_rule(o) for o in node.operands)
-    if isinstance(node, ir.Not):
-        return "not: " + plain_rule(node.operand)
-    if isinstance(node, ir.RuleCall):
+    return node.accept(_PlainRule())
+
+
+class _PlainRule(Visitor[str]):
+    """A condition in words: connectives, definitions by their description, comparisons with their operands. What a
+    category's condition holds at its top is a connective, a definition or a comparison; anything else points the
+    reader to the rule text."""
+
+    def all_of(self, node: ir.AllOf) -> str:
+        return "; and ".join(o.accept(self) for o in node.operands)
+
+    def any_of(self, node: ir.AnyOf) -> str:
+        return "either " + "; or ".join(o.accept(self) for o in node.operands)
+
+    def not_(self, node: ir.Not) -> str:
+        return "not: " + node.operand.accept(self)
+
+    def rule_call(self, node: ir.RuleCall) -> str:
         text = node.rule.description or node.name.replace("_", " ")
         lists = [a.table.title for a in node.arguments if isinstance(a, ir.ListRef)]
         return text + (f" (the list: {', '.join(lists)})" if lists else "")
-    if isinstance(node, ir.Compare):
-        return f"{_operand(node.left)} is {_OPERATORS[node.operator]} {_operand(node.right)}"
-    return "a condition (see the rule text)"
+
+    def compare(self, node: ir.Compare) -> str:
+        return f"{_operand(node.left)} is {wording.COMPARISON[node.operator]} {_operand(node.right)}"
+
+    def see_the_rule_text(self, node: ir.Node) -> str:
+        return "a condition (see the rule text)"
+
+    literal = constant_ref = fact_ref = local = list_ref = field_get = window = list_node = see_the_rule_text
+    builtin = table_lookup = selection = extreme = member = arithmetic = see_the_rule_text
+    quantifier = otherwise = conditional = see_the_rule_text
 
 
 def _operand(node: ir.Node) -> str:

@@ -536,6 +536,9 @@ class Rulebook:
     programs: tuple[Category, ...] = ()
     scores: tuple[Score, ...] = ()
     rounds: tuple[Round, ...] = ()
+    # What the backends build from this rulebook and keep for as long as it lives (closures, compiled SQL), keyed by
+    # the backend's class: the rulebook owns its caches, no module does.
+    backends: dict[type, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def score_on(self, day: date) -> Score | None:
         """The score version in force on `day`, if any."""

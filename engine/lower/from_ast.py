@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, cast, get_args
 
 from dsl import ast
@@ -160,7 +159,7 @@ class _Lowering:
                 found[current.table.name] = current.table
             elif isinstance(current, ir.RuleCall):
                 found.update(self.lists_of(current))
-            stack.extend(_children(current))
+            stack.extend(current.children())
         return found
 
     def lists_of(self, call: ir.RuleCall) -> dict[str, ir.OccupationList]:
@@ -268,20 +267,6 @@ class _Lowering:
         else:
             value = Duration.of(expr.amount, expr.unit)
         return ir.Literal(expr.span, typ, value, f"{expr.amount} {expr.unit}")
-
-
-def _children(node: ir.Node) -> Iterator[ir.Node]:
-    for name in node.__slots__:
-        value = getattr(node, name, None)
-        if isinstance(value, ir.Node):
-            yield value
-        elif isinstance(value, tuple):
-            yield from (v for v in value if isinstance(v, ir.Node))
-
-
-def children(node: ir.Node) -> Iterator[ir.Node]:
-    """The direct children of a rule-tree node: the one traversal diff, docs and the SQL backend share."""
-    return _children(node)
 
 
 def word(value: str, allowed: Any) -> Any:

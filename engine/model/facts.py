@@ -149,8 +149,27 @@ FUNCTIONS: Mapping[str, t.FunctionSignature] = {
 # program a profile declares eligibility for.
 ROUND_PROGRAMS = (*PROGRAMS, "pnp")
 
+MAX_CRS = 1200  # the Comprehensive Ranking System's maximum: 600 core and transferability, 600 additional
+
+
+def noc_problems(code: str, teer: int) -> list[t.HostProblem]:
+    """What is wrong with an occupation row as NOC 2021 defines codes: five digits, the second being the TEER
+    (training, education, experience and responsibilities) category, which runs from 0 to 5."""
+    problems = []
+    if len(code) != 5 or not code.isdigit():
+        problems.append(t.HostProblem("E110", f"occupation code '{code}' is not five digits",
+                                      "NOC 2021 codes have five digits, for example 21220"))
+    elif teer != int(code[1]):
+        problems.append(t.HostProblem("E111", f"occupation {code} is given TEER {teer}, but its second digit says "
+                                              f"TEER {code[1]}", f"write: teer {code[1]}"))
+    if not 0 <= teer <= 5:
+        problems.append(t.HostProblem("E112", f"TEER {teer} does not exist; TEER runs from 0 to 5"))
+    return problems
+
+
 PRELUDE = t.Prelude(facts=FACT_TYPES, functions=FUNCTIONS,
-                    types={"language_result": LANGUAGE_RESULT, "job": JOB}, round_programs=ROUND_PROGRAMS)
+                    types={"language_result": LANGUAGE_RESULT, "job": JOB}, round_programs=ROUND_PROGRAMS,
+                    occupation_problems=noc_problems, round_scores=(0, MAX_CRS, "CRS scores"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -186,7 +186,7 @@ def _schemas(limits: Limits) -> dict[str, Any]:
             "type": "object", "required": ["profiles"], "additionalProperties": False,
             "properties": {
                 "profiles": {"type": "array", "minItems": 1, "maxItems": limits.profiles, "items": _ref("Profile")},
-                "year": {"description": "A year, or several; default: the latest.",
+                "year": {"description": "A year, or several; default: the rulebook in force on the as-of date.",
                          "oneOf": [year, {"type": "array", "minItems": 1, "items": year}]},
                 "as_of": {"type": "string", "format": "date",
                           "description": "Default: today, within the rulebook's in-force period."},

@@ -2,8 +2,8 @@
 the body at once, each with its JSON path (`$.profiles[1].work_history[0].start`).
 
 The body is `{"profiles": [PROFILE, ...], "year": "2025", "as_of": "2025-06-01", "explain": "full"}`; all but
-`profiles` are optional and default as `rules eval` does (the latest year, today within the in-force period, the
-full explanation). `year` may also be a list of years, as `--year` may be repeated.
+`profiles` are optional and default as `rules eval` does (the rulebook in force on the as-of date, today, the full
+explanation). `year` may also be a list of years, as `--year` may be repeated.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from dsl.diagnostics import did_you_mean
 from engine import ir
+from engine.explain.as_of import rulebook_in_force, today
 from engine.model.profile import Problem, ProfileInput, validate
 from engine.serve.library import Library
 from engine.serve.problems import ApiProblem
@@ -71,8 +72,10 @@ def read_eval_request(document: Any, library: Library, limits: Limits) -> EvalRe
                          [Problem("$", f"expected a mapping of fields with 'profiles', found {_kind(document)}")])
     problems = list(_unknown_fields(document))
     inputs = _profiles(document, limits, problems)
-    rulebooks = _rulebooks(document.get("year"), library, problems)
-    as_of = _as_of(document.get("as_of"), problems)
+    date_problems: list[Problem] = []  # reported after the year's, in the order of the fields
+    as_of = _as_of(document.get("as_of"), date_problems)
+    rulebooks = _rulebooks(document.get("year"), library, as_of, problems)
+    problems.extend(date_problems)
     detail = document.get("explain", "full")
     if detail not in DETAILS:
         problems.append(Problem("$.explain", f"{detail!r} is not one of: {', '.join(DETAILS)}"))
@@ -107,9 +110,9 @@ def _profiles(document: dict[str, Any], limits: Limits, problems: list[Problem])
     return [validate(profile, f"$.profiles[{index}]") for index, profile in enumerate(profiles)]
 
 
-def _rulebooks(year: Any, library: Library, problems: list[Problem]) -> tuple[ir.Rulebook, ...]:
+def _rulebooks(year: Any, library: Library, as_of: date | None, problems: list[Problem]) -> tuple[ir.Rulebook, ...]:
     if year is None:
-        return (library.rulebooks[library.latest],)
+        return (rulebook_in_force(reversed(list(library.rulebooks.values())), as_of or today()),)
     years = year if isinstance(year, list) else [year]
     chosen = []
     for index, value in enumerate(years):

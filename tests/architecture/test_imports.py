@@ -2,7 +2,7 @@
 
 `dsl` (the language) knows nothing of `engine`; inside `engine`, commands import features, features import evaluation
 and SQL, those import the rule tree, which imports the language. Every import counts, including those inside a
-function (a lazy import is still a dependency).
+function (a lazy import is still a dependency), except those made for type annotations alone.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ LAYERS = (
     ("engine.ir",),
     ("engine.lower",),
     ("engine.eval", "engine.sql"),
-    ("engine.explain", "engine.pool"),
+    ("engine.explain", "engine.pool", "engine.whynot"),
     ("engine.diff", "engine.cases", "engine.docs"),
     ("engine.serve",),
     ("engine.cli",),
@@ -40,7 +40,11 @@ def project_modules() -> dict[str, Path]:
 
 def imports_of(path: Path, modules: dict[str, Path]) -> Iterator[str]:
     """The project modules a file imports (`from a.b import c` counts `a.b.c` when that is a module, else `a.b`)."""
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for block in ast.walk(tree):  # imports for type annotations only are not dependencies at run time
+        if isinstance(block, ast.If) and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING":
+            block.body = []
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names if alias.name in modules)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

@@ -9,7 +9,7 @@ from tests.conftest import ROOT
 
 def test_codes_in_the_source_and_in_the_documentation_are_the_same() -> None:
     emitted = set()
-    for path in [*(ROOT / "dsl").glob("*.py"), *(ROOT / "engine").glob("*.py")]:
+    for path in [*(ROOT / "dsl").glob("*.py"), *(ROOT / "engine").rglob("*.py")]:
         emitted |= set(re.findall(r'"(E\d{3})"', path.read_text(encoding="utf-8")))
     documented = set(re.findall(r"^\| (E\d{3}) \|", (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8"),
                                 re.MULTILINE))

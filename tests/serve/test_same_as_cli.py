@@ -55,15 +55,22 @@ def test_pretty_gives_the_bytes_the_command_prints(client: TestClient,
 
 
 def test_the_defaults_are_the_commands(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No year: the latest; no as-of: today, or the last in-force day (with a note) once today is past it."""
+    """No year: the rulebook in force on the as-of date; no as-of: today, or the last in-force day (with a note) once
+    today is past it."""
     path = ROOT / "examples" / "profiles" / "aisha-nurse-french-first.yaml"
-    for today in ("2025-06-01", "2030-01-01"):
+    rulebooks = {}
+    for today in ("2023-11-30", "2025-06-01", "2030-01-01"):
         monkeypatch.setenv("RULES_TODAY", today)
         printed = json.loads(cli_eval(str(path)))
         response = client.post("/v1/eval", json={"profiles": [example_of(path)]})
         assert response.json() == printed
-        assert printed["results"][0]["rulebook"] == "2025"
+        rulebooks[today] = printed["results"][0]["rulebook"]
+    assert rulebooks == {"2023-11-30": "2023", "2025-06-01": "2025", "2030-01-01": "2025"}
     assert "is past the rulebook's in-force period" in printed["results"][0]["as_of_note"]
+    monkeypatch.setenv("RULES_TODAY", "2030-01-01")
+    printed = json.loads(cli_eval(str(path), "--as-of", "2024-01-10"))
+    assert client.post("/v1/eval", json={"profiles": [example_of(path)], "as_of": "2024-01-10"}).json() == printed
+    assert printed["results"][0]["rulebook"] == "2023"
 
 
 def test_several_years_as_the_repeated_year_option(client: TestClient) -> None:

@@ -22,7 +22,7 @@ def _progress(length: int) -> Iterator[Callable[[int], None] | None]:
 
 @click.command("batch")
 @click.argument("pool", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--year", "year", metavar="YEAR", help="Rulebook year. Default: the latest.")
+@click.option("--year", "year", metavar="YEAR", help="Rulebook year. Default: the one in force on the as-of date.")
 @click.option("--rules", "folder", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
               help="A rulebook folder instead of a shipped year.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -52,8 +52,9 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
     )
     from engine.pool.load import PoolError, load_pool, pool_connection
 
-    (rulebook,) = load_rulebooks(Compiler(), (year,) if year else (), (folder,) if folder else ())
-    when = choose_as_of(rulebook, as_of.date() if as_of is not None else None)  # type: ignore[attr-defined]
+    given = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
+    (rulebook,) = load_rulebooks(Compiler(), (year,) if year else (), (folder,) if folder else (), given)
+    when = choose_as_of(rulebook, given)
     if when.note:
         click.echo(f"note: {when.note}", err=True)
     errors = errors or out.with_name(out.name + ".errors.jsonl")

@@ -1,0 +1,87 @@
+"""The semantics kernel: what the rule tree's operations mean, defined once for every backend.
+
+Three-valued logic (Kleene: `false and missing` is false, `true or missing` is true), comparisons, the calendar
+arithmetic of dates and durations, ages, and the aggregates `total` and `highest`. The traced evaluator, the evaluator
+without a trace and the why-not analysis call these functions; the SQL backend states the same meaning in SQL and
+the agreement tests (`tests/sql/`, `tests/evaluator_speed/`) hold the two to it.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from engine.ir.nodes import CompareOperator, OccupationList, QuantifierKind
+from engine.model.facts import MISSING
+from engine.model.quantities import Duration, Hours, Period, Points, add_months
+
+COMPARATORS: Mapping[CompareOperator, Callable[[Any, Any], bool]] = {
+    ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq, "!=": operator.ne,
+}
+
+
+def kleene_all(values: Iterable[Any]) -> Any:
+    """`and` over three values: false as soon as one is false, else missing when one is missing, else true."""
+    result: Any = True
+    for value in values:
+        if value is False:
+            return False
+        if value is MISSING:
+            result = MISSING
+    return result
+
+
+def kleene_any(values: Iterable[Any]) -> Any:
+    """`or` over three values: true as soon as one is true, else missing when one is missing, else false."""
+    result: Any = False
+    for value in values:
+        if value is True:
+            return True
+        if value is MISSING:
+            result = MISSING
+    return result
+
+
+def is_member(item: Any, collection: Any) -> bool:
+    """`item in collection`: an occupation list holds codes; any other collection holds values."""
+    return item in (collection.codes if isinstance(collection, OccupationList) else collection)
+
+
+def shift(day: date, duration: Duration, sign: int) -> date:
+    """A date moved by a calendar duration: months first (clamped to the month's end), then days."""
+    return add_months(day, sign * duration.months) + timedelta(days=sign * duration.days)
+
+
+def window(length: Duration, anchor: date) -> Period:
+    """`within LENGTH before ANCHOR`: the period that ends on the anchor day, both ends included."""
+    return Period(length.before(anchor), anchor)
+
+
+def age_on(born: date, day: date) -> int:
+    """Age in completed years: a birthday counts from its day (29 February from 1 March in other years)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def full_time_years(hours: Hours, per_year: Hours) -> int:
+    """Whole years of full-time work in a number of hours (none when a year is set at zero hours)."""
+    return int(hours.amount // per_year.amount) if per_year.amount > 0 else 0
+
+
+ZEROS: Mapping[str, Any] = {"points": Points(0), "hours": Hours(0.0), "duration": Duration(0), "count": 0}
+
+
+def aggregate(kind: QuantifierKind, type_name: str, values: list[Any]) -> Any:
+    """`total` adds up, `highest` takes the largest; over no element both are zero of the body's kind; missing when
+    any element is missing."""
+    if any(v is MISSING for v in values):
+        return MISSING
+    if not values:
+        return ZEROS.get(type_name, 0)
+    if kind == "highest":
+        return max(values)
+    result = values[0]
+    for value in values[1:]:
+        result = result + value
+    return result
