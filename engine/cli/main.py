@@ -101,8 +101,7 @@ def eval_command(profiles: tuple[Path, ...], years: tuple[str, ...], folders: tu
         advices = [analyse(analysers[id(rulebook)], profile, when.day, when.note)
                    for profile, rulebook, when in evaluated.pairs]
     if output_format == "json":
-        click.echo(_with_advice_json(to_json(reports, rejected), advices) if why_not else to_json(reports, rejected),
-                   nl=False)
+        click.echo(_with_advice_json(reports, rejected, advices) if why_not else to_json(reports, rejected), nl=False)
     elif output_format == "markdown":
         click.echo(to_markdown(reports, rejected), nl=False)
         if why_not:
@@ -127,14 +126,12 @@ def _analysers(compiler: Compiler, rulebooks: list[Any], from_years: bool) -> di
     return {id(a.rulebook): a for a in analysers(compiler, rulebooks, from_years)}
 
 
-def _with_advice_json(document: str, advices: list[Any]) -> str:
-    """The evaluation's JSON with each result's `why_not` (results and analyses are in the same order)."""
-    from engine.whynot.report import advice_json
+def _with_advice_json(reports: list[Any], rejected: list[Any], advices: list[Any]) -> str:
+    """The evaluation's JSON with each result's `why_not`."""
+    from engine.explain.report import report_document
+    from engine.whynot.report import with_why_not
 
-    parsed = json.loads(document)
-    for result, advice in zip(parsed["results"], advices, strict=True):
-        result["why_not"] = advice_json(advice)
-    return json.dumps(parsed, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(with_why_not(report_document(reports, rejected), advices), indent=2, ensure_ascii=False) + "\n"
 
 
 @main.command("show")

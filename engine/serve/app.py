@@ -36,6 +36,9 @@ from engine.serve.library import Library, load_library
 from engine.serve.openapi import openapi_document
 from engine.serve.problems import ApiProblem, problem_response
 from engine.serve.requests import EvalRequest, Limits, parse_json, read_eval_request
+from engine.whynot.analyse import analyse
+from engine.whynot.context import Analyser
+from engine.whynot.report import with_why_not
 
 JSON_TYPES = ("application/json", "application/problem+json")
 # The page runs only its own script and style, and is never framed; no response is sniffed into another type.
@@ -124,7 +127,7 @@ async def _evaluate(service: Service, request: Request) -> Response:
     limiter = request.state.evaluations
 
     def work() -> Response:
-        return _json_response(_evaluated_document(eval_request, service.limits), pretty)
+        return _json_response(_evaluated_document(eval_request, service.library, service.limits), pretty)
 
     result: Response = await anyio.to_thread.run_sync(work, limiter=limiter)
     return result
@@ -164,22 +167,36 @@ async def _occupations(service: Service, request: Request) -> Response:
 # Pieces --------------------------------------------------------------------------------------------------------------
 
 
-def _evaluated_document(eval_request: EvalRequest, limits: Limits) -> dict[str, Any]:
-    """The document of `rules eval --format json` for the request; a 422 problem when a limit stopped it."""
+def _evaluated_document(eval_request: EvalRequest, library: Library, limits: Limits) -> dict[str, Any]:
+    """The document of `rules eval --format json` (with `--why-not` when asked) for the request; a 422 problem when
+    a limit stopped it."""
     deadline = time.monotonic() + limits.seconds
     try:
         evaluated = evaluate_inputs(eval_request.inputs, eval_request.rulebooks, eval_request.as_of,
                                     eval_request.detail, deadline)
     except OutOfTime as stopped:
         total = len(eval_request.inputs) * len(eval_request.rulebooks)
-        raise ApiProblem(422, f"Evaluating the profiles took longer than the {limits.seconds:g} s a request may "
-                              f"take; send fewer profiles per request.",
-                         [Problem("$.profiles", f"stopped after {stopped.evaluated} of {total} evaluations")]) from None
+        raise _out_of_time(limits, "$.profiles", f"stopped after {stopped.evaluated} of {total} evaluations") from None
     if evaluated.rejected:
         raise ApiProblem(422, "A profile made the rules do more work than one evaluation may do.",
                          [Problem(p.origin + problem.path[1:], problem.message)
                           for p in evaluated.rejected for problem in p.problems])
-    return report_document(evaluated.reports, [])
+    document = report_document(evaluated.reports, [])
+    if not eval_request.why_not:
+        return document
+    analysers = {id(r): Analyser(r, library.before(r)) for r in eval_request.rulebooks}
+    advices = []
+    for profile, rulebook, when in evaluated.pairs:
+        advices.append(analyse(analysers[id(rulebook)], profile, when.day, when.note))
+        if time.monotonic() > deadline:
+            raise _out_of_time(limits, "$.why_not", f"stopped after {len(advices)} of {len(evaluated.pairs)} "
+                                                    f"analyses")
+    return with_why_not(document, advices)
+
+
+def _out_of_time(limits: Limits, path: str, message: str) -> ApiProblem:
+    return ApiProblem(422, f"Evaluating the profiles took longer than the {limits.seconds:g} s a request may take; "
+                           f"send fewer profiles per request.", [Problem(path, message)])
 
 
 def _json_response(document: Any, pretty: bool) -> Response:

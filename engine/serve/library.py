@@ -36,6 +36,12 @@ class Library:
     def latest(self) -> str:
         return self.years[-1]
 
+    def before(self, rulebook: ir.Rulebook) -> ir.Rulebook | None:
+        """The rulebook of the year before `rulebook`'s that this library holds, if any (the why-not analysis reads
+        its rounds, as `rules eval --why-not` reads the shipped year before)."""
+        earlier = [year for year in self.years if year < rulebook.year]
+        return self.rulebooks[earlier[-1]] if earlier else None
+
 
 def load_library(tree: Path) -> Library:
     """Compile every year of `tree`; raises `RuleErrors` on errors in the rule files, `EmptyTree` when none."""

@@ -167,6 +167,8 @@ def _schemas(limits: Limits) -> dict[str, Any]:
             "as_of": {"type": "string", "format": "date"},
             "as_of_note": {"type": "string"},
             "categories": {"type": "array", "items": verdict},
+            "why_not": {"type": "object", "required": ["profile", "rulebook", "as_of", "categories", "standing"],
+                        "description": "With `why_not`: the analysis `rules whynot --format json` gives."},
             "programs": {"type": "array", "items": verdict},
             "crs": {"type": "object", "required": ["total", "version", "sections"], "properties": {
                 "total": {"type": ["integer", "null"]},
@@ -191,6 +193,10 @@ def _schemas(limits: Limits) -> dict[str, Any]:
                 "as_of": {"type": "string", "format": "date",
                           "description": "Default: today, within the rulebook's in-force period."},
                 "explain": {"enum": list(DETAILS), "default": "full"},
+                "why_not": {"type": "boolean", "default": False,
+                            "description": "Add each result's `why_not`: for each category not met, the smallest "
+                                           "changes that would meet it, the CRS what-ifs and the rounds of the "
+                                           "categories met (as `rules eval --why-not`)."},
             },
         },
         "EvalResponse": {"type": "object", "required": ["results"], "properties": {

@@ -1,9 +1,10 @@
 """Reading the body of `POST /v1/eval`: JSON text in, the profiles and options to evaluate out, or every problem of
 the body at once, each with its JSON path (`$.profiles[1].work_history[0].start`).
 
-The body is `{"profiles": [PROFILE, ...], "year": "2025", "as_of": "2025-06-01", "explain": "full"}`; all but
-`profiles` are optional and default as `rules eval` does (the rulebook in force on the as-of date, today, the full
-explanation). `year` may also be a list of years, as `--year` may be repeated.
+The body is `{"profiles": [PROFILE, ...], "year": "2025", "as_of": "2025-06-01", "explain": "full",
+"why_not": false}`; all but `profiles` are optional and default as `rules eval` does (the rulebook in force on the
+as-of date, today, the full explanation, no why-not analysis). `year` may also be a list of years, as `--year` may be
+repeated; `why_not` is `--why-not`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from engine.model.profile import Problem, ProfileInput, validate
 from engine.serve.library import Library
 from engine.serve.problems import ApiProblem
 
-FIELDS = ("profiles", "year", "as_of", "explain")
+FIELDS = ("profiles", "year", "as_of", "explain", "why_not")
 DETAILS = ("full", "summary")
 
 
@@ -41,6 +42,7 @@ class EvalRequest:
     rulebooks: tuple[ir.Rulebook, ...]
     as_of: date | None
     detail: str
+    why_not: bool
 
 
 def _reject_constant(name: str) -> NoReturn:
@@ -79,11 +81,14 @@ def read_eval_request(document: Any, library: Library, limits: Limits) -> EvalRe
     detail = document.get("explain", "full")
     if detail not in DETAILS:
         problems.append(Problem("$.explain", f"{detail!r} is not one of: {', '.join(DETAILS)}"))
+    why_not = document.get("why_not", False)
+    if not isinstance(why_not, bool):
+        problems.append(Problem("$.why_not", f"expected true or false, found {_kind(why_not)}"))
     for profile in inputs:
         problems.extend(Problem(profile.origin + p.path[1:], p.message) for p in profile.problems)
     if problems:
         raise ApiProblem(422, "The request has problems; each is named by its JSON path in the body.", problems)
-    return EvalRequest(tuple(inputs), rulebooks, as_of, detail)
+    return EvalRequest(tuple(inputs), rulebooks, as_of, detail, why_not)
 
 
 def _unknown_fields(document: dict[str, Any]) -> Iterator[Problem]:

@@ -112,7 +112,7 @@ def test_a_candidate_reads_the_verdicts_the_api_gives(browser: Any, server_url: 
     wait_for(browser, lambda b: b.find_element("css selector", "#results").is_displayed())
 
     expected = client.post("/v1/eval", json={"profiles": [example("aisha-nurse-french-first.yaml")], "year": "2025",
-                                             "as_of": "2025-06-01"}).json()["results"][0]
+                                             "as_of": "2025-06-01", "why_not": True}).json()["results"][0]
     assert verdicts(browser, "#categories") == {c["id"]: c["verdict"] for c in expected["categories"]}
     assert verdicts(browser, "#programs") == {p["id"]: p["verdict"] for p in expected["programs"]}
     assert verdicts(browser, "#categories")["healthcare"] == "eligible"
@@ -127,6 +127,20 @@ def test_a_candidate_reads_the_verdicts_the_api_gives(browser: Any, server_url: 
     for statement in explanation["children"]:
         assert statement["label"] in shown
     assert "work_history[0].noc = 31301" in shown
+
+    for standing in expected["why_not"]["standing"]:  # the rounds of the categories met
+        block = field(browser, f"#categories details[data-id={standing['id']}]")
+        if not block.get_attribute("open"):
+            block.find_element("css selector", "summary").click()
+        assert f"invited in {standing['invited']} of {len(standing['rounds'])} rounds" in block.text
+    for advice in expected["why_not"]["categories"]:  # what would change a verdict, or why nothing can
+        block = field(browser, f"#categories details[data-id={advice['id']}]")
+        block.find_element("css selector", "summary").click()
+        for suggestion in advice["suggestions"]:
+            assert suggestion["summary"] in block.text
+        if advice["blockers"]:
+            assert "Nothing within reach changes it" in block.text
+    assert expected["why_not"]["standing"] and expected["why_not"]["categories"]
 
 
 def test_a_date_that_does_not_exist_is_named_beside_its_field(browser: Any, server_url: str) -> None:

@@ -89,3 +89,16 @@ def test_rulebook_and_diff_documents_are_the_commands(client: TestClient) -> Non
     diffed = CliRunner().invoke(main, ["diff", "2023", "2025", "--format", "json"])
     assert client.get("/v1/diff/2023/2025?pretty=true").content == diffed.stdout.encode("utf-8")
     assert client.get("/v1/diff/2023/2025").json() == json.loads(diffed.stdout)
+
+
+def test_why_not_is_the_commands_why_not(client: TestClient) -> None:
+    """`"why_not": true` adds to each result what `rules eval --why-not` adds: the analysis of every category not met,
+    the CRS what-ifs and the rounds of the categories met."""
+    files = [str(path.relative_to(ROOT)) for path in EXAMPLE_FILES]
+    printed = cli_eval(*files, "--year", "2025", "--as-of", "2025-06-01", "--why-not")
+    response = client.post("/v1/eval?pretty=true", json={"profiles": [example_of(p) for p in EXAMPLE_FILES],
+                                                          "year": "2025", "as_of": "2025-06-01", "why_not": True})
+    assert response.status_code == 200
+    assert response.content == printed.encode("utf-8")
+    suggested = [c for r in json.loads(printed)["results"] for c in r["why_not"]["categories"] if c["suggestions"]]
+    assert suggested

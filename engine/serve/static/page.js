@@ -253,7 +253,7 @@ function profile() {
 }
 
 function request() {
-  const body = {profiles: [profile()], explain: "full"};
+  const body = {profiles: [profile()], explain: "full", why_not: true};
   if (value("year")) body.year = value("year");
   if (value("as-of")) body.as_of = value("as-of");
   return body;
@@ -356,12 +356,62 @@ function verdictBlock(entry, name) {
   return details;
 }
 
+// The why-not analysis: under a category not met, the smallest changes that would meet it, or why none can;
+// under a category met, its rounds; under the CRS, the changes that raise it most.
+function suggestionList(suggestions) {
+  return element("ul", {class: "suggestions"}, ...suggestions.map(suggestion => {
+    const promise = suggestion.promise.category
+      ? `${VERDICTS[suggestion.promise.verdict] || suggestion.promise.verdict} from ${suggestion.holds_from}`
+      : `+${suggestion.promise.gain} points, ${suggestion.promise.crs} in all, from ${suggestion.holds_from}`;
+    const item = element("li", {text: `${suggestion.summary}: ${promise}`});
+    if (suggestion.note) item.append(element("div", {class: "note", text: suggestion.note}));
+    return item;
+  }));
+}
+
+function whyNotBlock(advice) {
+  const block = element("div", {class: "why-not"});
+  if (advice.suggestions.length) {
+    block.append(element("h4", {text: "What would change it"}), suggestionList(advice.suggestions));
+  }
+  if (advice.blockers.length) {
+    block.append(element("h4", {text: "Nothing within reach changes it"}),
+                 element("ul", {}, ...advice.blockers.map(reason =>
+                   element("li", {text: `${reason.description}: ${reason.change}`}))));
+  }
+  return block;
+}
+
+const INVITED = {true: "your score would have been invited", false: "your score would not have been invited"};
+
+function standingBlock(standing) {
+  const rounds = standing.rounds.map(round =>
+    element("li", {text: `Round ${round.number}, ${round.held}: lowest score invited ` +
+                         `${round.lowest_crs ?? "not published"}; ${INVITED[round.invited] || "not known"}`}));
+  const block = element("div", {class: "why-not"}, element("h4", {text: "Past rounds of this category"}));
+  if (!rounds.length) {
+    block.append(element("p", {text: "No round of this category yet."}));
+    return block;
+  }
+  const score = standing.crs === null ? "your score unknown" : `${standing.crs} points`;
+  block.append(element("p", {text: `With ${score}: invited in ${standing.invited} of ${rounds.length} rounds.`}),
+               element("ul", {}, ...rounds));
+  return block;
+}
+
 function showResult(result) {
   document.getElementById("results-context").textContent =
     `Profile evaluated against the ${result.rulebook} rulebook, as of ${result.as_of}.` +
     (result.as_of_note ? ` Note: ${result.as_of_note}.` : "");
-  document.getElementById("categories").replaceChildren(
-    ...result.categories.map(c => verdictBlock(c, c.name)));
+  const advice = result.why_not || {categories: [], standing: []};
+  document.getElementById("categories").replaceChildren(...result.categories.map(category => {
+    const block = verdictBlock(category, category.name);
+    const notMet = advice.categories.find(a => a.id === category.id);
+    const met = advice.standing.find(s => s.id === category.id);
+    if (notMet && (notMet.suggestions.length || notMet.blockers.length)) block.append(whyNotBlock(notMet));
+    if (met) block.append(standingBlock(met));
+    return block;
+  }));
   const programs = result.programs || [];
   document.getElementById("programs-block").hidden = !programs.length;
   document.getElementById("programs").replaceChildren(
@@ -377,6 +427,10 @@ function showResult(result) {
       element("td", {class: "number", text: section.points === null ? "undetermined" : String(section.points)})));
     document.getElementById("crs-table").hidden = !rows.length;
     document.querySelector("#crs-table tbody").replaceChildren(...rows);
+    const whatIfs = advice.crs ? advice.crs.what_ifs : [];
+    const raise = document.getElementById("crs-what-ifs");
+    raise.replaceChildren(...(whatIfs.length
+      ? [element("h4", {text: "What would raise it most"}), suggestionList(whatIfs)] : []));
     document.getElementById("crs-sections").replaceChildren(...Object.entries(crs.sections).map(([id, section]) =>
       verdictBlock({id, verdict: "", explanation: section.explanation},
                    `${section.title}: ${section.points === null ? "undetermined" : section.points + " points"}`)));
