@@ -86,6 +86,7 @@ def test_every_problem_of_every_profile_by_its_path(client: TestClient) -> None:
                                                             "found a number")]),
     ({"profiles": [{"id": "x"}], "year": ["2025", "../2023"]},
      [("$.year[1]", "no rulebook for '../2023'; known years: 2023, 2025")]),
+    ({"profiles": [{"id": "x"}], "why_not": "yes"}, [("$.why_not", "expected true or false, found a text")]),
     ({"profiles": [{"id": "x"}], "as_of": 20250601}, [("$.as_of", "a number is not a valid date (for example "
                                                                   "2025-06-01)")]),
 ])
