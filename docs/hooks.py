@@ -58,6 +58,7 @@ REFERENCE_PAGES = (
     ("Diagnostics", "diagnostics.md"),
     ("Comparing rulebooks", "diff.md"),
     ("Why not, and what would change it", "whynot.md"),
+    ("Running the server", "serving.md"),
 )
 GUIDES = frozenset({"index.md", "tutorial.md", "reference/language.md"})
 

@@ -5,10 +5,8 @@ Commands import this module, never `engine.cli.main`, so the group and its comma
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -17,39 +15,14 @@ import click
 
 from dsl.diagnostics import RuleErrors
 from engine import ir
+from engine.explain.as_of import AsOf, choose_as_of, today
+from engine.explain.as_of import rulebook_in_force as in_force_on
 from engine.lower.rulebook import Compiler, available_years, default_rules_tree
+
+__all__ = ["AsOf", "EXIT_RULE_ERRORS", "EXIT_USAGE", "choose_as_of", "load_rulebooks", "today"]
 
 EXIT_RULE_ERRORS = 1
 EXIT_USAGE = 2
-
-
-@dataclass(frozen=True, slots=True)
-class AsOf:
-    day: date
-    note: str | None
-
-
-def today() -> date:
-    """Today, unless `RULES_TODAY` fixes it (for reproducible runs and tests)."""
-    fixed = os.environ.get("RULES_TODAY")
-    return date.fromisoformat(fixed) if fixed else date.today()
-
-
-def choose_as_of(rulebook: ir.Rulebook, given: date | None) -> AsOf:
-    """The as-of date: the one given, or today, or the rulebook's last in-force day when today is past it."""
-    if given is not None:
-        if given > rulebook.in_force_until or given < rulebook.in_force_from:
-            return AsOf(given, f"{given} is outside the rulebook's in-force period "
-                               f"({rulebook.in_force_from} to {rulebook.in_force_until})")
-        return AsOf(given, None)
-    now = today()
-    if now > rulebook.in_force_until:
-        return AsOf(rulebook.in_force_until,
-                    f"today ({now}) is past the rulebook's in-force period; evaluated as of its last in-force day, "
-                    f"{rulebook.in_force_until}")
-    if now < rulebook.in_force_from:
-        return AsOf(now, f"today ({now}) is before the rulebook comes into force on {rulebook.in_force_from}")
-    return AsOf(now, None)
 
 
 def _fail_rules(errors: RuleErrors) -> NoReturn:
@@ -83,14 +56,6 @@ def load_rulebooks(compiler: Compiler, years: Sequence[str], folders: Sequence[P
 
 
 def rulebook_in_force(compiler: Compiler, years: Sequence[str], day: date) -> ir.Rulebook:
-    """The rulebook in force on `day`: the latest that had come into force by then. Instructions stay in force until
-    the next ones replace them, so a day past a rulebook's stated end with no successor yet still takes it (and the
-    as-of note says so); a day before every rulebook takes the earliest."""
-    earliest = None
-    for year in sorted(years, reverse=True):
-        rulebook = compiler.compile_year(year)[0]
-        if rulebook.in_force_from <= day:
-            return rulebook
-        earliest = rulebook
-    assert earliest is not None
-    return earliest
+    """The rulebook in force on `day` (see `engine.explain.as_of.rulebook_in_force`), compiling only the years it
+    needs to look at, newest first."""
+    return in_force_on((compiler.compile_year(year)[0] for year in sorted(years, reverse=True)), day)

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from engine.cli.common import EXIT_USAGE, choose_as_of, load_rulebooks
+from engine.cli.common import EXIT_USAGE, load_rulebooks
 from engine.lower.rulebook import Compiler
 
 
@@ -47,6 +47,7 @@ LAZY_COMMANDS = {
     "fmt": "engine.cli.commands.fmt:fmt_command",
     "pool": "engine.cli.commands.pool:pool_command",
     "round": "engine.cli.commands.round:round_command",
+    "serve": "engine.cli.commands.serve:serve_command",
     "test": "engine.cli.commands.test:test_command",
     "whatif": "engine.cli.commands.whatif:whatif_command",
     "whynot": "engine.cli.commands.whynot:whynot_command",
@@ -82,38 +83,25 @@ _rules_option = click.option("--rules", "folders", multiple=True, metavar="DIR",
 def eval_command(profiles: tuple[Path, ...], years: tuple[str, ...], folders: tuple[Path, ...],
                  as_of: object, output_format: str, detail: str, why_not: bool) -> None:
     """Evaluate candidate PROFILES (YAML or JSON) against every category of a rulebook, with explanations."""
-    from engine.eval.traced import EvaluationLimit, evaluate_profile
-    from engine.explain.report import build_report, rejected_text, to_json, to_markdown, to_text
-    from engine.model.facts import facts_from_profile
-    from engine.model.profile import Problem, ProfileInput, read_profiles
+    from engine.explain.evaluation import evaluate_inputs
+    from engine.explain.report import rejected_text, to_json, to_markdown, to_text
+    from engine.model.profile import read_profiles
 
     compiler = Compiler()
     given = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
     rulebooks = load_rulebooks(compiler, years, folders, given)
     inputs = [p for path in profiles for p in read_profiles(path)]
-    reports = []
+    evaluated = evaluate_inputs(inputs, rulebooks, given, detail)
+    reports, rejected = evaluated.reports, evaluated.rejected
     advices: list[Any] = []
-    analysers = _analysers(compiler, rulebooks, not folders) if why_not else {}
-    rejected: list[ProfileInput] = [p for p in inputs if p.data is None]
-    for profile in (p for p in inputs if p.data is not None):
-        assert profile.data is not None
-        facts = facts_from_profile(profile.data)
-        for rulebook in rulebooks:
-            when = choose_as_of(rulebook, given)
-            try:
-                evaluation = evaluate_profile(rulebook, facts, when.day)
-            except EvaluationLimit as limit:
-                rejected.append(ProfileInput(profile.origin, None, (Problem("$", str(limit)),)))
-                continue
-            reports.append(build_report(facts.profile_id, rulebook, when.day, when.note, evaluation.categories, detail,
-                                        evaluation.programs, evaluation.score))
-            if why_not:
-                from engine.whynot.analyse import analyse
+    if why_not:
+        from engine.whynot.analyse import analyse
 
-                advices.append(analyse(analysers[id(rulebook)], profile.data, when.day, when.note))
+        analysers = _analysers(compiler, rulebooks, not folders)
+        advices = [analyse(analysers[id(rulebook)], profile, when.day, when.note)
+                   for profile, rulebook, when in evaluated.pairs]
     if output_format == "json":
-        click.echo(_with_advice_json(to_json(reports, rejected), advices) if why_not else to_json(reports, rejected),
-                   nl=False)
+        click.echo(_with_advice_json(reports, rejected, advices) if why_not else to_json(reports, rejected), nl=False)
     elif output_format == "markdown":
         click.echo(to_markdown(reports, rejected), nl=False)
         if why_not:
@@ -138,14 +126,12 @@ def _analysers(compiler: Compiler, rulebooks: list[Any], from_years: bool) -> di
     return {id(a.rulebook): a for a in analysers(compiler, rulebooks, from_years)}
 
 
-def _with_advice_json(document: str, advices: list[Any]) -> str:
-    """The evaluation's JSON with each result's `why_not` (results and analyses are in the same order)."""
-    from engine.whynot.report import advice_json
+def _with_advice_json(reports: list[Any], rejected: list[Any], advices: list[Any]) -> str:
+    """The evaluation's JSON with each result's `why_not`."""
+    from engine.explain.report import report_document
+    from engine.whynot.report import with_why_not
 
-    parsed = json.loads(document)
-    for result, advice in zip(parsed["results"], advices, strict=True):
-        result["why_not"] = advice_json(advice)
-    return json.dumps(parsed, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(with_why_not(report_document(reports, rejected), advices), indent=2, ensure_ascii=False) + "\n"
 
 
 @main.command("show")

@@ -42,10 +42,15 @@ def _plain(text: str, **_: Any) -> str:
 
 
 def to_json(diff: RulebookDiff, impact: PoolImpact | None = None) -> str:
+    return json.dumps(diff_document(diff, impact), indent=2, ensure_ascii=False) + "\n"
+
+
+def diff_document(diff: RulebookDiff, impact: PoolImpact | None = None) -> dict[str, Any]:
+    """The JSON document of `rules diff --format json` (and of the web API's `GET /v1/diff/...`), before encoding."""
     document: dict[str, Any] = {"diff": diff.to_json()}
     if impact is not None:
         document["impact"] = impact_json(impact)
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return document
 
 
 # Text ----------------------------------------------------------------------------------------------------------------

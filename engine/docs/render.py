@@ -116,6 +116,8 @@ def home_page(rulebooks: Sequence[ir.Rulebook]) -> str:
         "- Analysts writing rules: follow the [tutorial](tutorial.md), then keep the "
         "[language reference](reference/language.md) at hand.",
         "- Every command and option: the [command-line reference](reference/cli.md).",
+        "- Candidates and other services: `rules serve` answers over HTTP, with an eligibility page where a candidate "
+        "fills in a form and reads every verdict and why ([running the server](serving.md)).",
         "",
         "## Rulebooks",
         "",

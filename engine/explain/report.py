@@ -93,11 +93,16 @@ def _mark(outcome: str | None) -> str:
 
 
 def to_json(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInput]) -> str:
+    return json.dumps(report_document(reports, rejected), indent=2, ensure_ascii=False) + "\n"
+
+
+def report_document(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInput]) -> dict[str, Any]:
+    """The JSON document of `rules eval --format json` (and of the web API's `POST /v1/eval`), before encoding."""
     document: dict[str, Any] = {"results": [_report_json(r) for r in reports]}
     errors = [_rejected_json(p) for p in rejected]
     if errors:
         document["errors"] = errors
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return document
 
 
 def _report_json(report: ProfileReport) -> dict[str, Any]:

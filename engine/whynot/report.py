@@ -23,6 +23,15 @@ def advice_json(advice: Advice) -> dict[str, Any]:
     return document
 
 
+def with_why_not(document: dict[str, Any], advices: Iterable[Advice]) -> dict[str, Any]:
+    """An evaluation's JSON document (`rules eval --format json`) with each result's `why_not`: what
+    `rules eval --why-not` and the web API's `POST /v1/eval` with `"why_not": true` give. The results and the
+    analyses are in the same order."""
+    for result, advice in zip(document["results"], advices, strict=True):
+        result["why_not"] = advice_json(advice)
+    return document
+
+
 def to_json(advices: Iterable[Advice]) -> str:
     return json.dumps({"results": [advice_json(a) for a in advices]}, indent=2, ensure_ascii=False) + "\n"
 

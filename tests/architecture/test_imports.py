@@ -24,6 +24,7 @@ LAYERS = (
     ("engine.eval", "engine.sql"),
     ("engine.explain", "engine.pool", "engine.whynot"),
     ("engine.diff", "engine.cases", "engine.docs"),
+    ("engine.serve",),
     ("engine.cli",),
 )
 

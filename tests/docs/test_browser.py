@@ -9,9 +9,6 @@ refuse to start from `file://` pages.
 from __future__ import annotations
 
 import functools
-import os
-import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -21,18 +18,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
+from tests.browser import chromium, needs_chromium, wait_for
 
-# Locally a missing browser skips these tests, saying why; in CI (where .ci/run installs it) it fails them.
-pytestmark = pytest.mark.skipif(
-    (CHROMIUM is None or CHROMEDRIVER is None) and not os.environ.get("CI"),
-    reason="headless browser test needs Debian's chromium and chromium-driver "
-           "(apt-get install chromium chromium-driver; .ci/run installs them)")
-
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1000")
-WAIT_SECONDS = 20
+pytestmark = needs_chromium
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -52,23 +40,8 @@ def site_url(built_site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    if CHROMIUM is None or CHROMEDRIVER is None:
-        pytest.fail("chromium and chromium-driver are not installed, and CI must run the browser tests")
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def visible_rows(browser: Any) -> list[str]:
@@ -77,15 +50,6 @@ def visible_rows(browser: Any) -> list[str]:
         "return Array.from(document.querySelectorAll('div.occupations table tbody tr'))"
         ".filter(row => row.offsetParent !== null).map(row => row.innerText.replace(/\\s+/g, ' ').trim());")
     return rows
-
-
-def wait_for(browser: Any, condition: Any) -> Any:
-    """Wait until `condition` holds; an element the page re-rendered meanwhile (the theme and the search redraw
-    their results as they load) only means: look again."""
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def test_a_category_page_shows_its_occupations_table(browser: Any, site_url: str) -> None:

@@ -55,6 +55,7 @@ class TestPagesAndNavigation:
     def test_the_home_page_says_how_to_start_and_links_every_year(self, site: Site) -> None:
         home = site.pages["index.md"]
         assert "rules eval" in home and "(tutorial.md)" in home
+        assert "(serving.md)" in home
         assert "(years/2023/index.md)" in home and "(years/2025/index.md)" in home
 
 

@@ -104,13 +104,35 @@ def test_the_safe_loader_used_for_profiles_is_a_yaml_safe_loader() -> None:
     assert issubclass(fact_loader(), yaml.SafeLoader)
 
 
+# `rules serve` listens for HTTP requests: only its package and its command may import the web server's libraries
+# (tests/serve/test_confinement.py checks that no request makes it open a file or a socket).
+SERVER_MODULES = ("engine/serve/", "engine/cli/commands/serve.py")
+
+
 def test_nothing_in_the_engine_or_the_language_opens_a_network_connection() -> None:
-    network = ("socket", "urllib", "http", "requests", "httpx", "ftplib", "smtplib")
-    imported = set()
+    network = ("socket", "urllib", "http", "requests", "httpx", "httpx2", "ftplib", "smtplib", "asyncio", "anyio",
+               "starlette", "uvicorn")
+    imported: dict[str, set[str]] = {}
     for path in python_sources():
+        if path.relative_to(ROOT).as_posix().startswith(SERVER_MODULES):
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
-                imported.update(alias.name.split(".")[0] for alias in node.names)
+                names = {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module:
-                imported.add(node.module.split(".")[0])
-    assert imported.isdisjoint(network)
+                names = {node.module.split(".")[0]}
+            else:
+                continue
+            imported.setdefault(path.relative_to(ROOT).as_posix(), set()).update(names & set(network))
+    assert {module: names for module, names in imported.items() if names} == {}
+
+
+def test_the_server_imports_no_client_library() -> None:
+    clients = {"urllib", "http", "requests", "httpx", "httpx2", "ftplib", "smtplib", "socket"}
+    for path in python_sources():
+        if path.relative_to(ROOT).as_posix().startswith(SERVER_MODULES):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    assert not {a.name.split(".")[0] for a in node.names} & clients, path
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    assert node.module.split(".")[0] not in clients, path

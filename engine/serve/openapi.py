@@ -1,0 +1,237 @@
+"""The API's OpenAPI 3.1 document, served at `/openapi.json`.
+
+OpenAPI 3.1 schemas are JSON Schema 2020-12, the dialect of the profile schema, so the shipped
+`profile.schema.json` goes in with one change: its `$defs` become schemas of their own (`ProfileJob`, ...) and its
+`$ref`s point at them, because OpenAPI tools resolve `#/...` against the OpenAPI document, not against the embedded
+schema's `$id`. A client thus validates a profile against exactly what the server validates it against.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from engine.model.profile import profile_schema
+from engine.serve.requests import DETAILS, Limits
+
+VERSION = "1"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/problem+json": {"schema": _ref("Problem")}}}
+
+
+_PRETTY = {"name": "pretty", "in": "query", "required": False, "schema": {"enum": ["true", "false"]},
+           "description": "`true`: the bytes `rules ... --format json` prints (indented, with a final newline). "
+                          "Default: the same document without indentation."}
+
+
+def _year(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9]{4}$"},
+            "description": description}
+
+
+def openapi_document(years: tuple[str, ...], limits: Limits) -> dict[str, Any]:
+    """The document for a server holding rulebooks for `years` and enforcing `limits`."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Express Entry rules",
+            "version": VERSION,
+            "description": "Evaluate candidate profiles against the Express Entry category-based selection rules, "
+                           "with an explanation of every verdict; read the rulebooks and what changed between "
+                           "two of them. Every document is the one the `rules` command prints with "
+                           "`--format json`. Errors are RFC 9457 problem documents that name each problem by its "
+                           "JSON path in the request.",
+        },
+        "paths": _paths(years, limits),
+        "components": {"schemas": _schemas(limits)},
+    }
+
+
+def _paths(years: tuple[str, ...], limits: Limits) -> dict[str, Any]:
+    known = ", ".join(years)
+    return {
+        "/v1/eval": {"post": {
+            "operationId": "evaluate",
+            "summary": "Evaluate profiles: what `rules eval --format json` prints",
+            "description": f"At most {limits.profiles} profiles and {limits.body_bytes:,} bytes per request; "
+                           f"evaluating them may take at most {limits.seconds:g} s.",
+            "parameters": [_PRETTY],
+            "requestBody": {"required": True,
+                            "content": {"application/json": {"schema": _ref("EvalRequest")}}},
+            "responses": {
+                "200": _json(_ref("EvalResponse"), "A verdict per category, with explanations, per profile and "
+                                                   "rulebook."),
+                "400": _problem("The body is not UTF-8 JSON."),
+                "413": _problem(f"The body is larger than {limits.body_bytes:,} bytes."),
+                "415": _problem("The body is not sent as application/json."),
+                "422": _problem("The request or a profile has problems (each named by its JSON path), or "
+                                "evaluating it went over a limit."),
+            },
+        }},
+        "/v1/rulebooks": {"get": {
+            "operationId": "listRulebooks",
+            "summary": "The rulebooks this server holds",
+            "responses": {"200": _json(_ref("RulebookList"), f"Here: {known}.")},
+        }},
+        "/v1/rulebooks/{year}": {"get": {
+            "operationId": "showRulebook",
+            "summary": "One rulebook: what `rules show --year YEAR --format json` prints",
+            "parameters": [_year("year", f"A year this server holds ({known})."), _PRETTY],
+            "responses": {"200": _json(_ref("Rulebook"), "The compiled rulebook."),
+                          "404": _problem("No rulebook for that year.")},
+        }},
+        "/v1/diff/{from}/{to}": {"get": {
+            "operationId": "diffRulebooks",
+            "summary": "What changed between two rulebooks: what `rules diff FROM TO --format json` prints",
+            "parameters": [_year("from", "The older rulebook's year."), _year("to", "The newer rulebook's year."),
+                           _PRETTY],
+            "responses": {"200": _json({"type": "object", "required": ["diff"],
+                                        "properties": {"diff": {"type": "object"}}},
+                                       "Categories, occupations, rules, sources and rounds that changed."),
+                          "404": _problem("No rulebook for one of the years.")},
+        }},
+        "/v1/occupations": {"get": {
+            "operationId": "listOccupations",
+            "summary": "Every occupation on a list of some rulebook (for a search by NOC code or title)",
+            "responses": {"200": _json({"type": "object", "required": ["occupations"], "properties": {
+                "occupations": {"type": "array", "items": _ref("Occupation")}}}, "By NOC code.")},
+        }},
+        "/healthz": {"get": {
+            "operationId": "health",
+            "summary": "Whether the server is up, and the rulebooks it holds",
+            "responses": {"200": _json({"type": "object", "required": ["status", "rulebooks"], "properties": {
+                "status": {"const": "ok"}, "rulebooks": {"type": "array", "items": {"type": "string"}}}},
+                "Up.")},
+        }},
+    }
+
+
+def profile_schemas() -> dict[str, Any]:
+    """The profile schema as OpenAPI components: `Profile`, and one `Profile...` schema per definition."""
+    shipped = copy.deepcopy(profile_schema())
+    definitions = shipped.pop("$defs")
+    for key in ("$schema", "$id"):
+        shipped.pop(key)
+    names = {name: "Profile" + name.title().replace("_", "") for name in definitions}
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: _ref(names[value.removeprefix("#/$defs/")])["$ref"] if key == "$ref" else rewrite(value)
+                    for key, value in node.items()}
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        return node
+
+    return {"Profile": rewrite(shipped), **{names[name]: rewrite(schema) for name, schema in definitions.items()}}
+
+
+def _schemas(limits: Limits) -> dict[str, Any]:
+    explanation = {
+        "type": "object", "required": ["kind", "label"],
+        "description": "One statement of an explanation: a category (or program), a CRS section, a rule, a group "
+                       "(and, or, not, a quantifier), an item a quantifier went over, a table row, or a check.",
+        "properties": {
+            "kind": {"enum": ["category", "section", "rule", "group", "item", "row", "check"]},
+            "label": {"type": "string"},
+            "outcome": {"enum": ["holds", "fails", "unknown"]},
+            "detail": {"type": "string"},
+            "rule": {"type": "string"},
+            "cites": {"type": "array", "items": {"type": "string"}},
+            "source": {"type": "string", "description": "The rule file and line it comes from."},
+            "facts": {"type": "array", "items": {"type": "object", "required": ["path", "value"], "properties": {
+                "path": {"type": "string"}, "value": {"type": ["string", "null"]}, "given": {"type": "boolean"},
+                "missing": {"type": "boolean"}}}},
+            "missing": {"type": "array", "items": {"type": "string"}},
+            "children": {"type": "array", "items": _ref("Explanation")},
+        },
+    }
+    verdict = {"type": "object", "required": ["id", "verdict", "explanation"], "properties": {
+        "id": {"type": "string"}, "name": {"type": "string"},
+        "verdict": {"enum": ["eligible", "not_eligible", "undetermined"]},
+        "explanation": _ref("Explanation")}}
+    result = {
+        "type": "object", "required": ["profile", "rulebook", "as_of", "categories"],
+        "properties": {
+            "profile": {"type": "string"},
+            "rulebook": {"type": "string"},
+            "as_of": {"type": "string", "format": "date"},
+            "as_of_note": {"type": "string"},
+            "categories": {"type": "array", "items": verdict},
+            "why_not": {"type": "object", "required": ["profile", "rulebook", "as_of", "categories", "standing"],
+                        "description": "With `why_not`: the analysis `rules whynot --format json` gives."},
+            "programs": {"type": "array", "items": verdict},
+            "crs": {"type": "object", "required": ["total", "version", "sections"], "properties": {
+                "total": {"type": ["integer", "null"]},
+                "version": {"type": "string", "description": "The CRS version in force, or `given`."},
+                "sections": {"type": "object", "additionalProperties": {
+                    "type": "object", "required": ["title", "points", "explanation"], "properties": {
+                        "title": {"type": "string"}, "points": {"type": ["integer", "null"]},
+                        "explanation": _ref("Explanation")}}}}},
+        },
+    }
+    year = {"type": "string", "pattern": "^[0-9]{4}$"}
+    in_force = {"type": "object", "required": ["from", "until"], "properties": {
+        "from": {"type": "string", "format": "date"}, "until": {"type": "string", "format": "date"}}}
+    return {
+        **profile_schemas(),
+        "EvalRequest": {
+            "type": "object", "required": ["profiles"], "additionalProperties": False,
+            "properties": {
+                "profiles": {"type": "array", "minItems": 1, "maxItems": limits.profiles, "items": _ref("Profile")},
+                "year": {"description": "A year, or several; default: the rulebook in force on the as-of date.",
+                         "oneOf": [year, {"type": "array", "minItems": 1, "items": year}]},
+                "as_of": {"type": "string", "format": "date",
+                          "description": "Default: today, within the rulebook's in-force period."},
+                "explain": {"enum": list(DETAILS), "default": "full"},
+                "why_not": {"type": "boolean", "default": False,
+                            "description": "Add each result's `why_not`: for each category not met, the smallest "
+                                           "changes that would meet it, the CRS what-ifs and the rounds of the "
+                                           "categories met (as `rules eval --why-not`)."},
+            },
+        },
+        "EvalResponse": {"type": "object", "required": ["results"], "properties": {
+            "results": {"type": "array", "items": result}}},
+        "Explanation": explanation,
+        "RulebookList": {"type": "object", "required": ["latest", "rulebooks"], "properties": {
+            "latest": year,
+            "rulebooks": {"type": "array", "items": {
+                "type": "object", "required": ["rulebook", "title", "in_force", "categories"], "properties": {
+                    "rulebook": year, "title": {"type": "string"}, "in_force": in_force,
+                    "categories": {"type": "array", "items": {"type": "object", "required": ["id", "name"],
+                                                              "properties": {"id": {"type": "string"},
+                                                                             "name": {"type": "string"}}}}}}}}},
+        "Rulebook": {"type": "object", "required": ["rulebook", "title", "in_force", "sources", "categories"],
+                     "properties": {"rulebook": year, "title": {"type": "string"}, "in_force": in_force,
+                                    "sources": {"type": "array"}, "categories": {"type": "array"},
+                                    "rounds": {"type": "array"}}},
+        "Occupation": {"type": "object", "required": ["noc", "title", "teer", "lists"], "properties": {
+            "noc": {"type": "string", "pattern": "^[0-9]{5}$"}, "title": {"type": "string"},
+            "teer": {"type": "integer", "minimum": 0, "maximum": 5},
+            "lists": {"type": "array", "items": {"type": "object", "required": ["rulebook", "list", "title"],
+                                                 "properties": {"rulebook": year, "list": {"type": "string"},
+                                                                "title": {"type": "string"}}}}}},
+        "Problem": {
+            "type": "object", "required": ["type", "title", "status", "detail"],
+            "description": "An RFC 9457 problem document.",
+            "properties": {
+                "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                "detail": {"type": "string"},
+                "problems": {"type": "array", "items": {
+                    "type": "object", "required": ["path", "message"], "properties": {
+                        "path": {"type": "string", "description": "The JSON path of the problem in the request "
+                                                                  "body (`$.profiles[0].date_of_birth`), or the "
+                                                                  "name of a URL parameter (`{year}`, `?pretty`)."},
+                        "message": {"type": "string"}}}},
+            },
+        },
+    }
