@@ -68,8 +68,18 @@ def given_programs_2025(compiler: Compiler) -> ir.Rulebook:
 
 
 @pytest.fixture(scope="session")
+def rulebook_2024(compiler: Compiler) -> ir.Rulebook:
+    return compiler.compile_year("2024", RULES)[0]
+
+
+@pytest.fixture(scope="session")
 def rulebook_2025(compiler: Compiler) -> ir.Rulebook:
     return compiler.compile_year("2025", RULES)[0]
+
+
+@pytest.fixture(scope="session")
+def rulebook_2026(compiler: Compiler) -> ir.Rulebook:
+    return compiler.compile_year("2026", RULES)[0]
 
 
 @pytest.fixture

@@ -79,6 +79,22 @@ JOB_OFFER = t.Record("job offer", fields=(
     *NOC_PARTS,
 ))
 
+# Service in a foreign military, for the Skilled military recruits category (2026). `has_caf_offer` is computed: the
+# profile gives `caf_offer`, or leaves it out when there is no offer.
+CAF_OFFER = t.Record("Canadian Armed Forces offer", fields=(
+    ("noc", t.CODE),
+    ("years", t.INT),
+    ("full_time", t.BOOL),
+    ("in_canada", t.BOOL),
+))
+
+MILITARY = t.Record("military service", fields=(
+    ("serving", t.BOOL),
+    ("continuous_service_years", t.INT),
+    ("has_caf_offer", t.BOOL),
+    ("caf_offer", CAF_OFFER),
+))
+
 JOB = t.Record("job", fields=(
     ("noc", t.CODE),
     ("title", t.TEXT),
@@ -108,6 +124,7 @@ FACT_TYPES: Mapping[str, t.Type] = {
     "certificate_of_qualification": t.BOOL,
     "sibling_in_canada": t.BOOL,
     "relative_in_canada": t.BOOL,
+    "military": MILITARY,
 }
 
 # Claims a candidate makes: a profile that does not make one does not claim it (false), rather than leave it unknown.
@@ -125,6 +142,9 @@ FIELD_PATHS: Mapping[str, str] = {
 
 # Fields computed from another field of the same record; explanations show the field the profile gave.
 DERIVED_FIELDS: Mapping[str, str] = {name: "noc" for name, _ in NOC_PARTS}
+
+# Fields that say whether the profile gives another field of the same record (given: true; left out: false).
+PRESENCE_FIELDS: Mapping[str, str] = {"has_caf_offer": "caf_offer"}
 
 FUNCTIONS: Mapping[str, t.FunctionSignature] = {
     "count": t.FunctionSignature("count", (t.ListOf("list", t.ANY),), t.INT, "the number of {0}"),
@@ -204,6 +224,7 @@ def facts_from_profile(profile: Mapping[str, Any]) -> Facts:
         "spouse": _record(profile, "spouse", "spouse", _spouse),
         "has_job_offer": profile.get("job_offer") is not None,
         "job_offer": _record(profile, "job_offer", "job_offer", _job_offer),
+        "military": _record(profile, "military", "military", _military),
     }
     for claim in CLAIMS:
         values[claim] = bool(profile.get(claim, False))
@@ -238,6 +259,22 @@ def _job_offer(entry: Mapping[str, Any], path: str) -> dict[str, Any]:
     noc = normalise_noc(entry["noc"]) if entry.get("noc") is not None else MISSING
     return {"noc": noc, "teer": int(entry["teer"]) if entry.get("teer") is not None else MISSING,
             "basis": entry.get("basis", MISSING), **_noc_parts(noc)}
+
+
+def _military(entry: Mapping[str, Any], path: str) -> dict[str, Any]:
+    years = entry.get("continuous_service_years")
+    offer = entry.get("caf_offer")
+    return {
+        "serving": entry.get("serving", MISSING),
+        "continuous_service_years": int(years) if years is not None else MISSING,
+        "has_caf_offer": offer is not None,  # PRESENCE_FIELDS
+        "caf_offer": Item(f"{path}.caf_offer", {
+            "noc": normalise_noc(offer["noc"]) if offer.get("noc") is not None else MISSING,
+            "years": int(offer["years"]) if offer.get("years") is not None else MISSING,
+            "full_time": offer.get("full_time", MISSING),
+            "in_canada": offer.get("in_canada", MISSING),
+        }) if offer is not None else MISSING,
+    }
 
 
 def _noc_parts(noc: Any) -> dict[str, Any]:

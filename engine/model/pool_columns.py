@@ -8,7 +8,7 @@ programs", "no jobs").
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 ABILITIES = ("listening", "reading", "writing", "speaking")
@@ -23,6 +23,8 @@ EDUCATION_TYPE = "STRUCT(level VARCHAR, canadian BOOLEAN, completed BOOLEAN)"
 SPOUSE_TYPE = (f"STRUCT(accompanying BOOLEAN, canadian_citizen_or_pr BOOLEAN, education {EDUCATION_TYPE}, "
                f"canadian_work_years INTEGER, language_tests {TEST_TYPE}[])")
 JOB_OFFER_TYPE = "STRUCT(noc VARCHAR, teer INTEGER, basis VARCHAR)"
+CAF_OFFER_TYPE = "STRUCT(noc VARCHAR, years INTEGER, full_time BOOLEAN, in_canada BOOLEAN)"
+MILITARY_TYPE = f"STRUCT(serving BOOLEAN, continuous_service_years INTEGER, caf_offer {CAF_OFFER_TYPE})"
 CLAIM_COLUMNS = ("provincial_nomination", "certificate_of_qualification", "sibling_in_canada", "relative_in_canada")
 
 # Column name -> DuckDB type, in the order pools are written.
@@ -39,6 +41,7 @@ COLUMNS: Mapping[str, str] = {
     "spouse": SPOUSE_TYPE,
     "job_offer": JOB_OFFER_TYPE,
     **{claim: "BOOLEAN" for claim in CLAIM_COLUMNS},
+    "military": MILITARY_TYPE,
 }
 
 JOB_FIELDS = ("noc", "title", "country", "start", "end", "hours_per_week", "self_employed")
@@ -59,12 +62,16 @@ def arrow_schema() -> Any:
                         ("education", education), ("canadian_work_years", pa.int32()),
                         ("language_tests", pa.list_(test))])
     offer = pa.struct([("noc", pa.string()), ("teer", pa.int32()), ("basis", pa.string())])
+    caf_offer = pa.struct([("noc", pa.string()), ("years", pa.int32()), ("full_time", pa.bool_()),
+                           ("in_canada", pa.bool_())])
+    military = pa.struct([("serving", pa.bool_()), ("continuous_service_years", pa.int32()),
+                          ("caf_offer", caf_offer)])
     return pa.schema([
         ("id", pa.string()), ("submitted_at", pa.timestamp("us")), ("date_of_birth", pa.date32()),
         ("eligible_programs", pa.list_(pa.string())), ("crs", pa.int32()),
         ("language_tests", pa.list_(test)), ("work_history", pa.list_(job)),
         ("first_official_language", pa.string()), ("education", education), ("spouse", spouse),
-        ("job_offer", offer), *((claim, pa.bool_()) for claim in CLAIM_COLUMNS),
+        ("job_offer", offer), *((claim, pa.bool_()) for claim in CLAIM_COLUMNS), ("military", military),
     ])
 
 
@@ -82,7 +89,7 @@ def row_from_profile(profile: Mapping[str, Any]) -> dict[str, Any]:
         "crs": profile.get("crs"),
         "language_tests": None if tests is None else [_test_row(t) for t in tests],
         "work_history": None if jobs is None else [
-            {"noc": f"{j['noc']:05d}" if isinstance(j["noc"], int) else str(j["noc"]), "title": j.get("title"),
+            {"noc": _noc(j["noc"]), "title": j.get("title"),
              "country": j.get("country"), "start": _date(j.get("start")), "end": _date(j.get("end")),
              "hours_per_week": None if j.get("hours_per_week") is None else float(j["hours_per_week"]),
              "self_employed": j.get("self_employed")} for j in jobs],
@@ -98,7 +105,18 @@ def row_from_profile(profile: Mapping[str, Any]) -> dict[str, Any]:
             "noc": None if offer.get("noc") is None else _noc(offer["noc"]), "teer": offer.get("teer"),
             "basis": offer.get("basis")},
         **{claim: profile.get(claim) for claim in CLAIM_COLUMNS},
+        "military": _military_row(profile.get("military")),
     }
+
+
+def _military_row(military: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if military is None:
+        return None
+    offer = military.get("caf_offer")
+    return {"serving": military.get("serving"), "continuous_service_years": military.get("continuous_service_years"),
+            "caf_offer": None if offer is None else {
+                "noc": None if offer.get("noc") is None else _noc(offer["noc"]), "years": offer.get("years"),
+                "full_time": offer.get("full_time"), "in_canada": offer.get("in_canada")}}
 
 
 def _noc(value: object) -> str:
@@ -150,6 +168,11 @@ def profile_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
     for claim in CLAIM_COLUMNS:
         if row.get(claim) is not None:
             profile[claim] = bool(row[claim])
+    military = row.get("military")
+    if military is not None:
+        profile["military"] = _given({k: v for k, v in military.items() if k != "caf_offer"})
+        if military.get("caf_offer") is not None:
+            profile["military"]["caf_offer"] = _given(military["caf_offer"])
     return profile
 
 
@@ -189,6 +212,7 @@ def _date(value: object) -> date | None:
 
 
 def _datetime(value: object) -> datetime | None:
+    """A date-time with its zone as the UTC time it names (the pool's timestamps are UTC, stored without a zone)."""
     if value is None:
         return None
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00")).replace(tzinfo=None)
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)

@@ -7,17 +7,36 @@ of the offending value, and a profile with problems gets no verdict; the other p
 from __future__ import annotations
 
 import json
+import math
+import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from importlib.resources import files
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from dsl.diagnostics import did_you_mean
+from dsl.diagnostics import closest, did_you_mean
+from engine.model.json_text import MAX_DEPTH, MAX_DIGITS, JsonTextError, LongNumber, read_json
 
 MAX_PROFILE_BYTES = 20_000_000
+# Limits on any value of a profile, checked before the schema (whose own limits are within them: the longest list it
+# allows has 200 items, the longest text 300 characters, the largest record 16 fields), so that validating a value
+# never costs more than its size.
+MAX_LIST_ITEMS = 200
+MAX_TEXT_LENGTH = 300
+MAX_FIELDS = 20
+MAX_PROBLEMS = 20  # problems reported per profile; a count says how many more there are
+# Every date of a profile, and the day of every date-time, lies in these years: wide enough for any candidate, narrow
+# enough that the rules' date arithmetic (windows of years before and after) never leaves the calendar.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# RFC 3339 date-time, as JSON Schema's `date-time` format means it, in upper case: seconds and a zone are required.
+_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
+                        r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +92,7 @@ def read_profiles(path: Path) -> list[ProfileInput]:
         return [ProfileInput(shown, None, (Problem("$", f"cannot read the file: {error}"),))]
     try:
         document = parse_document(text, path.suffix.lower())
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         return [ProfileInput(shown, None, (Problem("$", str(error)),))]
     if isinstance(document, list):
         return [validate(entry, f"{shown}[{index}]") for index, entry in enumerate(document)]
@@ -83,9 +102,9 @@ def read_profiles(path: Path) -> list[ProfileInput]:
 def parse_document(text: str, suffix: str) -> Any:
     if suffix == ".json":
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+            return read_json(text)
+        except JsonTextError as error:
+            raise ValueError(error.describe(with_line=True)) from None
     import yaml
 
     _FactLoader = fact_loader()  # noqa: N806 - the class, named as the safety test expects
@@ -99,13 +118,96 @@ def parse_document(text: str, suffix: str) -> Any:
 
 
 def validate(document: Any, origin: str) -> ProfileInput:
-    """Schema validation, then the checks a schema cannot express (a job that ends before it starts)."""
-    problems = sorted(set(_schema_problems(document)), key=lambda p: (p.path, p.message))
+    """The limits on every value (sizes, finite numbers, valid Unicode), then schema validation, then the checks a
+    schema cannot express (a job that ends before it starts, a country that does not exist). The data of a valid profile
+    has its countries in their one canonical spelling (see `country_names`) and has its whole numbers as
+    integers (JSON's `490.0` is the integer 490, as JSON Schema counts it)."""
+    problems = list(islice(_value_problems(document, "$", 0), MAX_PROBLEMS + 1))
     if not problems:
-        problems = list(_date_order_problems(document))
+        problems = sorted(set(islice(_schema_problems(document), 5 * MAX_PROBLEMS)), key=lambda p: (p.path, p.message))
+    if not problems:
+        problems = [*_date_order_problems(document), *_country_problems(document)]
     if problems:
+        if len(problems) > MAX_PROBLEMS:
+            problems = [*problems[:MAX_PROBLEMS], Problem("$", "and more problems, not listed")]
         return ProfileInput(origin, None, tuple(problems))
-    return ProfileInput(origin, document, ())
+    return ProfileInput(origin, _with_canonical_countries(_whole_numbers(document, profile_schema())), ())
+
+
+def _value_problems(value: Any, path: str, depth: int) -> Iterator[Problem]:
+    """What no profile value can be, found before the schema is consulted: a list, text or record beyond the limits,
+    a number that is not finite or has too many digits, a text that is not valid Unicode (a lone surrogate, which
+    JSON's `\\ud800` escape makes)."""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT_LENGTH:
+            yield Problem(path, f"a text of {len(value):,} characters; at most {MAX_TEXT_LENGTH}")
+        elif not value.isascii() and _has_surrogate(value):
+            yield Problem(path, "not valid Unicode: the text holds a lone surrogate (an escape such as \\ud800)")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            yield Problem(path, f"{value!r} is not a number a profile can hold (not finite)")
+    elif isinstance(value, LongNumber):
+        yield Problem(path, f"{value!r}; numbers have at most {MAX_DIGITS} digits")
+    elif isinstance(value, list | dict) and depth >= MAX_DEPTH:  # (a YAML alias can even make a list hold itself)
+        yield Problem(path, f"nested deeper than {MAX_DEPTH} levels of lists and mappings")
+    elif isinstance(value, list):
+        if len(value) > MAX_LIST_ITEMS:
+            yield Problem(path, f"a list of {len(value):,} items; at most {MAX_LIST_ITEMS}")
+            return
+        for index, item in enumerate(value):
+            yield from _value_problems(item, f"{path}[{index}]", depth + 1)
+    elif isinstance(value, dict):
+        if len(value) > MAX_FIELDS:
+            yield Problem(path, f"a record of {len(value):,} fields; at most {MAX_FIELDS}")
+            return
+        for key, item in value.items():
+            name = str(key)
+            if len(name) > MAX_TEXT_LENGTH:
+                yield Problem(path, f"a field name of {len(name):,} characters; at most {MAX_TEXT_LENGTH}")
+            elif not name.isascii() and _has_surrogate(name):
+                yield Problem(path, "not valid Unicode: a field name holds a lone surrogate")
+            else:
+                yield from _value_problems(item, f"{path}.{name}", depth + 1)
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _whole_numbers(value: Any, schema: Mapping[str, Any]) -> Any:
+    """The value with each float the schema wants as an integer (a whole number, or validation would have refused
+    it) made an int, so that every path reads `490.0` as 490."""
+    schema = _resolved(schema)
+    if isinstance(value, float) and _allows(schema, "integer"):
+        return int(value)
+    if isinstance(value, dict) and "properties" in schema:
+        properties = schema["properties"]
+        return {key: _whole_numbers(item, properties[key]) if key in properties else item
+                for key, item in value.items()}
+    if isinstance(value, list) and "items" in schema:
+        return [_whole_numbers(item, schema["items"]) for item in value]
+    return value
+
+
+def _resolved(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    reference = schema.get("$ref")
+    if reference is None:
+        return schema
+    node: Any = profile_schema()
+    for part in str(reference).removeprefix("#/").split("/"):
+        node = node[part]
+    return _resolved(node)
+
+
+def _allows(schema: Mapping[str, Any], kind: str) -> bool:
+    declared = schema.get("type")
+    if declared == kind or (isinstance(declared, list) and kind in declared):
+        return True
+    return any(_allows(_resolved(alternative), kind) for alternative in schema.get("oneOf", ()))
 
 
 @cache
@@ -117,26 +219,75 @@ def profile_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Any:
-    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema import Draft202012Validator, FormatChecker, validators
 
     checker = FormatChecker(formats=())
-    checker.checks("date", raises=ValueError)(_is_date)
-    checker.checks("date-time", raises=ValueError)(_is_datetime)
-    return Draft202012Validator(profile_schema(), format_checker=checker)
+    checker.checks("date", raises=(ValueError, OutsideTheCalendar))(_is_date)
+    checker.checks("date-time", raises=(ValueError, OutsideTheCalendar))(_is_datetime)
+    # JSON Schema patterns are ECMA-262 regular expressions, where `$` ends the text: in Python's `re` it also matches
+    # before a final newline, which would take "21231\n" for a five-digit code.
+    kind = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
+    return kind(profile_schema(), format_checker=checker)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
+    if isinstance(instance, str) and not _ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """The pattern with each `$` outside a character class made `\\Z` (the end of the text) and ASCII classes
+    (`\\d` is 0 to 9 in ECMA-262, any decimal digit in Python)."""
+    translated, escaped, in_class = [], False, False
+    for character in pattern:
+        if escaped:
+            translated.append(character)
+            escaped = False
+        elif character == "\\":
+            translated.append(character)
+            escaped = True
+        elif character == "[":
+            in_class = True
+            translated.append(character)
+        elif character == "]":
+            in_class = False
+            translated.append(character)
+        else:
+            translated.append(r"\Z" if character == "$" and not in_class else character)
+    return re.compile("".join(translated), re.ASCII)
+
+
+class OutsideTheCalendar(Exception):
+    """A well-formed date outside the years a profile's dates may take."""
+
+
+def _in_years(day: date) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise OutsideTheCalendar(f"lies outside the years {FIRST_YEAR} to {LAST_YEAR} a profile's dates may take")
 
 
 def _is_date(value: object) -> bool:
+    """An RFC 3339 full date (YYYY-MM-DD, a real day) in the years a profile may hold."""
     if not isinstance(value, str):
         return True
-    date.fromisoformat(value)
-    return len(value) == 10
+    if not _DATE.fullmatch(value):
+        return False
+    _in_years(date.fromisoformat(value))
+    return True
 
 
 def _is_datetime(value: object) -> bool:
+    """An RFC 3339 date-time with seconds and a zone (Z or an offset), whose day is in the years a profile may hold."""
     if not isinstance(value, str):
         return True
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return "T" in value and parsed.tzinfo is not None
+    if not _DATE_TIME.fullmatch(value):
+        return False
+    datetime.fromisoformat(value.replace("Z", "+00:00"))
+    _in_years(date.fromisoformat(value[:10]))
+    return True
 
 
 def json_path(parts: Any) -> str:
@@ -165,6 +316,8 @@ def _describe(error: Any) -> Iterator[Problem]:
                                                                                   f"; fields: {', '.join(allowed)}"))
     elif validator == "enum":
         yield Problem(path, f"{error.instance!r} is not one of: {', '.join(map(str, error.validator_value))}")
+    elif validator == "format" and isinstance(error.cause, OutsideTheCalendar):
+        yield Problem(path, f"{error.instance!r} {error.cause}")
     elif validator == "format":
         example = "2025-02-27" if error.validator_value == "date" else "2025-02-27T13:00:00Z"
         yield Problem(path, f"{error.instance!r} is not a valid {error.validator_value} (for example {example})")
@@ -196,7 +349,13 @@ def _json_kind(value: object) -> str:
         return "a text"
     if isinstance(value, list):
         return "a list"
-    return "a mapping of fields"
+    if isinstance(value, dict):
+        return "a mapping of fields"
+    if isinstance(value, LongNumber):
+        return repr(value)
+    if isinstance(value, bytes | bytearray):
+        return "binary data"
+    return f"a value of type {type(value).__name__}"
 
 
 def _date_order_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
@@ -204,3 +363,82 @@ def _date_order_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
         start, end = job.get("start"), job.get("end")
         if start and end and date.fromisoformat(end) < date.fromisoformat(start):
             yield Problem(f"$.work_history[{index}].end", f"the job ends ({end}) before it starts ({start})")
+
+
+# Countries ----------------------------------------------------------------------------------------------------------
+
+COUNTRY_HINT = "write its ISO 3166 code (CA or CAN) or its name in English or French (Canada)"
+
+
+@cache
+def country_names() -> Mapping[str, str]:
+    """Every spelling of a country a profile may give, folded (`fold_country`), to its canonical value: the ISO 3166
+    English short name (`Canada`, `France`, `United States`, `Korea, Republic of`), the spelling the rules compare
+    with (`job.country == "Canada"`). Spellings: the alpha-2 and alpha-3 codes, and the short, official and common
+    names in English and in French (pycountry's ISO 3166 data and translations), in any case, with or without accents.
+    A spelling that would name two countries is left out."""
+    import gettext
+
+    import pycountry
+
+    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    names: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for country in pycountry.countries:
+        english = [n for n in (country.name, getattr(country, "official_name", None),
+                               getattr(country, "common_name", None)) if n]
+        for spelling in (country.alpha_2, country.alpha_3, *english, *(french.gettext(n) for n in english)):
+            folded = fold_country(spelling)
+            for key in (folded, _without_accents(folded)):
+                if names.setdefault(key, country.name) != country.name:
+                    ambiguous.add(key)
+    for key in ambiguous:
+        del names[key]
+    return names
+
+
+def fold_country(text: str) -> str:
+    """A spelling as looked up: lower case, spaces trimmed and runs of spaces made one."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().lower()
+
+
+def _without_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def normalise_country(text: str) -> str | None:
+    """The canonical value of a country however it is written, or None when no country is written so."""
+    names = country_names()
+    folded = fold_country(text)
+    return names.get(folded) or names.get(_without_accents(folded))
+
+
+def country_problem(text: str) -> str:
+    """What is wrong with a country no spelling matches, with the likely country: the one whose name starts so
+    (`Russia`: `Russian Federation`), else the nearest by edit distance (`Frnace`: `France`)."""
+    names = country_names()
+    word = _without_accents(fold_country(text))
+    spelt = [key for key in names if len(key) > 3]
+    starting = {names[key] for key in spelt if key.startswith(word)} if len(word) > 3 else set()
+    near = closest(word, spelt)
+    match = min(starting) if len(starting) == 1 else names[near] if near else None
+    hint = f"; did you mean '{match}'?" if match else ""
+    return f"{text!r} is not a country: {COUNTRY_HINT}{hint}"
+
+
+def _country_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
+    for index, job in enumerate(document.get("work_history") or ()):
+        country = job.get("country")
+        if country is not None and normalise_country(country) is None:
+            yield Problem(f"$.work_history[{index}].country", country_problem(country))
+
+
+def _with_canonical_countries(document: Any) -> Any:
+    """The profile with every job's country in its canonical spelling (the same object when all already are)."""
+    jobs = document.get("work_history")
+    if not jobs or all(job.get("country") is None or normalise_country(job["country"]) == job["country"]
+                       for job in jobs):
+        return document
+    return {**document, "work_history": [
+        {**job, "country": normalise_country(job["country"])} if job.get("country") is not None else job
+        for job in jobs]}

@@ -6,8 +6,10 @@ runs the single-profile evaluator on each row (the reference the SQL backend is 
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -128,17 +130,35 @@ def register_python_results(connection: Any, rulebook: ir.Rulebook, rows: list[d
     connection.unregister("python_verdicts")
 
 
-def write_results(connection: Any, out: Path) -> None:
-    connection.execute(f"COPY (SELECT * FROM {RESULT_VIEW} ORDER BY line) TO {_literal(out)} {output_format(out)}")
+@contextmanager
+def replaced_at_end(*paths: Path) -> Iterator[tuple[Path, ...]]:
+    """Temporary files beside `paths` (hidden, named after them) to write to; when the block ends normally each
+    replaces its path by a rename, else it is removed. A batch stopped part-way (killed, out of disk) thus never
+    leaves an output that looks complete: at worst a `.NAME.*.partial` file, and any earlier output untouched."""
+    temporaries = [path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.partial") for path in paths]
+    try:
+        yield tuple(temporaries)
+        for temporary, path in reversed(list(zip(temporaries, paths))):
+            os.replace(temporary, path)
+    finally:
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)
 
 
-def write_rejects(connection: Any, rejects: list[Reject], out: Path) -> None:
+def write_results(connection: Any, out: Path, written: Path | None = None) -> None:
+    """The verdicts, in the format `out`'s extension names, to `written` (a temporary file) or else `out`."""
+    connection.execute(f"COPY (SELECT * FROM {RESULT_VIEW} ORDER BY line) TO {_literal(written or out)} "
+                       f"{output_format(out)}")
+
+
+def write_rejects(connection: Any, rejects: list[Reject], out: Path, written: Path | None = None) -> None:
     import pyarrow as pa
 
     table = pa.table({"line": pa.array([r.line for r in rejects], pa.int64()),
                       "reason": pa.array([r.reason for r in rejects], pa.string())})
     connection.register("rejects", table)
-    connection.execute(f"COPY (SELECT * FROM rejects ORDER BY line) TO {_literal(out)} {output_format(out)}")
+    connection.execute(f"COPY (SELECT * FROM rejects ORDER BY line) TO {_literal(written or out)} "
+                       f"{output_format(out)}")
     connection.unregister("rejects")
 
 

@@ -1,30 +1,33 @@
 """Reading a pool into DuckDB: every row either becomes a typed profile row or a rejection with its line and reason.
 
-Parquet is read by DuckDB directly (its columns must have the pool's types; values are checked in SQL, as the
-profile schema would check them). JSON Lines and CSV are read line by line and each profile is checked against the
-profile schema itself, so a malformed line names its JSON path. Either way: rows in = rows kept + rows rejected.
+Every row stands for a profile document and is judged as a profile is (`engine.model.profile.validate`), whatever the
+format: a JSON Lines line is a document; a CSV record is read cell by cell (`engine.model.pool_values.read_cell`);
+a Parquet row is checked in SQL by conditions derived from the profile schema (`engine.pool.parquet_checks`), and
+only the rows found bad are read back as documents for `validate` to say why. A line, cell or value that cannot be
+read rejects its row alone; a file is refused (PoolError) only when it cannot be read at all. Either way: rows in =
+rows kept + rows rejected, and an id given twice keeps its first row.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.model.pool_columns import COLUMNS, row_from_profile
-from engine.model.profile import validate
+from engine.model.json_text import JsonTextError, read_json
+from engine.model.pool_columns import COLUMNS, JOB_FIELDS, row_from_profile
+from engine.model.pool_values import CellProblem, document_from_values, read_cell
+from engine.model.profile import normalise_country, validate
+from engine.pool.parquet_checks import ColumnCheck, converted, quote, row_checks
 
 POOL_VIEW = "pool"
-NESTED_CSV_COLUMNS = ("eligible_programs", "language_tests", "work_history")
-PROGRAMS = ("fsw", "cec", "fst")
-TESTS = ("ielts_general", "celpip_general", "pte_core", "tef_canada", "tcf_canada")
 
 
 class PoolError(Exception):
-    """The pool file as a whole cannot be read (missing, unknown format, wrong column types)."""
+    """The pool file as a whole cannot be read: missing, not of its format, truncated, no `id` column, a CSV header
+    that cannot be read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,7 @@ def pool_connection(progress_bar: bool = False) -> Any:
     return connection
 
 
-# What loading checks and rounds read, kept whatever the rules read. The row checks read no other column.
+# What rounds read, and the lists every rulebook reads, kept whatever the rules name (the row checks read the file).
 ALWAYS_KEPT = frozenset({"id", "submitted_at", "crs", "eligible_programs", "language_tests", "work_history"})
 
 
@@ -86,81 +89,104 @@ def load_pool(connection: Any, path: Path, keep: Collection[str] | None = None) 
 def _load_parquet(connection: Any, path: Path, keep: Collection[str] | None) -> LoadedPool:
     import duckdb
 
-    literal = "'" + str(path).replace("'", "''") + "'"
+    source = f"read_parquet({_literal(path)}, file_row_number = true)"
     try:
-        present = {row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM read_parquet({literal})").fetchall()}
+        relation = connection.sql(f"SELECT * FROM read_parquet({_literal(path)})")
+        present = dict(zip(relation.columns, relation.types))
     except duckdb.Error as error:
         raise PoolError(f"{path}: not a readable Parquet file ({_first_line(error)})") from None
     if "id" not in present:
         raise PoolError(f"{path}: the pool has no 'id' column")
+    checks = [*row_checks(present), *_job_order_check(connection, present)]
+    bad = " OR ".join(f"coalesce({check.condition}, false)" for check in checks) or "false"
     columns = ", ".join(
-        f'CAST({_quote(name)} AS {kind}) AS {_quote(name)}' if name in present else f"CAST(NULL AS {kind}) AS {name}"
+        (f"{converted(connection.type(kind), present[name], quote(name), cell=True)}" if name in present
+         else f"CAST(NULL AS {kind})") + f" AS {quote(name)}"
         for name, kind in COLUMNS.items() if keep is None or name in keep)
-    checks = _row_checks()
     try:
         connection.execute(f"""
             CREATE OR REPLACE TEMP TABLE pool_checked AS
-            SELECT *, {checks} AS _reject FROM (
-              SELECT file_row_number + 1 AS _line, {columns} FROM read_parquet({literal}, file_row_number = true)
-            ) source""")
-        connection.execute("CREATE OR REPLACE TEMP TABLE pool_rejects AS "
-                           "SELECT _line, _reject FROM pool_checked WHERE _reject IS NOT NULL")
+            SELECT file_row_number + 1 AS _line, {columns}, {bad} AS _bad FROM {source}""")
+        _canonical_countries(connection)
+        counts = connection.execute("SELECT count(*), count(*) FILTER (_bad) FROM pool_checked").fetchone()
+        assert counts is not None
+        rejects = _explained(connection, source, checks, present) if counts[1] else []
+        connection.execute("CREATE OR REPLACE TEMP TABLE pool_repeated AS SELECT id, list(_line ORDER BY _line) AS "
+                           "lines FROM pool_checked WHERE NOT _bad GROUP BY id HAVING count(*) > 1")
+        duplicates = _duplicate_ids(connection.execute("SELECT id, lines FROM pool_repeated").fetchall())
+        excluded = (" AND _line NOT IN (SELECT unnest(lines[2:]) FROM pool_repeated)" if duplicates else "")
         connection.execute(f"CREATE OR REPLACE TEMP VIEW {POOL_VIEW} AS "
-                           f"SELECT * EXCLUDE (_reject) FROM pool_checked WHERE _reject IS NULL")
-        counts = connection.execute("SELECT count(*) FROM pool_checked").fetchone()
-        rejected = connection.execute("SELECT _line, _reject FROM pool_rejects ORDER BY _line").fetchall()
+                           f"SELECT * EXCLUDE (_bad) FROM pool_checked WHERE NOT _bad{excluded}")
     except duckdb.Error as error:
-        raise PoolError(f"{path}: the columns do not have the pool's types ({_first_line(error)})") from None
-    assert counts is not None
-    return LoadedPool(path, int(counts[0]), tuple(Reject(int(line), str(reason)) for line, reason in rejected))
+        raise PoolError(f"{path}: cannot read the pool ({_first_line(error)})") from None
+    rejected = sorted([*rejects, *duplicates], key=lambda reject: reject.line)
+    return LoadedPool(path, int(counts[0]), tuple(rejected))
 
 
-# The checks, in the order their problems are reported: ("row", condition, reason) on the row's columns, or
-# (list column, lambda variable, condition on one element, reason) when some element of the list fails it.
-def _checks() -> list[tuple[str, ...]]:
-    tests = ", ".join(f"'{t}'" for t in TESTS)
-    programs = ", ".join(f"'{p}'" for p in PROGRAMS)
-    levels = " OR ".join(f"NOT coalesce(t.levels.{a} BETWEEN 1 AND 12, true)" for a in
-                         ("listening", "reading", "writing", "speaking"))
-    # With every program known, a program is listed twice when the list is longer than the programs it contains.
-    listed = " + ".join(f"CAST(list_contains(eligible_programs, '{p}') AS INTEGER)" for p in PROGRAMS)
-    return [
-        ("row", "id IS NULL OR id = ''", "$.id: 'id' is required"),
-        ("row", "crs IS NOT NULL AND (crs < 0 OR crs > 1200)", "$.crs: must be a whole number from 0 to 1200"),
-        ("eligible_programs", "p", f"p IS NULL OR p NOT IN ({programs})",
-         f"$.eligible_programs: each program is one of: {', '.join(PROGRAMS)}"),
-        ("row", f"len(eligible_programs) > {listed}", "$.eligible_programs: a program is listed twice"),
-        ("row", "len(language_tests) > 50", "$.language_tests: at most 50 results"),
-        ("language_tests", "t", f"t IS NULL OR t.test IS NULL OR t.test NOT IN ({tests})",
-         f"$.language_tests[*].test: each test is one of: {', '.join(TESTS)}"),
-        ("language_tests", "t", levels, "$.language_tests[*].levels: levels run from 1 to 12"),
-        ("row", "len(work_history) > 200", "$.work_history: at most 200 jobs"),
-        ("work_history", "j", "j IS NULL OR j.noc IS NULL OR NOT regexp_full_match(j.noc, '[0-9]{5}')",
-         "$.work_history[*].noc: each job needs a five-digit NOC 2021 code"),
-        ("work_history", "j", "j.start IS NULL", "$.work_history[*].start: each job needs a start date"),
-        ("work_history", "j", "j.hours_per_week < 0 OR j.hours_per_week > 168",
-         "$.work_history[*].hours_per_week: hours per week run from 0 to 168"),
-        ("work_history", "j", 'j."end" < j.start', "$.work_history[*].end: a job ends before it starts"),
-    ]
+def _job_order_check(connection: Any, present: Mapping[str, Any]) -> list[ColumnCheck]:
+    """A job that ends before it starts, which `validate` checks beyond the schema."""
+    if "work_history" not in present:
+        return []
+    jobs = converted(connection.type(COLUMNS["work_history"]), present["work_history"], quote("work_history"))
+    return [ColumnCheck("work_history", f'list_bool_or(list_transform({jobs}, lambda j: j."end" < j.start))')]
 
 
-def _row_checks() -> str:
-    """One SQL expression: NULL for a row the profile schema would accept, else the first problem found. Each check
-    gives its number when it fails (a list's checks in one pass over the list: per element, the first it fails; over
-    the list, the least), and the least number names the problem."""
-    checks = _checks()
-    codes = [f"CASE WHEN coalesce({check[1]}, false) THEN {number} END"
-             for number, check in enumerate(checks) if check[0] == "row"]
-    for column in dict.fromkeys(check[0] for check in checks if check[0] != "row"):
-        variable = next(check[1] for check in checks if check[0] == column)
-        cases = " ".join(f"WHEN {check[2]} THEN {number}" for number, check in enumerate(checks)
-                         if check[0] == column)
-        codes.append(f"list_min(list_transform({column}, lambda {variable}: CASE {cases} END))")
-    reasons = ", ".join("'" + check[-1].replace("'", "''") + "'" for check in checks)
-    return f"[{reasons}][least({', '.join(codes)}) + 1]"
+def _explained(connection: Any, source: str, checks: list[ColumnCheck], present: Mapping[str, Any]) -> list[Reject]:
+    """The rows the checks found bad, read back as documents: their problems as `validate` names them. Should the
+    checks and `validate` ever disagree, the row is still rejected, with the column the checks found bad."""
+    flags = ", ".join(f"coalesce({check.condition}, false)" for check in checks)
+    names = ", ".join(quote(name) for name in present)
+    cursor = connection.execute(
+        f"SELECT file_row_number + 1, [{flags}], {names} FROM {source} "
+        f"WHERE file_row_number + 1 IN (SELECT _line FROM pool_checked WHERE _bad) ORDER BY 1")
+    rejects = []
+    while chunk := cursor.fetchmany(1000):
+        for line, failed, *values in chunk:
+            problems = validate(document_from_values(dict(zip(present, values))), f"row {line}").problems
+            reason = "; ".join(map(str, problems)) or "; ".join(
+                f"$.{check.column}: the value does not fit the profile schema (a {present[check.column]} column)"
+                for check, flag in zip(checks, failed) if flag)
+            rejects.append(Reject(int(line), reason))
+    return rejects
+
+
+def _duplicate_ids(groups: list[tuple[Any, list[int]]]) -> list[Reject]:
+    """Each row after the first with the same id."""
+    return [Reject(int(line), f"$.id: {identifier!r} is also the id of line {lines[0]}")
+            for identifier, lines in groups for line in lines[1:]]
+
+
+def _canonical_countries(connection: Any) -> None:
+    """The jobs' countries as the profile loader gives them (`engine.model.profile.country_names`): each spelling found
+    in the pool is looked up once, the rows that write a country another way get its canonical spelling, and a row
+    with a country no spelling matches is marked bad, so that `validate` names the problem at that job's path."""
+    countries = "list_transform(work_history, lambda j: j.country)"
+    found = [row[0] for row in connection.execute(
+        "SELECT DISTINCT j.country FROM (SELECT unnest(work_history) AS j FROM pool_checked WHERE NOT _bad) jobs "
+        "WHERE j.country IS NOT NULL").fetchall()]
+    canonical = {value: normalise_country(value) for value in found}
+    renamed = {value: name for value, name in canonical.items() if name is not None and name != value}
+    unknown = sorted(value for value, name in canonical.items() if name is None)
+    if renamed:
+        cases = " ".join(f"WHEN {_text(value)} THEN {_text(name)}" for value, name in sorted(renamed.items()))
+        fields = ", ".join(f'{quote(f)} := j.{quote(f)}' if f != "country" else
+                           f"country := CASE j.country {cases} ELSE j.country END" for f in JOB_FIELDS)
+        spellings = f"[{', '.join(map(_text, sorted(renamed)))}]"
+        connection.execute(f"UPDATE pool_checked SET work_history = list_transform(work_history, lambda j: "
+                           f"struct_pack({fields})) WHERE NOT _bad AND list_has_any({countries}, {spellings})")
+    if unknown:
+        listed = f"[{', '.join(map(_text, unknown))}]"
+        connection.execute(f"UPDATE pool_checked SET _bad = true "
+                           f"WHERE NOT _bad AND list_has_any({countries}, {listed})")
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 # JSON Lines and CSV -------------------------------------------------------------------------------------------------
+
+MAX_LINE_BYTES = 1_000_000  # one line of a JSON Lines or CSV pool; a profile with every list at its longest is less
 
 
 def _load_rows(connection: Any, path: Path, documents: Iterator[tuple[int, Any, str | None]]) -> LoadedPool:
@@ -172,6 +198,7 @@ def _load_rows(connection: Any, path: Path, documents: Iterator[tuple[int, Any, 
     lines: list[int] = []
     read: dict[int, Mapping[str, Any]] = {}
     rejects: list[Reject] = []
+    first_line: dict[str, int] = {}
     rows_in = 0
     for line, document, problem in documents:
         rows_in += 1
@@ -182,6 +209,11 @@ def _load_rows(connection: Any, path: Path, documents: Iterator[tuple[int, Any, 
         if checked.data is None:
             rejects.append(Reject(line, "; ".join(str(p) for p in checked.problems)))
             continue
+        identifier = str(checked.data["id"])
+        if identifier in first_line:
+            rejects.append(*_duplicate_ids([(identifier, [first_line[identifier], line])]))
+            continue
+        first_line[identifier] = line
         kept.append(row_from_profile(checked.data))
         lines.append(line)
         read[line] = checked.data
@@ -193,51 +225,95 @@ def _load_rows(connection: Any, path: Path, documents: Iterator[tuple[int, Any, 
     return LoadedPool(path, rows_in, tuple(rejects), read)
 
 
-def _json_lines(path: Path) -> Iterator[tuple[int, Any, str | None]]:
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, text in enumerate(handle, 1):
-            if not text.strip():
+def _physical_lines(path: Path, problems: dict[int, str]) -> Iterator[str]:
+    """The file's lines as text, each read within MAX_LINE_BYTES: a longer line, or one that is not UTF-8, is noted
+    in `problems` by its number (1-based) and given as an empty line (too long) or with its bad bytes replaced."""
+    with path.open("rb") as handle:
+        number = 0
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_LINE_BYTES:
+                while not raw.endswith(b"\n") and (raw := handle.readline(MAX_LINE_BYTES)):
+                    pass
+                problems[number] = f"the line is longer than {MAX_LINE_BYTES:,} bytes"
+                yield "\n"
                 continue
             try:
-                yield number, json.loads(text), None
-            except json.JSONDecodeError as error:
-                yield number, None, f"not valid JSON: {error.msg} at column {error.colno}"
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                problems[number] = f"not valid UTF-8: byte {error.start + 1} of the line is {raw[error.start]:#04x}"
+                text = raw.decode("utf-8", errors="replace")
+            yield text.removeprefix("\ufeff") if number == 1 else text
+
+
+def _json_lines(path: Path) -> Iterator[tuple[int, Any, str | None]]:
+    problems: dict[int, str] = {}
+    for number, text in enumerate(_physical_lines(path, problems), 1):
+        if number in problems:
+            yield number, None, problems.pop(number)
+        elif text.strip(" \t\r\n"):
+            try:
+                yield number, read_json(text), None
+            except JsonTextError as error:
+                yield number, None, error.describe(with_line=False)
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, Any, str | None]]:
-    """One profile per CSV record; the list columns hold JSON text, an empty cell means the fact is not given."""
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        unknown = [name for name in header if name not in COLUMNS]
-        for record in reader:
-            line = reader.line_num
-            if None in record or any(value is None for value in record.values()):
-                yield line, None, f"expected {len(header)} fields, found a different number"
-                continue
-            if unknown:
-                yield line, None, f"unknown column(s): {', '.join(unknown)}"
-                continue
-            document: dict[str, Any] = {}
-            problem = None
-            for name, value in record.items():
-                if value == "":
-                    continue
-                if name in NESTED_CSV_COLUMNS:
-                    try:
-                        document[name] = json.loads(value)
-                    except json.JSONDecodeError as error:
-                        problem = f"$.{name}: not valid JSON: {error.msg}"
-                        break
-                elif name == "crs":
-                    document[name] = int(value) if value.strip().lstrip("-").isdigit() else value
-                else:
-                    document[name] = value
-            yield line, document if problem is None else None, problem
+    """One profile per CSV record, read cell by cell (`read_cell`): an empty cell is a fact not given; the lists and
+    records hold JSON text. A record is numbered by its last line; a record over a line that cannot be read is
+    rejected, as is a line that cannot be read outside any record."""
+    problems: dict[int, str] = {}
+    reader = csv.reader(_physical_lines(path, problems))
+    try:
+        header = next(reader, [])
+    except csv.Error as error:
+        raise PoolError(f"{path}: the header cannot be read ({error})") from None
+    if problems:
+        raise PoolError(f"{path}: the header cannot be read ({next(iter(problems.values()))})")
+    _check_header(path, header)
+    last = reader.line_num
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            yield reader.line_num, None, f"not valid CSV: {error}"
+            last = reader.line_num
+            continue
+        span = range(last + 1, reader.line_num + 1)
+        last = reader.line_num
+        unreadable = [problems.pop(number) for number in span if number in problems]
+        if unreadable:
+            yield span[-1], None, unreadable[0]
+        elif record and len(record) != len(header):
+            yield span[-1], None, f"expected {len(header)} fields, found {len(record)}"
+        elif record:
+            yield span[-1], *_csv_document(header, record)
 
 
-def _quote(name: str) -> str:
-    return f'"{name}"'
+def _check_header(path: Path, header: list[str]) -> None:
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise PoolError(f"{path}: the header names {', '.join(map(repr, repeated))} more than once")
+    if "id" not in header:
+        raise PoolError(f"{path}: the pool has no 'id' column")
+
+
+def _csv_document(header: list[str], record: list[str]) -> tuple[Any, str | None]:
+    document: dict[str, Any] = {}
+    for name, value in zip(header, record):
+        if value == "":
+            continue
+        try:
+            document[name] = read_cell(name, value)
+        except CellProblem as problem:
+            return None, str(problem)
+    return document, None
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _first_line(error: Exception) -> str:

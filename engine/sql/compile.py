@@ -22,7 +22,7 @@ from typing import Any
 from dsl import types as t
 from engine import ir
 from engine.ir.reasons import conjuncts
-from engine.model.facts import CLAIMS, FIELD_PATHS
+from engine.model.facts import CLAIMS, FIELD_PATHS, PRESENCE_FIELDS
 from engine.model.pool_columns import COLUMNS as POOL_COLUMNS
 from engine.model.quantities import Duration, Hours, LanguageLevel, Period, Points, Score
 from engine.model.work import FULL_TIME_HOURS_PER_WEEK
@@ -135,6 +135,7 @@ class _State:
     reads: dict[str, list[str] | None] = field(default_factory=dict)
     per_code_columns: dict[str, str] = field(default_factory=dict)
     hours_in: dict[tuple[str, Period], int] = field(default_factory=dict)
+    hours_in_code: dict[tuple[str, Period], int] = field(default_factory=dict)
     rule_columns: dict[str, tuple[str, str, int]] = field(default_factory=dict)
     levels: list[int] = field(default_factory=list)
     uses: dict[str, int] = field(default_factory=dict)
@@ -215,6 +216,20 @@ def _applies_derivable(nodes: tuple[ir.Node | None, ...], variable: str,
         if _applies_derivable(tuple(_children(node)), variable, derivable):
             return True
     return False
+
+
+def _reads_outer_locals(node: ir.Node, bound: frozenset[str]) -> bool:
+    """The expression reads a variable other than `bound` and those of its own quantifiers (a definition's body
+    reads only its parameters: its arguments are what count)."""
+    if isinstance(node, ir.Local):
+        return node.name not in bound
+    if isinstance(node, ir.RuleCall):
+        return any(_reads_outer_locals(a, bound) for a in node.arguments)
+    if isinstance(node, (ir.Quantifier, ir.Selection)):
+        inner = bound | {node.variable}
+        return _reads_outer_locals(node.domain, bound) or any(
+            _reads_outer_locals(child, inner) for child in _children(node) if child is not node.domain)
+    return any(_reads_outer_locals(child, bound) for child in _children(node))
 
 
 class _NotPerCode(Exception):
@@ -307,6 +322,8 @@ class _Compiler:
         views += [d.intermediate(f"occ_{index}", self.occupation_maps(index)) for index in windows]
         views += [d.intermediate(f"hours_in_{index}", self.hours_in_view(where, period, index))
                   for (where, period), index in state.hours_in.items()]
+        views += [d.intermediate(f"hours_code_{index}", self.hours_in_view(where, period, index, by_code=True))
+                  for (where, period), index in state.hours_in_code.items()]
         if state.per_code_columns:
             views.append(d.intermediate("per_profile", self.per_profile()))
         return CompiledRulebook(tuple(views), query, tuple(c.id for c in self.rulebook.categories))
@@ -735,6 +752,9 @@ class _Compiler:
 
     def field(self, node: ir.FieldGet, env: Mapping[str, _Value]) -> str:
         subject = self.sql(node.subject, env)
+        if node.name in PRESENCE_FIELDS:
+            given = self.d.field(subject, PRESENCE_FIELDS[node.name])
+            return f"(CASE WHEN {subject} IS NULL THEN NULL ELSE {given} IS NOT NULL END)"
         path = FIELD_PATHS.get(node.name, node.name).split(".")
         sql = subject
         for part in path:
@@ -809,16 +829,24 @@ class _Compiler:
 
     def hours_in(self, node: ir.Builtin, env: Mapping[str, _Value]) -> str:
         """Hours over the jobs of the work history that a selection keeps, all occupations together: a sweep per
-        profile in its own view (one per selection and window), joined back to the profile."""
-        if self.state.per_code:
-            raise _NotPerCode
+        profile in its own view (one per selection and window), joined back to the profile. Inside a quantifier over
+        the occupations worked, a selection of that occupation's jobs (`job.noc == occupation and ...`) is a sweep
+        per profile and occupation instead, read by the occupation's row."""
         jobs, window = node.arguments
         period = self.value(window, env)
         assert isinstance(period, _Static)
+        if self.state.per_code:
+            where = self.this_code_jobs(jobs, env)
+            index = self.state.hours_in_code.setdefault((where, period.value), len(self.state.hours_in_code))
+            self.read(f"hours_code_{index}", everyone=True)
+            return f"(CASE WHEN k.hc{index}_unknown THEN NULL ELSE coalesce(k.hc{index}, {self.d.double(0.0)}) END)"
         if isinstance(jobs, ir.FactRef) and jobs.name == "work_history":
             where = "TRUE"
         elif isinstance(jobs, ir.Selection) and isinstance(jobs.domain, ir.FactRef) \
                 and jobs.domain.name == "work_history":
+            if _reads_outer_locals(jobs.where, frozenset({jobs.variable})):
+                raise SqlUnsupported(f"{node.span.short}: the SQL backend selects jobs by their own fields, or by the "
+                                     "occupation of a quantifier over the occupations worked, only")
             self.state.depth += 1
             where = self.sql(jobs.where, {**env, jobs.variable: "j"})
             self.state.depth -= 1
@@ -832,37 +860,71 @@ class _Compiler:
         return (f"(CASE WHEN p.work_history IS NULL OR p.hi{index}_unknown THEN NULL "
                 f"ELSE coalesce(p.hi{index}, {self.d.double(0.0)}) END)")
 
-    def hours_in_view(self, where: str, window: Period, index: int) -> str:
+    def hours_in_view(self, where: str, window: Period, index: int, by_code: bool = False) -> str:
         """Per profile with jobs: whether a job's selection or its hours are unknown (the sum is then missing), and
-        the hours counted (at most 30 a week, over all kept jobs together) within the window."""
+        the hours counted (at most 30 a week, over all kept jobs together) within the window. `by_code`: per profile
+        and occupation, over that occupation's kept jobs."""
         d = self.d
         cap = d.double(FULL_TIME_HOURS_PER_WEEK)
         epsilon = d.double(EPSILON)
-        order = "PARTITION BY _line ORDER BY day"
+        key = ", noc" if by_code else ""
+        view = f"hours_code_{index}" if by_code else f"hours_in_{index}"
+        order = f"PARTITION BY _line{key} ORDER BY day"
+        code, same_code = (" j.noc AS noc,", " AND h.noc = f.noc") if by_code else ("", "")
+        end = f"coalesce({d.field('j', 'end')}, {d.date(self.as_of)})"
+        unknown = "bool_or(keep IS NULL OR (keep AND (s IS NULL OR h IS NULL)))"
         return f"""
 WITH jobs AS (
-  SELECT _line, j.start AS s, coalesce({d.field('j', 'end')}, {d.date(self.as_of)}) AS e, j.hours_per_week AS h,
+  SELECT _line,{code} j.start AS s, {end} AS e, j.hours_per_week AS h,
          {where} AS keep
-  FROM (SELECT p.*, {d.explode('p.work_history')} AS j FROM {self.source(f"hours_in_{index}")} p) p
+  FROM (SELECT p.*, {d.explode('p.work_history')} AS j FROM {self.source(view)} p) p
 ), flags AS (
-  SELECT _line, bool_or(keep IS NULL OR (keep AND (s IS NULL OR h IS NULL))) AS unknown FROM jobs GROUP BY _line
+  SELECT _line{key}, {unknown} AS unknown FROM jobs GROUP BY _line{key}
 ), clipped AS (
-  SELECT _line, greatest(s, {d.date(window.first)}) AS f, least(e, {d.date(window.last)}) AS l, h
+  SELECT _line{key}, greatest(s, {d.date(window.first)}) AS f, least(e, {d.date(window.last)}) AS l, h
   FROM jobs WHERE keep AND h > 0
 ), changes AS (
-  SELECT _line, f AS day, h AS delta FROM clipped WHERE l >= f
+  SELECT _line{key}, f AS day, h AS delta FROM clipped WHERE l >= f
   UNION ALL
-  SELECT _line, {d.add_days('l', '1')} AS day, -h AS delta FROM clipped WHERE l >= f
+  SELECT _line{key}, {d.add_days('l', '1')} AS day, -h AS delta FROM clipped WHERE l >= f
 ), running AS (
-  SELECT _line, day, lead(day) OVER ({order}) AS next_day,
+  SELECT _line{key}, day, lead(day) OVER ({order}) AS next_day,
          sum(delta) OVER ({order} RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS raw_weekly
   FROM changes
 ), hours AS (
-  SELECT _line, sum(least(CASE WHEN raw_weekly < {epsilon} THEN {d.double(0.0)} ELSE raw_weekly END, {cap})
+  SELECT _line{key}, sum(least(CASE WHEN raw_weekly < {epsilon} THEN {d.double(0.0)} ELSE raw_weekly END, {cap})
                     * {d.days_between('next_day', 'day')}) / 7 AS hours
-  FROM running WHERE next_day IS NOT NULL GROUP BY _line
+  FROM running WHERE next_day IS NOT NULL GROUP BY _line{key}
 )
-SELECT f._line AS _line, f.unknown AS unknown, h.hours AS hours FROM flags f LEFT JOIN hours h ON h._line = f._line"""
+SELECT f._line AS _line,{code.replace("j.", "f.")} f.unknown AS unknown, h.hours AS hours
+FROM flags f LEFT JOIN hours h ON h._line = f._line{same_code}"""
+
+    def this_code_jobs(self, jobs: ir.Node, env: Mapping[str, _Value]) -> str:
+        """The SQL of a selection's condition on one job, when the selection keeps jobs of the occupation of the
+        row (`each job in work_history where job.noc == occupation and ...`, the rest reading the job's own fields):
+        grouped by occupation, the first part always holds. Otherwise the quantifier runs as a list lambda."""
+        if not (isinstance(jobs, ir.Selection) and isinstance(jobs.domain, ir.FactRef)
+                and jobs.domain.name == "work_history"):
+            raise _NotPerCode
+        parts = jobs.where.operands if isinstance(jobs.where, ir.AllOf) else (jobs.where,)
+
+        def this_code(node: ir.Node) -> bool:
+            return isinstance(node, ir.Local) and isinstance(env.get(node.name), _ThisCode)
+
+        def own_noc(node: ir.Node) -> bool:
+            return isinstance(node, ir.FieldGet) and node.name == "noc" and isinstance(node.subject, ir.Local) \
+                and node.subject.name == jobs.variable
+
+        keyed = [part for part in parts if isinstance(part, ir.Compare) and part.operator == "==" and (
+            own_noc(part.left) and this_code(part.right) or this_code(part.left) and own_noc(part.right))]
+        rest = [part for part in parts if part not in keyed]
+        if not keyed or any(_reads_outer_locals(part, frozenset({jobs.variable})) for part in rest):
+            raise _NotPerCode
+        self.state.depth += 1
+        try:
+            return " AND ".join(self.sql(part, {**env, jobs.variable: "j"}) for part in rest) or "TRUE"
+        finally:
+            self.state.depth -= 1
 
     def worked_in(self, node: ir.Builtin, env: Mapping[str, _Value], ordered: bool) -> str:
         """The distinct codes of the profile's jobs that are on the list; sorted as the evaluator sorts them, unless
@@ -1105,4 +1167,10 @@ FROM codes c LEFT JOIN per_code t ON t._line = c._line AND t.noc = c.noc"""
             codes_worked = (f"SELECT _line, noc, bool_or(h IS NULL) AS incomplete FROM (SELECT _line, j.noc AS noc, "
                             f"j.hours_per_week AS h FROM (SELECT _line, {d.explode('work_history')} AS j "
                             f"FROM {self.pool}) exploded WHERE j.noc {listed}) jobs GROUP BY _line, noc")
+        if self.state.hours_in_code:
+            hours = "".join(f", hc{i}.hours AS hc{i}, hc{i}.unknown AS hc{i}_unknown"
+                            for i in self.state.hours_in_code.values())
+            joins = "".join(f" LEFT JOIN hours_code_{i} hc{i} ON hc{i}._line = w._line AND hc{i}.noc = w.noc"
+                            for i in self.state.hours_in_code.values())
+            codes_worked = f"SELECT w.*{hours} FROM ({codes_worked}) w{joins}"
         return f"SELECT k._line AS _line, {folds} FROM ({codes_worked}) k GROUP BY k._line"

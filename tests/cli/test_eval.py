@@ -94,7 +94,7 @@ class TestAsOf:
 
     def test_the_default_rulebook_is_the_latest(self) -> None:
         document = run_json("eval", str(EXAMPLES / "kwame-cook.yaml"))
-        assert document["results"][0]["rulebook"] == "2025"
+        assert document["results"][0]["rulebook"] == "2026"
 
 
 class TestText:
@@ -192,7 +192,7 @@ class TestBadInput:
 
     def test_an_unknown_year_is_a_usage_error(self) -> None:
         result = CliRunner().invoke(main, ["eval", str(EXAMPLES / "kwame-cook.yaml"), "--year", "1999"])
-        assert result.exit_code == 2 and "known years: 2023, 2025" in result.output
+        assert result.exit_code == 2 and "known years: 2023, 2024, 2025, 2026" in result.output
 
 
 def test_the_installed_command_runs_from_the_shell() -> None:

@@ -123,7 +123,7 @@ def test_pool_impact_in_json_and_markdown() -> None:
 def test_bad_arguments_exit_with_2() -> None:
     unknown = run("2023", "1999")
     assert unknown.exit_code == 2
-    assert "'1999' is neither a rulebook year (known: 2023, 2025) nor a folder" in unknown.output
+    assert "'1999' is neither a rulebook year (known: 2023, 2024, 2025, 2026) nor a folder" in unknown.output
     assert run("2023", "2025", "--as-of", "2025-06-01").exit_code == 2
     assert run("2023", "2025", "--pool", str(FIXTURES / "no-such-pool.jsonl")).exit_code == 2
 

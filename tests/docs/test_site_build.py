@@ -9,7 +9,7 @@ from tests.conftest import ROOT
 
 def test_the_strict_build_writes_a_page_per_category_and_the_charts(built_site: Path) -> None:
     for page in ("index.html", "tutorial/index.html", "reference/language/index.html", "reference/cli/index.html",
-                 "years/2023/index.html", "years/2025/healthcare/index.html", "changes/2023-2025/index.html"):
+                 "years/2023/index.html", "years/2025/healthcare/index.html", "changes/2024-2025/index.html"):
         assert (built_site / page).is_file(), page
     assert (built_site / "years/2023/healthcare-rounds.svg").read_text(encoding="utf-8").startswith("<svg")
     assert not (built_site / "hooks.py").exists()

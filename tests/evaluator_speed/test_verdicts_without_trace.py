@@ -24,8 +24,9 @@ from tests.evaluator_speed.test_shared_compilation import every_example
 from tests.raw_profiles import raw_profile
 
 # Days on both sides of the CRS versions' change (job-offer points end on 2025-03-24) and in each rulebook's year.
-AS_OF_DAYS = {"2023": (date(2023, 6, 1), date(2023, 12, 31)),
-              "2025": (date(2025, 3, 24), date(2025, 3, 25), date(2025, 6, 1))}
+AS_OF_DAYS = {"2023": (date(2023, 6, 1), date(2023, 12, 31)), "2024": (date(2024, 6, 1),),
+              "2025": (date(2025, 3, 24), date(2025, 3, 25), date(2025, 6, 1)),
+              "2026": (date(2026, 2, 18), date(2026, 9, 3))}
 
 
 def assert_same(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> None:
@@ -43,7 +44,7 @@ def assert_same(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> None:
         assert bare.score is traced.score.score
 
 
-@pytest.mark.parametrize("year", ["2023", "2025"])
+@pytest.mark.parametrize("year", ["2023", "2024", "2025", "2026"])
 def test_every_example_profile_gets_the_same_verdicts_programs_and_score(
         year: str, request: pytest.FixtureRequest) -> None:
     rulebook: ir.Rulebook = request.getfixturevalue(f"rulebook_{year}")
@@ -52,6 +53,18 @@ def test_every_example_profile_gets_the_same_verdicts_programs_and_score(
     for as_of in AS_OF_DAYS[year]:
         for facts in examples:
             assert_same(rulebook, facts, as_of)
+
+
+def test_every_2026_rule_case_gets_the_same_verdicts(rulebook_2026: ir.Rulebook) -> None:
+    """Work in Canada selected per occupation, the military facts, countries written as codes."""
+    from engine.cases.runner import case_files, load_cases
+    from tests.conftest import RULES
+
+    cases = [case for file in case_files(RULES / "2026") for case in load_cases(file)]
+    assert len(cases) >= 30
+    for case in cases:
+        assert case.profile is not None and case.profile.data is not None and case.as_of is not None
+        assert_same(rulebook_2026, facts_from_profile(case.profile.data), case.as_of)
 
 
 def test_a_profile_that_gives_its_crs_keeps_it_and_one_that_does_not_gets_it_computed(

@@ -29,8 +29,8 @@ def write_cases(folder: Path, body: str) -> Path:
     return path
 
 
-def test_every_category_of_both_years_has_an_eligible_and_a_not_eligible_case() -> None:
-    for year in ("2023", "2025"):
+def test_every_category_of_every_year_has_an_eligible_and_a_not_eligible_case() -> None:
+    for year in ("2023", "2024", "2025", "2026"):
         rulebook = CaseRunner().rulebook(RULES / year)
         assert not isinstance(rulebook, Exception)
         seen: dict[str, set[str]] = {}

@@ -46,6 +46,7 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
         columns_read,
         output_format,
         register_verdicts,
+        replaced_at_end,
         summarise,
         write_rejects,
         write_results,
@@ -77,9 +78,10 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
         click.echo(f"error: {refusal}", err=True)
         sys.exit(2)
     try:
-        write_results(connection, out)
-        write_rejects(connection, sorted(rejects, key=lambda r: r.line), errors)
-    except (ValueError, duckdb.Error) as error:
+        with replaced_at_end(out, errors) as (partial_out, partial_errors):
+            write_results(connection, out, partial_out)
+            write_rejects(connection, sorted(rejects, key=lambda r: r.line), errors, partial_errors)
+    except (ValueError, OSError, duckdb.Error) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
     summary = summarise(connection, rulebook, loaded, rejects, written=out)

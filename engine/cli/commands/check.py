@@ -21,10 +21,11 @@ from engine.model.facts import PRELUDE
 EXIT_RULE_ERRORS = 1
 
 
-def check_folder(folder: Path) -> tuple[list[Diagnostic], dict[str, str]]:
-    """Errors of a rulebook folder, or, when it has none, its warnings and lints; with the texts to show them."""
+def check_folder(folder: Path, label: str | None = None) -> tuple[list[Diagnostic], dict[str, str]]:
+    """Errors of a rulebook folder, or, when it has none, its warnings and lints; with the texts to show them (its
+    files named under `label` when given, as `rules eval` names the shipped rulebooks' files)."""
     try:
-        source_set = load_folder(folder)
+        source_set = load_folder(folder, label) if label is not None else load_folder(folder)
         checked = check(source_set, PRELUDE)
     except RuleErrors as errors:
         return list(errors.diagnostics), dict(errors.sources)
@@ -48,7 +49,7 @@ def check_command(paths: tuple[Path, ...], output_format: str) -> None:
     diagnostics: list[Diagnostic] = []
     texts: dict[str, str] = {}
     for folder in folders:
-        found, sources = check_folder(folder)
+        found, sources = check_folder(folder, None if paths else f"rules/{folder.name}")
         diagnostics.extend(found)
         texts.update(sources)
     counts = {severity: sum(1 for d in diagnostics if d.severity is severity) for severity in Severity}
