@@ -492,10 +492,11 @@ async function start() {
   const [rulebooks, listed] = await Promise.all([
     fetch("v1/rulebooks").then(r => r.json()), fetch("v1/occupations").then(r => r.json())]);
   const year = document.getElementById("year");
+  year.append(element("option", {value: "", text: "The rulebook in force on that day"}));
   for (const rulebook of rulebooks.rulebooks) {
     year.append(element("option", {value: rulebook.rulebook, text: `${rulebook.rulebook}: ${rulebook.title}`}));
   }
-  year.value = rulebooks.latest;
+  year.value = "";
   occupations = listed.occupations;
   document.body.dataset.ready = "true";
 }
