@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from engine.cli.main import main
-from tests.conftest import ROOT
+from engine.lower.rulebook import available_years
+from tests.conftest import ROOT, RULES
 from tests.serve.conftest import EXAMPLE_FILES, example_of
 
 RUNS = [("2023", "2023-11-30", "full"), ("2025", "2025-06-01", "full"), ("2025", "2025-11-30", "summary")]
@@ -59,15 +60,15 @@ def test_the_defaults_are_the_commands(client: TestClient, monkeypatch: pytest.M
     today is past it."""
     path = ROOT / "examples" / "profiles" / "aisha-nurse-french-first.yaml"
     rulebooks = {}
-    for today in ("2023-11-30", "2025-06-01", "2030-01-01"):
+    for today in ("2023-11-30", "2025-06-01", "2099-01-01"):
         monkeypatch.setenv("RULES_TODAY", today)
         printed = json.loads(cli_eval(str(path)))
         response = client.post("/v1/eval", json={"profiles": [example_of(path)]})
         assert response.json() == printed
         rulebooks[today] = printed["results"][0]["rulebook"]
-    assert rulebooks == {"2023-11-30": "2023", "2025-06-01": "2025", "2030-01-01": "2026"}
+    assert rulebooks == {"2023-11-30": "2023", "2025-06-01": "2025", "2099-01-01": available_years(RULES)[-1]}
     assert "is past the rulebook's in-force period" in printed["results"][0]["as_of_note"]
-    monkeypatch.setenv("RULES_TODAY", "2030-01-01")
+    monkeypatch.setenv("RULES_TODAY", "2099-01-01")
     printed = json.loads(cli_eval(str(path), "--as-of", "2024-01-10"))
     assert client.post("/v1/eval", json={"profiles": [example_of(path)], "as_of": "2024-01-10"}).json() == printed
     assert printed["results"][0]["rulebook"] == "2023"

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import httpx2
 
-from tests.conftest import ROOT
+from engine.lower.rulebook import available_years
+from tests.conftest import ROOT, RULES
 
 RULES_COMMAND = Path(sys.executable).parent / "rules"
 
@@ -40,13 +41,13 @@ def test_the_server_starts_answers_and_stops() -> None:
                 break
             except httpx2.TransportError:
                 time.sleep(0.05)
-        assert health.json() == {"status": "ok", "rulebooks": ["2023", "2024", "2025", "2026"]}
+        assert health.json() == {"status": "ok", "rulebooks": available_years(RULES)}
         assert httpx2.get(f"http://127.0.0.1:{port}/").text.startswith("<!doctype html>")
     finally:
         server.send_signal(signal.SIGINT)  # Ctrl-C
         _, errors = server.communicate(timeout=20)
     assert server.returncode == 0
-    assert f"Rulebooks 2023, 2024, 2025, 2026 compiled; listening on http://127.0.0.1:{port}/" in errors
+    assert f"Rulebooks {', '.join(available_years(RULES))} compiled; listening on http://127.0.0.1:{port}/" in errors
     assert "Traceback" not in errors
 
 

@@ -492,7 +492,7 @@ async function start() {
   const [rulebooks, listed] = await Promise.all([
     fetch("v1/rulebooks").then(r => r.json()), fetch("v1/occupations").then(r => r.json())]);
   const year = document.getElementById("year");
-  year.append(element("option", {value: "", text: "The rulebook in force on the as-of date"}));
+  year.append(element("option", {value: "", text: "The rulebook in force on that day"}));
   for (const rulebook of rulebooks.rulebooks) {
     year.append(element("option", {value: rulebook.rulebook, text: `${rulebook.rulebook}: ${rulebook.title}`}));
   }
