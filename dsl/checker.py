@@ -7,17 +7,27 @@ between definitions. Each diagnostic has a stable code; `docs/` lists them all.
 
 from __future__ import annotations
 
+import decimal
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from dsl import ast
 from dsl import types as t
+from dsl.descriptions import PLACEHOLDER, locate
 from dsl.diagnostics import Diagnostic, RuleErrors, Severity, did_you_mean
 from dsl.loader import SourceSet
 
 RESERVED_NAMES = frozenset({"as_of"})
 MAX_CRS = 1200
+# The longest duration a rule may write, in either measure: dates run from the year 1 to 9999, and no rule reaches
+# further than a lifetime; the bound keeps every date a rule moves far inside the calendar. 73,048 days is the fewest
+# days in 200 years (48 leap days), 10,435 weeks the whole weeks in them.
+MAX_DURATION_YEARS = 200
+MAX_MONTHS = MAX_DURATION_YEARS * 12
+MAX_DAYS = MAX_DURATION_YEARS * 365 + 48
+MAX_SUGGESTIONS = 100  # "did you mean" searches per check: past that many unknown names, the rest go without one
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +95,8 @@ class _Checker:
         self.references: dict[str, set[str]] = {}
         self.current: str | None = None
         self._in_progress: set[str] = set()
+        self.suggestions_left = MAX_SUGGESTIONS
+        self.texts: Mapping[str, str] = {}
 
     def error(self, code: str, message: str, span: ast.Span, suggestion: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, suggestion=suggestion))
@@ -95,6 +107,7 @@ class _Checker:
     # driver
 
     def run(self, source_set: SourceSet) -> CheckedRulebook | None:
+        self.texts = source_set.texts
         for module in source_set.modules:
             for declaration in module.declarations:
                 self.collect(declaration)
@@ -109,6 +122,10 @@ class _Checker:
             self.check_constant(constant)
         for definition in self.definitions.values():
             self.check_definition(definition)
+        for constant in self.constants.values():
+            self.check_description(constant)
+        for definition in self.definitions.values():
+            self.check_description(definition)
         for category in self.categories.values():
             self.current = None
             found = self.expression(category.condition, _Scope())
@@ -256,7 +273,64 @@ class _Checker:
     def check_constant(self, constant: ast.Constant) -> None:
         self.current = constant.name
         self.references.setdefault(constant.name, set())
-        self.expression(constant.value, _Scope())
+        found = self.expression(constant.value, _Scope())
+        if found != t.ANY and not self.is_fixed(constant.value, frozenset({constant.name})):
+            self.error("E310", f"constant '{constant.name}' must be a fixed value, but its value depends on the "
+                               f"profile, the as-of date or a rule", constant.value.span,
+                       suggestion=f"constants are numbers, quantities, levels, dates, texts, lists of them and sums "
+                                  f"of quantities; declare a definition instead: define {constant.name} ... = ...")
+
+    def check_description(self, declaration: ast.Constant | ast.Define) -> None:
+        """Each `{name}` of a description names a constant, whose value the description then shows."""
+        for match in PLACEHOLDER.finditer(declaration.description or ""):
+            name = match.group(1)
+            if name in self.constants:
+                continue
+            span = locate(self.texts, declaration.span, re.escape(match.group(0)))
+            other = self.definitions.get(name) or self.tables.get(name) or self.value_tables.get(name)
+            if other is not None or name in self.prelude.facts or name in RESERVED_NAMES:
+                what = f"{_kind_of(other)} '{name}'" if other is not None else f"the fact '{name}'"
+                self.error("E209", f"'{match.group(0)}' in a description names {what}; a description shows the "
+                                   f"values of constants only", span,
+                           suggestion="declare the value as a constant, and name the constant here")
+                continue
+            self.error("E209", f"'{match.group(0)}' in a description names no constant", span,
+                       suggestion=did_you_mean(name, self.constants) or
+                       "a name in braces shows the value of a constant: {minimum_continuous_experience}")
+
+    def is_fixed(self, expr: ast.Expr, seen: frozenset[str]) -> bool:
+        """Whether an expression is known before any profile is read: what a constant may be, and what the compiler
+        folds into one value (so every backend reads the same value)."""
+        if isinstance(expr, _LITERALS):
+            return True
+        if isinstance(expr, ast.Name):
+            constant = self.constants.get(expr.name)
+            if constant is None:
+                return False
+            return expr.name in seen or self.is_fixed(constant.value, seen | {expr.name})
+        if isinstance(expr, ast.ListLiteral):
+            return all(self.is_fixed(item, seen) for item in expr.items)
+        if isinstance(expr, ast.Arithmetic):
+            return self.types.get(id(expr.left)) != t.DATE and \
+                self.is_fixed(expr.left, seen) and self.is_fixed(expr.right, seen)
+        return False
+
+    def fixed_duration(self, expr: ast.Expr, depth: int = 0) -> tuple[int, int] | None:
+        """The months and days of a duration known before any profile is read (literals, constants and their sums)."""
+        if depth > len(self.constants) + 1:
+            return None  # a circle of constants, reported as such
+        if isinstance(expr, ast.Quantity):
+            return _duration_parts(expr)
+        if isinstance(expr, ast.Name) and expr.name in self.constants:
+            return self.fixed_duration(self.constants[expr.name].value, depth + 1)
+        if isinstance(expr, ast.Arithmetic):
+            left = self.fixed_duration(expr.left, depth + 1)
+            right = self.fixed_duration(expr.right, depth + 1)
+            if left is None or right is None:
+                return None
+            sign = 1 if expr.operator == "+" else -1
+            return left[0] + sign * right[0], left[1] + sign * right[1]
+        return None
 
     def check_definition(self, definition: ast.Define) -> None:
         self.current = definition.name
@@ -292,7 +366,7 @@ class _Checker:
         if isinstance(expr, ast.Integer):
             return t.INT
         if isinstance(expr, ast.Quantity):
-            return t.UNIT_TYPES[expr.unit]
+            return self.quantity(expr)
         if isinstance(expr, ast.Level):
             if not 1 <= expr.value <= 12:
                 self.error("E305", f"{expr.scale.upper()} {expr.value} is not a language level; levels run from "
@@ -347,7 +421,43 @@ class _Checker:
             return self.unify(then, otherwise, expr.otherwise.span, "both branches of 'if'")
         raise AssertionError(f"unchecked expression {type(expr).__name__}")
 
+    def quantity(self, expr: ast.Quantity) -> t.Type:
+        kind = t.UNIT_TYPES[expr.unit]
+        if isinstance(expr.amount, decimal.Decimal) and expr.unit != "hours":
+            self.error("E309", f"{expr.unit} are counted in whole numbers: {expr.amount} {expr.unit} has no exact "
+                               f"value", expr.span, suggestion=_whole_number_hint(expr))
+            return kind
+        parts = _duration_parts(expr)
+        if parts is not None and not _within_bounds(parts):
+            self.duration_too_long(expr.span, f"{expr.amount:,} {expr.unit}")
+        return kind
+
+    def duration_too_long(self, span: ast.Span, written: str) -> None:
+        self.error("E308", f"the duration {written} is longer than a rule may reach: durations are at most "
+                           f"{MAX_DURATION_YEARS} years ({MAX_MONTHS:,} months, {MAX_DAYS // 7:,} weeks or "
+                           f"{MAX_DAYS:,} days), so that every date they move stays on the calendar (years 1 to 9999)",
+                   span, suggestion="check for a typo or a wrong unit")
+
+    def measures_clash(self, a: t.Type, b: t.Type, span: ast.Span, head: str) -> bool:
+        """Report (E307) and return True when `a` and `b` are durations that cannot be compared exactly."""
+        if not t.measures_clash(a, b):
+            return False
+        if t.MONTHS_AND_DAYS in (a, b):
+            why = ("months have 28 to 31 days, so a duration in months and days has no one length to compare with "
+                   "another")
+            hint = ("months and days together may only be the length of a period (within 3 years + 1 day before "
+                    "as_of) or move a date (as_of - (3 years + 1 day)); compare durations written in one measure")
+        else:
+            why = ("a month has 28 to 31 days, so whether a duration in months reaches a number of days depends on "
+                   "which months, and the answer would be approximate")
+            hint = "write both in months or years (6 months), or both in days or weeks (183 days)"
+        self.error("E307", f"{head}: {why}", span, suggestion=hint)
+        return True
+
     def unify(self, a: t.Type, b: t.Type, span: ast.Span, what: str) -> t.Type:
+        if self.measures_clash(a, b, span, f"{what} must be of one measure, but one is {t.describe(a)} and the "
+                                           f"other {t.describe(b)}"):
+            return t.ANY
         if t.same_family(a, b):
             return a if a != t.ANY else b
         self.error("E301", f"{what} must be of one kind, but one is {t.describe(a)} and the other "
@@ -390,7 +500,15 @@ class _Checker:
     def unknown(self, name: str, span: ast.Span, scope: _Scope) -> None:
         known = [*scope.names, "as_of", *self.prelude.facts, *self.constants, *self.tables, *self.definitions,
                  *self.prelude.functions]
-        self.error("E201", f"unknown name '{name}'", span, suggestion=did_you_mean(name, known))
+        self.error("E201", f"unknown name '{name}'", span, suggestion=self.suggest(name, known))
+
+    def suggest(self, name: str, known: Iterable[str]) -> str | None:
+        """A "did you mean", within a budget per check: a file of thousands of unknown names costs no more than a
+        hundred searches."""
+        if self.suggestions_left <= 0:
+            return None
+        self.suggestions_left -= 1
+        return did_you_mean(name, known)
 
     def note_reference(self, name: str) -> None:
         if self.current is not None:
@@ -429,7 +547,7 @@ class _Checker:
     def window(self, expr: ast.Window, scope: _Scope) -> t.Type:
         length = self.expression(expr.length, scope)
         anchor = self.expression(expr.anchor, scope)
-        if length not in (t.DURATION, t.ANY):
+        if length not in t.DURATIONS and length != t.ANY:
             self.error("E301", f"the length of a period must be a duration, but this is {t.describe(length)}",
                        expr.length.span, suggestion="write, for example: within 3 years before as_of")
         if anchor not in (t.DATE, t.ANY):
@@ -477,6 +595,9 @@ class _Checker:
                        expr.span)
             return
         for position, (want, have, argument) in enumerate(zip(expected, found, expr.arguments), 1):
+            if self.measures_clash(want, have, argument.span, f"argument {position} of '{expr.function}' must be "
+                                                              f"{t.describe(want)}, but this is {t.describe(have)}"):
+                continue
             if not t.same_family(want, have):
                 self.error("E301", f"argument {position} of '{expr.function}' must be {t.describe(want)}, but this "
                                    f"is {t.describe(have)}", argument.span)
@@ -484,6 +605,8 @@ class _Checker:
     def compare(self, expr: ast.Compare, scope: _Scope) -> t.Type:
         left = self.expression(expr.left, scope)
         right = self.expression(expr.right, scope)
+        if self.measures_clash(left, right, expr.span, f"cannot compare {t.describe(left)} with {t.describe(right)}"):
+            return t.BOOL
         if not t.same_family(left, right):
             self.error("E301", f"cannot compare {t.describe(left)} with {t.describe(right)}", expr.span,
                        suggestion=_unit_hint(left, right))
@@ -520,6 +643,9 @@ class _Checker:
             self.error("E301", f"'in' needs a list on its right, but this is {t.describe(collection)}",
                        expr.collection.span)
             return t.BOOL
+        if self.measures_clash(item, collection.element, expr.span,
+                               f"cannot look for {t.describe(item)} in {t.describe(collection)}"):
+            return t.BOOL
         if not t.same_family(item, collection.element):
             self.error("E301", f"cannot look for {t.describe(item)} in {t.describe(collection)}", expr.span)
         self.check_choice_literal(item, expr.collection)
@@ -528,8 +654,11 @@ class _Checker:
     def arithmetic(self, expr: ast.Arithmetic, scope: _Scope) -> t.Type:
         left = self.expression(expr.left, scope)
         right = self.expression(expr.right, scope)
-        if left == t.DATE and right == t.DURATION:
-            return t.DATE  # a date moved by a duration: `result.date + 2 years`
+        if left == t.DATE and right in t.DURATIONS:
+            return t.DATE  # a date moved by a duration: `result.date + 2 years`, months first, then days
+        if left in t.DURATIONS and right in t.DURATIONS:
+            self.bound_sum(expr)
+            return left if left == right else t.MONTHS_AND_DAYS  # `3 years + 1 day`: a length, never compared
         if not t.same_family(left, right):
             self.error("E301", f"cannot combine {t.describe(left)} with {t.describe(right)}", expr.span,
                        suggestion=_unit_hint(left, right))
@@ -539,6 +668,13 @@ class _Checker:
                        expr.span)
             return t.ANY
         return left
+
+    def bound_sum(self, expr: ast.Arithmetic) -> None:
+        """A sum of fixed durations is bounded like the durations it adds (each of them already is)."""
+        parts = self.fixed_duration(expr)
+        sides = (self.fixed_duration(expr.left), self.fixed_duration(expr.right))
+        if parts is not None and not _within_bounds(parts) and all(p is not None and _within_bounds(p) for p in sides):
+            self.duration_too_long(expr.span, f"{parts[0]:,} months and {parts[1]:,} days")
 
     def quantifier(self, expr: ast.Quantifier, scope: _Scope) -> t.Type:
         domain = self.expression(expr.domain, scope)
@@ -607,6 +743,9 @@ class _Checker:
             return t.ANY
         for column, kind, key in zip(table.key_columns, key_types, expr.keys):
             want = self.column_type(column)
+            if self.measures_clash(want, kind, key.span, f"the key '{column.name}' of table '{table.name}' is "
+                                                         f"{t.describe(want)}, but this is {t.describe(kind)}"):
+                continue
             if not t.same_family(want, kind):
                 self.error("E301", f"the key '{column.name}' of table '{table.name}' is {t.describe(want)}, but "
                                    f"this is {t.describe(kind)}", key.span, suggestion=_unit_hint(want, kind))
@@ -663,6 +802,9 @@ class _Checker:
             found = self.expression(value, _Scope())
             if found == t.INT and want in (t.POINTS, t.HOURS, t.SCORE):
                 continue  # a bare number in a column whose unit the header gives
+            if self.measures_clash(want, found, value.span, f"column '{column.name}' holds {t.describe(want)}, but "
+                                                            f"this is {t.describe(found)}"):
+                continue
             if not t.same_family(want, found):
                 self.error("E301", f"column '{column.name}' holds {t.describe(want)}, but this is "
                                    f"{t.describe(found)}", value.span, suggestion=_unit_hint(want, found))
@@ -751,6 +893,36 @@ class _Checker:
 
 
 EXTREMES = frozenset({"min", "max"})
+_LITERALS = (ast.Integer, ast.Quantity, ast.Level, ast.Decimal, ast.Text, ast.DateLiteral, ast.DateTimeLiteral,
+             ast.Boolean)
+_MONTHS_PER_UNIT = {"years": 12, "months": 1}
+_DAYS_PER_UNIT = {"weeks": 7, "days": 1}
+
+
+def _duration_parts(expr: ast.Quantity) -> tuple[int, int] | None:
+    """A whole duration as (months, days); None for other quantities."""
+    if isinstance(expr.amount, decimal.Decimal):
+        return None
+    if expr.unit in _MONTHS_PER_UNIT:
+        return expr.amount * _MONTHS_PER_UNIT[expr.unit], 0
+    if expr.unit in _DAYS_PER_UNIT:
+        return 0, expr.amount * _DAYS_PER_UNIT[expr.unit]
+    return None
+
+
+def _within_bounds(parts: tuple[int, int]) -> bool:
+    return abs(parts[0]) <= MAX_MONTHS and abs(parts[1]) <= MAX_DAYS
+
+
+def _whole_number_hint(expr: ast.Quantity) -> str:
+    """`1.5 years` is 18 months; `1.5 weeks` is 10.5 days, which no whole unit says."""
+    amount = decimal.Decimal(expr.amount)
+    smaller = {"years": (12, "months"), "weeks": (7, "days")}.get(expr.unit)
+    if smaller is not None and (amount * smaller[0]) == (amount * smaller[0]).to_integral_value():
+        return f"write {int(amount * smaller[0])} {smaller[1]}"
+    if expr.unit == "points":
+        return "points are whole: write the number of points without a fraction"
+    return f"write a whole number of {expr.unit}, or use a smaller unit"
 AGGREGATES = frozenset({"total", "highest"})
 
 
@@ -758,7 +930,7 @@ def _literal_number(expr: ast.Expr) -> float | None:
     if isinstance(expr, (ast.Integer, ast.Level)):
         return expr.value
     if isinstance(expr, ast.Quantity):
-        return expr.amount
+        return float(expr.amount)
     if isinstance(expr, ast.Decimal):
         return float(expr.text)
     return None

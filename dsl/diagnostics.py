@@ -122,7 +122,7 @@ def capped(diagnostics: Iterable[Diagnostic], limit: int = MAX_PER_FILE) -> list
             kept.append(diagnostic)
         else:
             hidden.setdefault(file, []).append(diagnostic)
-    for file, rest in hidden.items():
+    for rest in hidden.values():
         kept.append(Diagnostic(
             "I099", f"and {len(rest):,} more in this file, not shown (at most {limit} are shown per file)",
             rest[0].span, Severity.INFO, "fix the first ones: the rest often follow from them"))

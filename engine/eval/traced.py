@@ -295,8 +295,14 @@ def full_time_years(hours: Hours, per_year: Hours) -> int:
 
 
 def shift(day: date, duration: Duration, sign: int) -> date:
-    """A date moved by a calendar duration: months first (clamped to the month's end), then days."""
-    return add_months(day, sign * duration.months) + timedelta(days=sign * duration.days)
+    """A date moved by a calendar duration: months first (clamped to the month's end), then days. A date moved off the
+    calendar (before the year 1 or after 9999) stops the profile's evaluation with its own message."""
+    try:
+        return add_months(day, sign * duration.months) + timedelta(days=sign * duration.days)
+    except (OverflowError, ValueError):
+        direction = "after" if sign > 0 else "before"
+        raise EvaluationLimit(f"{day} moved by {duration} {direction} it is off the calendar (years 1 to 9999)") \
+            from None
 
 
 def kleene_all(values: Any) -> Any:
@@ -333,7 +339,8 @@ def aggregate(node: ir.Quantifier, values: list[Any]) -> Any:
     return result
 
 
-_ZEROS: Mapping[str, Any] = {"points": Points(0), "hours": Hours(0.0), "duration": Duration(0), "count": 0}
+_ZEROS: Mapping[str, Any] = {"points": Points(0), "hours": Hours(0.0), "duration": Duration(0), "days": Duration(0),
+                             "count": 0}
 
 
 def _selection(context: ProfileContext, node: ir.Selection, env: Mapping[str, Any]) -> Trace:
