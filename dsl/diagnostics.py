@@ -97,7 +97,9 @@ def _excerpt(source_lines: Sequence[str], span: Span) -> list[str]:
     start = 0
     if len(full) > EXCERPT_WIDTH:
         start = max(0, min(span.column - 1 - EXCERPT_WIDTH // 4, len(full) - EXCERPT_WIDTH))
-    line = full[start:start + EXCERPT_WIDTH].replace("\t", " ")  # a tab takes one column, as the column count does
+    # A tab takes one column, as the column count does; a control character is shown as one visible mark.
+    line = "".join(" " if c == "\t" else c if c.isprintable() else "\N{REPLACEMENT CHARACTER}"
+                   for c in full[start:start + EXCERPT_WIDTH])
     before = "…" if start > 0 else ""
     after = "…" if start + EXCERPT_WIDTH < len(full) else ""
     column = span.column - start

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from dsl import ast
 from dsl import types as t
+from dsl.calls import references
 from dsl.checker import CheckedRulebook
 from dsl.descriptions import PLACEHOLDER, Amount, constant_amount, locate, written_numbers, written_pattern
 from dsl.diagnostics import Diagnostic, Severity
@@ -74,7 +75,7 @@ class _Linter:
             self.description_numbers(f"constant '{constant.name}'", constant, [constant.name])
         for definition in self.checked.definitions.values():
             local = frozenset(p.name for p in definition.parameters)
-            named = sorted({n for n in _references(definition.body, local) if n in self.checked.constants})
+            named = sorted({n for n in references(definition.body, local) if n in self.checked.constants})
             self.description_numbers(f"definition '{definition.name}'", definition, named)
 
     def rule_bodies(self) -> list[tuple[str, ast.Expr, frozenset[str]]]:
@@ -116,9 +117,9 @@ class _Linter:
     def unused(self, bodies: list[tuple[str, ast.Expr, frozenset[str]]]) -> None:
         used: set[str] = set()
         for _, body, parameters in bodies:
-            used.update(_references(body, parameters))
+            used.update(references(body, parameters))
         for constant in self.checked.constants.values():
-            used.update(_references(constant.value, frozenset()))
+            used.update(references(constant.value, frozenset()))
         declared: list[tuple[str, ast.Declaration]] = [
             *(("constant", c) for c in self.checked.constants.values()),
             *(("definition", d) for d in self.checked.definitions.values()),
@@ -281,7 +282,7 @@ class _Linter:
         pending: list[tuple[ast.Expr, frozenset[str]]] = [(condition, frozenset())]
         while pending:
             expr, local = pending.pop()
-            for name in _references(expr, local):
+            for name in references(expr, local):
                 if name in seen:
                     continue
                 seen.add(name)
@@ -297,31 +298,6 @@ class _Linter:
 
 def _walk(expr: ast.Expr) -> Iterator[ast.Node]:
     return expr.walk()
-
-
-def _references(expr: ast.Expr, local: frozenset[str]) -> Iterator[str]:
-    """The global names an expression reads (constants, lists, definitions, facts), minus its local names."""
-    stack: list[tuple[ast.Node, frozenset[str]]] = [(expr, local)]
-    while stack:
-        node, names = stack.pop()
-        if isinstance(node, ast.Name):
-            if node.name not in names:
-                yield node.name
-            continue
-        if isinstance(node, ast.Call) and node.function not in names:
-            yield node.function
-        if isinstance(node, ast.Lookup):
-            yield node.table
-        if isinstance(node, ast.Selection):
-            stack.append((node.domain, names))
-            stack.append((node.where, names | {node.variable}))
-            continue
-        if isinstance(node, ast.Quantifier):
-            stack.append((node.domain, names))
-            inner = names | {node.variable}
-            stack.extend((child, inner) for child in (node.where, node.body) if child is not None)
-            continue
-        stack.extend((child, names) for child in node.children())
 
 
 def _literal_text(node: ast.Expr) -> str:

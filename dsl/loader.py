@@ -8,6 +8,7 @@ file can never read anything but rules. Files are read as UTF-8 text within a si
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -93,6 +94,13 @@ def read_rule_file(path: Path, shown: str, where: ast.Span | None = None) -> str
             suggestion="save the file as UTF-8")], {}) from None
 
 
+def _clipped(written: str, limit: int = 80) -> str:
+    """A path as written, quoted, at most `limit` characters of it: a message never carries a whole huge value."""
+    if len(written) <= limit:
+        return repr(written)
+    return f"{written[:limit]!r}... ({len(written):,} characters)"
+
+
 class _Loader:
     def __init__(self, folder: Path, tree_root: Path, shown: str) -> None:
         self.folder = folder
@@ -137,6 +145,21 @@ class _Loader:
                 self.follow(real, declaration)
 
     def follow(self, importer: Path, declaration: ast.Import) -> None:
+        written = declaration.name
+        control = next((c for c in written if unicodedata.category(c) == "Cc"), None)
+        if control is not None:
+            self.diagnostics.append(Diagnostic(
+                "E016", f"import {_clipped(written)} holds the character {control!r}, which no file name may hold",
+                declaration.span, suggestion="write the path of a .rules file, such as \"../common/sources.rules\""))
+            return
+        try:
+            self.resolve(importer, declaration)
+        except (OSError, ValueError) as error:  # a path the system refuses (too long, a byte it cannot name...)
+            reason = getattr(error, "strerror", None) or str(error)
+            self.diagnostics.append(Diagnostic("E012", f"cannot read the import {_clipped(written)}: {reason}",
+                                               declaration.span))
+
+    def resolve(self, importer: Path, declaration: ast.Import) -> None:
         written = declaration.name
         if PurePosixPath(written).is_absolute() or Path(written).is_absolute():
             self.diagnostics.append(Diagnostic(
