@@ -14,10 +14,11 @@ from pathlib import Path, PurePosixPath
 
 from dsl import ast
 from dsl.diagnostics import Diagnostic, RuleErrors
-from dsl.parser import parse
+from dsl.parser import MAX_TOKENS, parse, token_count, too_long
 
 MAX_FILE_BYTES = 1_000_000
 MAX_FILES = 200
+MAX_RULEBOOK_TOKENS = 50_000  # words and signs in all the files of a rulebook (the shipped ones hold about 8,700)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,7 @@ class _Loader:
         self.modules: list[ast.Module] = []
         self.texts: dict[str, str] = {}
         self.diagnostics: list[Diagnostic] = []
+        self.tokens = 0
 
     def display(self, path: Path) -> str:
         relative = PurePosixPath(*path.relative_to(self.folder).parts) if path.is_relative_to(self.folder) else None
@@ -134,6 +136,14 @@ class _Loader:
             self.diagnostics.extend(errors.diagnostics)
             return
         self.texts[shown] = text
+        count = token_count(text, MAX_TOKENS)[0]
+        if self.tokens + count > MAX_RULEBOOK_TOKENS:
+            self.diagnostics.extend(too_long(
+                text, shown, MAX_RULEBOOK_TOKENS - self.tokens,
+                f"the rulebook's files hold more than {MAX_RULEBOOK_TOKENS:,} words and signs in all (the limit): "
+                f"this is the first past it").diagnostics)
+            return
+        self.tokens += count
         try:
             module = parse(text, shown)
         except RuleErrors as errors:
