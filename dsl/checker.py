@@ -283,8 +283,9 @@ class _Checker:
     def check_constant(self, constant: ast.Constant) -> None:
         self.current = constant.name
         self.references.setdefault(constant.name, set())
-        found = self.expression(constant.value, _Scope())
-        if found != t.ANY and not self.is_fixed(constant.value, frozenset({constant.name})):
+        reported = len(self.diagnostics)
+        self.expression(constant.value, _Scope())
+        if len(self.diagnostics) == reported and not self.is_fixed(constant.value, frozenset({constant.name})):
             self.error("E310", f"constant '{constant.name}' must be a fixed value, but its value depends on the "
                                f"profile, the as-of date or a rule", constant.value.span,
                        suggestion=f"constants are numbers, quantities, levels, dates, texts, lists of them and sums "
