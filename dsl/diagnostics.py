@@ -6,6 +6,7 @@ for a policy analyst, and an optional suggestion. Rendering shows the source lin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,6 +19,7 @@ from dsl.ast import Span
 MAX_SUGGESTED_LENGTH = 64  # no name in a rulebook or a profile is longer; a longer word is no typo of one
 MAX_PER_FILE = 100  # diagnostics shown per file (the rest are counted)
 EXCERPT_WIDTH = 120  # columns of a source line shown under a diagnostic (the formatter's line width)
+MAX_WORD = 200  # characters of one word a message quotes in full
 
 
 class Severity(StrEnum):
@@ -33,6 +35,12 @@ class Diagnostic:
     span: Span
     severity: Severity = Severity.ERROR
     suggestion: str | None = None
+
+    def __post_init__(self) -> None:
+        # A message quotes what was written (a name, a number, a path): never a whole huge value.
+        object.__setattr__(self, "message", clip_long_words(self.message))
+        if self.suggestion is not None:
+            object.__setattr__(self, "suggestion", clip_long_words(self.suggestion))
 
     @property
     def is_error(self) -> bool:
@@ -68,6 +76,16 @@ class Diagnostic:
             "end_column": self.span.end_column,
             "suggestion": self.suggestion,
         }
+
+
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+
+
+def clip_long_words(text: str) -> str:
+    """`text` with each word longer than `MAX_WORD` characters cut to its start and its length."""
+    if len(text) <= MAX_WORD:
+        return text
+    return _LONG_WORD.sub(lambda m: f"{m.group(0)[:80]}... ({len(m.group(0)):,} characters)", text)
 
 
 class _Lines:
