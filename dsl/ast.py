@@ -7,6 +7,7 @@ new values, they never mutate it.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -77,9 +78,10 @@ class Integer(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Quantity(Expr):
-    """A number with a unit: `6 months`, `780 hours`, `100 points`."""
+    """A number with a unit: `6 months`, `780 hours`, `100 points`, `30.5 hours`. A number written with a fractional
+    part is kept as a `decimal.Decimal`, exactly as written (`30.50` stays `30.50`); a whole number as an `int`."""
 
-    amount: int
+    amount: int | decimal.Decimal
     unit: str
 
 

@@ -7,16 +7,32 @@ between definitions. Each diagnostic has a stable code; `docs/` lists them all.
 
 from __future__ import annotations
 
+import decimal
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from dsl import ast
 from dsl import types as t
+from dsl.calls import Cost, Uses, cost_of, references
+from dsl.descriptions import PLACEHOLDER, locate
 from dsl.diagnostics import Diagnostic, RuleErrors, Severity, did_you_mean
 from dsl.loader import SourceSet
 
 RESERVED_NAMES = frozenset({"as_of"})
+# The longest duration a rule may write, in either measure: dates run from the year 1 to 9999, and no rule reaches
+# further than a lifetime; the bound keeps every date a rule moves far inside the calendar. 73,048 days is the fewest
+# days in 200 years (48 leap days), 10,435 weeks the whole weeks in them.
+MAX_DURATION_YEARS = 200
+MAX_MONTHS = MAX_DURATION_YEARS * 12
+MAX_DAYS = MAX_DURATION_YEARS * 365 + 48
+MAX_SUGGESTIONS = 100  # "did you mean" searches per check: past that many unknown names, the rest go without one
+# A rule written out with every definition and constant it uses in place (as explanations, diffs and the SQL backend
+# write it): the shipped rules reach about 3,000 parts and 42 levels.
+LARGE_EXPANSION = 20_000  # parts: a warning (W405), the explanation will be long
+MAX_EXPANSION = 1_000_000  # parts: an error (E141)
+MAX_EXPANDED_DEPTH = 150  # levels: an error (E142), past what an explanation or a compiler can walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +99,8 @@ class _Checker:
         self.rounds: dict[str, ast.Round] = {}
         self.references: dict[str, set[str]] = {}
         self.current: str | None = None
-        self._in_progress: set[str] = set()
+        self.suggestions_left = MAX_SUGGESTIONS
+        self.texts: Mapping[str, str] = {}
 
     def error(self, code: str, message: str, span: ast.Span, suggestion: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, suggestion=suggestion))
@@ -94,6 +111,7 @@ class _Checker:
     # driver
 
     def run(self, source_set: SourceSet) -> CheckedRulebook | None:
+        self.texts = source_set.texts
         for module in source_set.modules:
             for declaration in module.declarations:
                 self.collect(declaration)
@@ -104,10 +122,19 @@ class _Checker:
             self.check_value_table(value_table)
         for declaration in self.cited_declarations():
             self.check_citations(declaration)
+        uses = Uses(self.definitions, self.constants)
+        if not self.check_costs(uses):
+            return None
+        for name in uses.order:
+            if name in self.constants:
+                self.check_constant(self.constants[name])
+        for name in uses.order:
+            if name in self.definitions:
+                self.check_definition(self.definitions[name])
         for constant in self.constants.values():
-            self.check_constant(constant)
+            self.check_description(constant)
         for definition in self.definitions.values():
-            self.check_definition(definition)
+            self.check_description(definition)
         for category in self.categories.values():
             self.current = None
             found = self.expression(category.condition, _Scope())
@@ -249,7 +276,107 @@ class _Checker:
     def check_constant(self, constant: ast.Constant) -> None:
         self.current = constant.name
         self.references.setdefault(constant.name, set())
+        reported = len(self.diagnostics)
         self.expression(constant.value, _Scope())
+        if len(self.diagnostics) == reported and not self.is_fixed(constant.value, frozenset({constant.name})):
+            self.error("E310", f"constant '{constant.name}' must be a fixed value, but its value depends on the "
+                               f"profile, the as-of date or a rule", constant.value.span,
+                       suggestion=f"constants are numbers, quantities, levels, dates, texts, lists of them and sums "
+                                  f"of quantities; declare a definition instead: define {constant.name} ... = ...")
+
+    def check_costs(self, uses: Uses) -> bool:
+        """Refuse what no walk can go through (E142) or what would be written out past a million parts (E141); warn
+        from 20,000 parts (W405). Said once, where it starts: a declaration over a limit is named only when none of
+        those it uses is over it. False when the rulebook is too deep to check further."""
+        costs = uses.costs(MAX_EXPANSION)
+        roots: list[tuple[str, ast.Node, ast.Expr, list[str]]] = [
+            (f"definition '{name}'" if name in self.definitions else f"constant '{name}'",
+             self.definitions.get(name) or self.constants[name], uses.bodies[name][0], uses.uses[name])
+            for name in uses.order]
+        for kind, ruled in (("category", self.categories), ("program", self.programs)):
+            for name, rule in ruled.items():
+                roots.append((f"{kind} '{name}'", rule, rule.condition, _uses_in(rule.condition, uses)))
+        for score in self.scores.values():
+            for section in score.sections:
+                roots.append((f"section '{section.name}' of score '{score.name}'", section, section.value,
+                              _uses_in(section.value, uses)))
+        too_deep = False
+        for what, declaration, body, used in roots:
+            cost = costs.get(getattr(declaration, "name", "")) if isinstance(declaration, (ast.Define, ast.Constant)) \
+                else cost_of(body, frozenset(), costs, MAX_EXPANSION)
+            assert cost is not None
+            inner = [costs[u] for u in used if u in costs]
+            if cost.depth > MAX_EXPANDED_DEPTH and all(c.depth <= MAX_EXPANDED_DEPTH for c in inner):
+                too_deep = True
+                self.error("E142", f"{what}, written out with the definitions and constants it uses, is "
+                                   f"{cost.depth:,} levels deep; the limit is {MAX_EXPANDED_DEPTH}", declaration.span,
+                           suggestion="a chain of definitions each using the next is this deep: shorten it")
+            self.check_size(what, declaration.span, cost, inner)
+        return not too_deep
+
+    def check_size(self, what: str, span: ast.Span, cost: Cost, inner: list[Cost]) -> None:
+        written = f"{cost.size:,}" if cost.size <= MAX_EXPANSION else f"more than {MAX_EXPANSION:,}"
+        if cost.size > MAX_EXPANSION and all(c.size <= MAX_EXPANSION for c in inner):
+            self.error("E141", f"{what}, written out with the definitions and constants it uses, holds {written} "
+                               f"parts; the limit is {MAX_EXPANSION:,}", span,
+                       suggestion="a definition that uses another several times, over many levels, doubles at each: "
+                                  "use each once, or name the shared part once as a definition without parameters")
+        elif LARGE_EXPANSION < cost.size <= MAX_EXPANSION and all(c.size <= LARGE_EXPANSION for c in inner):
+            self.warn("W405", f"{what}, written out with the definitions and constants it uses, holds {written} "
+                              f"parts: its explanations will be long and slow to write", span,
+                      suggestion="a definition used several times in one rule is written out each time")
+
+    def check_description(self, declaration: ast.Constant | ast.Define) -> None:
+        """Each `{name}` of a description names a constant, whose value the description then shows."""
+        for match in PLACEHOLDER.finditer(declaration.description or ""):
+            name = match.group(1)
+            if name in self.constants:
+                continue
+            span = locate(self.texts, declaration.span, re.escape(match.group(0)))
+            other = self.definitions.get(name) or self.tables.get(name) or self.value_tables.get(name)
+            if other is not None or name in self.prelude.facts or name in RESERVED_NAMES:
+                what = f"{_kind_of(other)} '{name}'" if other is not None else f"the fact '{name}'"
+                self.error("E209", f"'{match.group(0)}' in a description names {what}; a description shows the "
+                                   f"values of constants only", span,
+                           suggestion="declare the value as a constant, and name the constant here")
+                continue
+            self.error("E209", f"'{match.group(0)}' in a description names no constant", span,
+                       suggestion=did_you_mean(name, self.constants) or
+                       "a name in braces shows the value of a constant: {minimum_continuous_experience}")
+
+    def is_fixed(self, expr: ast.Expr, seen: frozenset[str]) -> bool:
+        """Whether an expression is known before any profile is read: what a constant may be, and what the compiler
+        folds into one value (so every backend reads the same value)."""
+        if isinstance(expr, _LITERALS):
+            return True
+        if isinstance(expr, ast.Name):
+            constant = self.constants.get(expr.name)
+            if constant is None:
+                return False
+            return expr.name in seen or self.is_fixed(constant.value, seen | {expr.name})
+        if isinstance(expr, ast.ListLiteral):
+            return all(self.is_fixed(item, seen) for item in expr.items)
+        if isinstance(expr, ast.Arithmetic):
+            return self.types.get(id(expr.left)) != t.DATE and \
+                self.is_fixed(expr.left, seen) and self.is_fixed(expr.right, seen)
+        return False
+
+    def fixed_duration(self, expr: ast.Expr, depth: int = 0) -> tuple[int, int] | None:
+        """The months and days of a duration known before any profile is read (literals, constants and their sums)."""
+        if depth > len(self.constants) + 1:
+            return None  # a circle of constants, reported as such
+        if isinstance(expr, ast.Quantity):
+            return _duration_parts(expr)
+        if isinstance(expr, ast.Name) and expr.name in self.constants:
+            return self.fixed_duration(self.constants[expr.name].value, depth + 1)
+        if isinstance(expr, ast.Arithmetic):
+            left = self.fixed_duration(expr.left, depth + 1)
+            right = self.fixed_duration(expr.right, depth + 1)
+            if left is None or right is None:
+                return None
+            sign = 1 if expr.operator == "+" else -1
+            return left[0] + sign * right[0], left[1] + sign * right[1]
+        return None
 
     def check_definition(self, definition: ast.Define) -> None:
         self.current = definition.name
@@ -285,7 +412,7 @@ class _Checker:
         if isinstance(expr, ast.Integer):
             return t.INT
         if isinstance(expr, ast.Quantity):
-            return t.UNIT_TYPES[expr.unit]
+            return self.quantity(expr)
         if isinstance(expr, ast.Level):
             if not 1 <= expr.value <= 12:
                 self.error("E305", f"{expr.scale.upper()} {expr.value} is not a language level; levels run from "
@@ -340,7 +467,43 @@ class _Checker:
             return self.unify(then, otherwise, expr.otherwise.span, "both branches of 'if'")
         raise AssertionError(f"unchecked expression {type(expr).__name__}")
 
+    def quantity(self, expr: ast.Quantity) -> t.Type:
+        kind = t.UNIT_TYPES[expr.unit]
+        if isinstance(expr.amount, decimal.Decimal) and expr.unit != "hours":
+            self.error("E309", f"{expr.unit} are counted in whole numbers: {expr.amount} {expr.unit} has no exact "
+                               f"value", expr.span, suggestion=_whole_number_hint(expr))
+            return kind
+        parts = _duration_parts(expr)
+        if parts is not None and not _within_bounds(parts):
+            self.duration_too_long(expr.span, f"{expr.amount:,} {expr.unit}")
+        return kind
+
+    def duration_too_long(self, span: ast.Span, written: str) -> None:
+        self.error("E308", f"the duration {written} is longer than a rule may reach: durations are at most "
+                           f"{MAX_DURATION_YEARS} years ({MAX_MONTHS:,} months, {MAX_DAYS // 7:,} weeks or "
+                           f"{MAX_DAYS:,} days), so that every date they move stays on the calendar (years 1 to 9999)",
+                   span, suggestion="check for a typo or a wrong unit")
+
+    def measures_clash(self, a: t.Type, b: t.Type, span: ast.Span, head: str) -> bool:
+        """Report (E307) and return True when `a` and `b` are durations that cannot be compared exactly."""
+        if not t.measures_clash(a, b):
+            return False
+        if t.MONTHS_AND_DAYS in (a, b):
+            why = ("months have 28 to 31 days, so a duration in months and days has no one length to compare with "
+                   "another")
+            hint = ("months and days together may only be the length of a period (within 3 years + 1 day before "
+                    "as_of) or move a date (as_of - (3 years + 1 day)); compare durations written in one measure")
+        else:
+            why = ("a month has 28 to 31 days, so whether a duration in months reaches a number of days depends on "
+                   "which months, and the answer would be approximate")
+            hint = "write both in months or years (6 months), or both in days or weeks (183 days)"
+        self.error("E307", f"{head}: {why}", span, suggestion=hint)
+        return True
+
     def unify(self, a: t.Type, b: t.Type, span: ast.Span, what: str) -> t.Type:
+        if self.measures_clash(a, b, span, f"{what} must be of one measure, but one is {t.describe(a)} and the "
+                                           f"other {t.describe(b)}"):
+            return t.ANY
         if t.same_family(a, b):
             return a if a != t.ANY else b
         self.error("E301", f"{what} must be of one kind, but one is {t.describe(a)} and the other "
@@ -358,7 +521,7 @@ class _Checker:
         if name in self.constants:
             self.note_reference(name)
             constant_type = self.types.get(id(self.constants[name].value))
-            return constant_type if constant_type is not None else self.infer_quietly(self.constants[name].value)
+            return constant_type if constant_type is not None else t.ANY  # checked after those it uses, but in a circle
         if name in self.tables:
             self.note_reference(name)
             return t.OCCUPATIONS
@@ -383,35 +546,24 @@ class _Checker:
     def unknown(self, name: str, span: ast.Span, scope: _Scope) -> None:
         known = [*scope.names, "as_of", *self.prelude.facts, *self.constants, *self.tables, *self.definitions,
                  *self.prelude.functions]
-        self.error("E201", f"unknown name '{name}'", span, suggestion=did_you_mean(name, known))
+        self.error("E201", f"unknown name '{name}'", span, suggestion=self.suggest(name, known))
+
+    def suggest(self, name: str, known: Iterable[str]) -> str | None:
+        """A "did you mean", within a budget per check: a file of thousands of unknown names costs no more than a
+        hundred searches."""
+        if self.suggestions_left <= 0:
+            return None
+        self.suggestions_left -= 1
+        return did_you_mean(name, known)
 
     def note_reference(self, name: str) -> None:
         if self.current is not None:
             self.references.setdefault(self.current, set()).add(name)
 
-    def infer_quietly(self, expr: ast.Expr) -> t.Type:
-        """The type of an expression checked elsewhere, without reporting its errors twice."""
-        return self.infer_quietly_in(expr, _Scope())
-
     def definition_type(self, definition: ast.Define) -> t.Type:
-        known = self.types.get(id(definition.body))
-        if known is not None:
-            return known
-        if definition.name in self._in_progress:
-            return t.ANY  # a cycle; reported by `check_cycles`
-        self._in_progress.add(definition.name)
-        scope = _Scope({p.name: (self.prelude.parameter_type(p.type_name) or t.ANY) for p in definition.parameters})
-        found = self.infer_quietly_in(definition.body, scope)
-        self._in_progress.discard(definition.name)
-        return found
-
-    def infer_quietly_in(self, expr: ast.Expr, scope: _Scope) -> t.Type:
-        saved = len(self.diagnostics), self.current
-        self.current = None
-        found = self.infer(expr, scope)
-        del self.diagnostics[saved[0]:]
-        self.current = saved[1]
-        return found
+        """The type of a definition's body. Definitions are checked after those they use, so it is known, but in a
+        circle (reported by `check_cycles`): there, anything."""
+        return self.types.get(id(definition.body), t.ANY)
 
     def list_literal(self, expr: ast.ListLiteral, scope: _Scope) -> t.Type:
         element: t.Type = t.ANY
@@ -422,7 +574,7 @@ class _Checker:
     def window(self, expr: ast.Window, scope: _Scope) -> t.Type:
         length = self.expression(expr.length, scope)
         anchor = self.expression(expr.anchor, scope)
-        if length not in (t.DURATION, t.ANY):
+        if length not in t.DURATIONS and length != t.ANY:
             self.error("E301", f"the length of a period must be a duration, but this is {t.describe(length)}",
                        expr.length.span, suggestion="write, for example: within 3 years before as_of")
         if anchor not in (t.DATE, t.ANY):
@@ -470,6 +622,9 @@ class _Checker:
                        expr.span)
             return
         for position, (want, have, argument) in enumerate(zip(expected, found, expr.arguments), 1):
+            if self.measures_clash(want, have, argument.span, f"argument {position} of '{expr.function}' must be "
+                                                              f"{t.describe(want)}, but this is {t.describe(have)}"):
+                continue
             if not t.same_family(want, have):
                 self.error("E301", f"argument {position} of '{expr.function}' must be {t.describe(want)}, but this "
                                    f"is {t.describe(have)}", argument.span)
@@ -477,6 +632,8 @@ class _Checker:
     def compare(self, expr: ast.Compare, scope: _Scope) -> t.Type:
         left = self.expression(expr.left, scope)
         right = self.expression(expr.right, scope)
+        if self.measures_clash(left, right, expr.span, f"cannot compare {t.describe(left)} with {t.describe(right)}"):
+            return t.BOOL
         if not t.same_family(left, right):
             self.error("E301", f"cannot compare {t.describe(left)} with {t.describe(right)}", expr.span,
                        suggestion=_unit_hint(left, right))
@@ -513,6 +670,9 @@ class _Checker:
             self.error("E301", f"'in' needs a list on its right, but this is {t.describe(collection)}",
                        expr.collection.span)
             return t.BOOL
+        if self.measures_clash(item, collection.element, expr.span,
+                               f"cannot look for {t.describe(item)} in {t.describe(collection)}"):
+            return t.BOOL
         if not t.same_family(item, collection.element):
             self.error("E301", f"cannot look for {t.describe(item)} in {t.describe(collection)}", expr.span)
         self.check_choice_literal(item, expr.collection)
@@ -521,8 +681,11 @@ class _Checker:
     def arithmetic(self, expr: ast.Arithmetic, scope: _Scope) -> t.Type:
         left = self.expression(expr.left, scope)
         right = self.expression(expr.right, scope)
-        if left == t.DATE and right == t.DURATION:
-            return t.DATE  # a date moved by a duration: `result.date + 2 years`
+        if left == t.DATE and right in t.DURATIONS:
+            return t.DATE  # a date moved by a duration: `result.date + 2 years`, months first, then days
+        if left in t.DURATIONS and right in t.DURATIONS:
+            self.bound_sum(expr)
+            return left if left == right else t.MONTHS_AND_DAYS  # `3 years + 1 day`: a length, never compared
         if not t.same_family(left, right):
             self.error("E301", f"cannot combine {t.describe(left)} with {t.describe(right)}", expr.span,
                        suggestion=_unit_hint(left, right))
@@ -532,6 +695,13 @@ class _Checker:
                        expr.span)
             return t.ANY
         return left
+
+    def bound_sum(self, expr: ast.Arithmetic) -> None:
+        """A sum of fixed durations is bounded like the durations it adds (each of them already is)."""
+        parts = self.fixed_duration(expr)
+        sides = (self.fixed_duration(expr.left), self.fixed_duration(expr.right))
+        if parts is not None and not _within_bounds(parts) and all(p is not None and _within_bounds(p) for p in sides):
+            self.duration_too_long(expr.span, f"{parts[0]:,} months and {parts[1]:,} days")
 
     def quantifier(self, expr: ast.Quantifier, scope: _Scope) -> t.Type:
         domain = self.expression(expr.domain, scope)
@@ -600,6 +770,9 @@ class _Checker:
             return t.ANY
         for column, kind, key in zip(table.key_columns, key_types, expr.keys):
             want = self.column_type(column)
+            if self.measures_clash(want, kind, key.span, f"the key '{column.name}' of table '{table.name}' is "
+                                                         f"{t.describe(want)}, but this is {t.describe(kind)}"):
+                continue
             if not t.same_family(want, kind):
                 self.error("E301", f"the key '{column.name}' of table '{table.name}' is {t.describe(want)}, but "
                                    f"this is {t.describe(kind)}", key.span, suggestion=_unit_hint(want, kind))
@@ -656,6 +829,9 @@ class _Checker:
             found = self.expression(value, _Scope())
             if found == t.INT and want in (t.POINTS, t.HOURS, t.SCORE):
                 continue  # a bare number in a column whose unit the header gives
+            if self.measures_clash(want, found, value.span, f"column '{column.name}' holds {t.describe(want)}, but "
+                                                            f"this is {t.describe(found)}"):
+                continue
             if not t.same_family(want, found):
                 self.error("E301", f"column '{column.name}' holds {t.describe(want)}, but this is "
                                    f"{t.describe(found)}", value.span, suggestion=_unit_hint(want, found))
@@ -744,7 +920,41 @@ class _Checker:
         return None
 
 
+def _uses_in(expr: ast.Expr, uses: Uses) -> list[str]:
+    return sorted({name for name in references(expr, frozenset()) if name in uses.bodies})
+
+
 EXTREMES = frozenset({"min", "max"})
+_LITERALS = (ast.Integer, ast.Quantity, ast.Level, ast.Decimal, ast.Text, ast.DateLiteral, ast.DateTimeLiteral,
+             ast.Boolean)
+_MONTHS_PER_UNIT = {"years": 12, "months": 1}
+_DAYS_PER_UNIT = {"weeks": 7, "days": 1}
+
+
+def _duration_parts(expr: ast.Quantity) -> tuple[int, int] | None:
+    """A whole duration as (months, days); None for other quantities."""
+    if isinstance(expr.amount, decimal.Decimal):
+        return None
+    if expr.unit in _MONTHS_PER_UNIT:
+        return expr.amount * _MONTHS_PER_UNIT[expr.unit], 0
+    if expr.unit in _DAYS_PER_UNIT:
+        return 0, expr.amount * _DAYS_PER_UNIT[expr.unit]
+    return None
+
+
+def _within_bounds(parts: tuple[int, int]) -> bool:
+    return abs(parts[0]) <= MAX_MONTHS and abs(parts[1]) <= MAX_DAYS
+
+
+def _whole_number_hint(expr: ast.Quantity) -> str:
+    """`1.5 years` is 18 months; `1.5 weeks` is 10.5 days, which no whole unit says."""
+    amount = decimal.Decimal(expr.amount)
+    smaller = {"years": (12, "months"), "weeks": (7, "days")}.get(expr.unit)
+    if smaller is not None and (amount * smaller[0]) == (amount * smaller[0]).to_integral_value():
+        return f"write {int(amount * smaller[0])} {smaller[1]}"
+    if expr.unit == "points":
+        return "points are whole: write the number of points without a fraction"
+    return f"write a whole number of {expr.unit}, or use a smaller unit"
 AGGREGATES = frozenset({"total", "highest"})
 
 
@@ -752,7 +962,7 @@ def _literal_number(expr: ast.Expr) -> float | None:
     if isinstance(expr, (ast.Integer, ast.Level)):
         return expr.value
     if isinstance(expr, ast.Quantity):
-        return expr.amount
+        return float(expr.amount)
     if isinstance(expr, ast.Decimal):
         return float(expr.text)
     return None

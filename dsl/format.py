@@ -445,7 +445,7 @@ def _aligned(text: str, width: int, value: bool) -> str:
     return text.rjust(width) if value and _NUMBER.fullmatch(text) else text.ljust(width)
 
 
-_NUMBER = re.compile(r"\d+(\.\d+)?")
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 def _score(score: ast.Score, in_force_at: list[Position]) -> list[_Line]:

@@ -5,6 +5,8 @@ Errors stop a rulebook from running; lints only advise. Each has a stable code:
 - W401 a threshold written as a bare number inside a definition or category, where a named, cited constant belongs;
 - W402 a constant, definition or occupation list that nothing uses;
 - W403 a condition that can never be true, or that never changes the outcome;
+- W404 a description that writes out a number contradicting the constant it restates (`"At least 6 months"` where the
+  constant is 12 months);
 - I404 an occupation listed for two categories of the same year (information: it may well be intended).
 
 Lints read the AST and the types the checker computed; they know the language, not the policy.
@@ -17,7 +19,9 @@ from dataclasses import dataclass
 
 from dsl import ast
 from dsl import types as t
+from dsl.calls import references
 from dsl.checker import CheckedRulebook
+from dsl.descriptions import PLACEHOLDER, Amount, constant_amount, locate, written_numbers, written_pattern
 from dsl.diagnostics import Diagnostic, Severity
 
 # Counts this small read as "none" or "at least one", not as policy thresholds.
@@ -67,6 +71,12 @@ class _Linter:
                 self.pointless(node)
         self.unused(bodies)
         self.shared_occupations()
+        for constant in self.checked.constants.values():
+            self.description_numbers(f"constant '{constant.name}'", constant, [constant.name])
+        for definition in self.checked.definitions.values():
+            local = frozenset(p.name for p in definition.parameters)
+            named = sorted({n for n in references(definition.body, local) if n in self.checked.constants})
+            self.description_numbers(f"definition '{definition.name}'", definition, named)
 
     def rule_bodies(self) -> list[tuple[str, ast.Expr, frozenset[str]]]:
         """(what it belongs to, expression, local names) for every definition and category rule."""
@@ -107,9 +117,9 @@ class _Linter:
     def unused(self, bodies: list[tuple[str, ast.Expr, frozenset[str]]]) -> None:
         used: set[str] = set()
         for _, body, parameters in bodies:
-            used.update(_references(body, parameters))
+            used.update(references(body, parameters))
         for constant in self.checked.constants.values():
-            used.update(_references(constant.value, frozenset()))
+            used.update(references(constant.value, frozenset()))
         declared: list[tuple[str, ast.Declaration]] = [
             *(("constant", c) for c in self.checked.constants.values()),
             *(("definition", d) for d in self.checked.definitions.values()),
@@ -198,7 +208,9 @@ class _Linter:
 
     def duration_of(self, expr: ast.Expr) -> _Bounds | None:
         value = self.resolve(expr)
-        return _duration_bounds(value.amount, value.unit) if isinstance(value, ast.Quantity) else None
+        if not isinstance(value, ast.Quantity) or not isinstance(value.amount, int):
+            return None
+        return _duration_bounds(value.amount, value.unit)
 
     def describe(self, expr: ast.Expr) -> str:
         value = self.resolve(expr)
@@ -209,6 +221,33 @@ class _Linter:
         value = self.resolve(expr)
         literals = (ast.Integer, ast.Quantity, ast.Level, ast.Text, ast.DateLiteral, ast.DateTimeLiteral, ast.Boolean)
         return value if isinstance(value, literals) else None
+
+    # W404 -----------------------------------------------------------------------------------------------------------
+
+    def description_numbers(self, owner: str, declaration: ast.Constant | ast.Define, constants: list[str]) -> None:
+        """A description that writes out a number of one kind (a duration, hours, a level...) where the constants its
+        rule reads hold another value of that kind, and one of these constants is not written out at all: the text
+        has drifted from the value (`At least 6 months` where the constant is now 12 months)."""
+        written = list(written_numbers(declaration.description or ""))
+        values: dict[str, Amount] = {}
+        for name in constants:
+            amount = constant_amount(self.checked.constants[name].value)
+            if amount is not None:
+                values[name] = amount
+        for kind in sorted({w.amount.kind for w in written}):
+            of_kind = {name: amount for name, amount in values.items() if amount.kind == kind}
+            stray = [w for w in written if w.amount.kind == kind and w.amount not in of_kind.values()]
+            named = set(PLACEHOLDER.findall(declaration.description or ""))
+            unsaid = [name for name, amount in of_kind.items()
+                      if name not in named and amount not in {w.amount for w in written}]
+            if not stray or not unsaid:
+                continue
+            name = unsaid[0]
+            value = _literal_text(self.checked.constants[name].value)
+            self.warn("W404", f"the description of {owner} says '{stray[0].text}', but the constant '{name}' it "
+                              f"restates is {value}", locate(self.checked.texts, declaration.span,
+                                                            written_pattern(stray[0].text)),
+                      suggestion=f"name the value instead of writing it out: {{{name}}}")
 
     # I404 -----------------------------------------------------------------------------------------------------------
 
@@ -243,7 +282,7 @@ class _Linter:
         pending: list[tuple[ast.Expr, frozenset[str]]] = [(condition, frozenset())]
         while pending:
             expr, local = pending.pop()
-            for name in _references(expr, local):
+            for name in references(expr, local):
                 if name in seen:
                     continue
                 seen.add(name)
@@ -259,31 +298,6 @@ class _Linter:
 
 def _walk(expr: ast.Expr) -> Iterator[ast.Node]:
     return expr.walk()
-
-
-def _references(expr: ast.Expr, local: frozenset[str]) -> Iterator[str]:
-    """The global names an expression reads (constants, lists, definitions, facts), minus its local names."""
-    stack: list[tuple[ast.Node, frozenset[str]]] = [(expr, local)]
-    while stack:
-        node, names = stack.pop()
-        if isinstance(node, ast.Name):
-            if node.name not in names:
-                yield node.name
-            continue
-        if isinstance(node, ast.Call) and node.function not in names:
-            yield node.function
-        if isinstance(node, ast.Lookup):
-            yield node.table
-        if isinstance(node, ast.Selection):
-            stack.append((node.domain, names))
-            stack.append((node.where, names | {node.variable}))
-            continue
-        if isinstance(node, ast.Quantifier):
-            stack.append((node.domain, names))
-            inner = names | {node.variable}
-            stack.extend((child, inner) for child in (node.where, node.body) if child is not None)
-            continue
-        stack.extend((child, names) for child in node.children())
 
 
 def _literal_text(node: ast.Expr) -> str:

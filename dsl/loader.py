@@ -8,15 +8,17 @@ file can never read anything but rules. Files are read as UTF-8 text within a si
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from dsl import ast
 from dsl.diagnostics import Diagnostic, RuleErrors
-from dsl.parser import parse
+from dsl.parser import MAX_TOKENS, parse, token_count, too_long
 
 MAX_FILE_BYTES = 1_000_000
 MAX_FILES = 200
+MAX_RULEBOOK_TOKENS = 50_000  # words and signs in all the files of a rulebook (the shipped ones hold about 8,700)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,13 @@ def read_rule_file(path: Path, shown: str, where: ast.Span | None = None) -> str
             suggestion="save the file as UTF-8")], {}) from None
 
 
+def _clipped(written: str, limit: int = 80) -> str:
+    """A path as written, quoted, at most `limit` characters of it: a message never carries a whole huge value."""
+    if len(written) <= limit:
+        return repr(written)
+    return f"{written[:limit]!r}... ({len(written):,} characters)"
+
+
 class _Loader:
     def __init__(self, folder: Path, tree_root: Path, shown: str) -> None:
         self.folder = folder
@@ -102,6 +111,7 @@ class _Loader:
         self.modules: list[ast.Module] = []
         self.texts: dict[str, str] = {}
         self.diagnostics: list[Diagnostic] = []
+        self.tokens = 0
 
     def display(self, path: Path) -> str:
         relative = PurePosixPath(*path.relative_to(self.folder).parts) if path.is_relative_to(self.folder) else None
@@ -126,6 +136,14 @@ class _Loader:
             self.diagnostics.extend(errors.diagnostics)
             return
         self.texts[shown] = text
+        count = token_count(text, MAX_TOKENS)[0]
+        if self.tokens + count > MAX_RULEBOOK_TOKENS:
+            self.diagnostics.extend(too_long(
+                text, shown, MAX_RULEBOOK_TOKENS - self.tokens,
+                f"the rulebook's files hold more than {MAX_RULEBOOK_TOKENS:,} words and signs in all (the limit): "
+                f"this is the first past it").diagnostics)
+            return
+        self.tokens += count
         try:
             module = parse(text, shown)
         except RuleErrors as errors:
@@ -137,6 +155,21 @@ class _Loader:
                 self.follow(real, declaration)
 
     def follow(self, importer: Path, declaration: ast.Import) -> None:
+        written = declaration.name
+        control = next((c for c in written if unicodedata.category(c) == "Cc"), None)
+        if control is not None:
+            self.diagnostics.append(Diagnostic(
+                "E016", f"import {_clipped(written)} holds the character {control!r}, which no file name may hold",
+                declaration.span, suggestion="write the path of a .rules file, such as \"../common/sources.rules\""))
+            return
+        try:
+            self.resolve(importer, declaration)
+        except (OSError, ValueError) as error:  # a path the system refuses (too long, a byte it cannot name...)
+            reason = getattr(error, "strerror", None) or str(error)
+            self.diagnostics.append(Diagnostic("E012", f"cannot read the import {_clipped(written)}: {reason}",
+                                               declaration.span))
+
+    def resolve(self, importer: Path, declaration: ast.Import) -> None:
         written = declaration.name
         if PurePosixPath(written).is_absolute() or Path(written).is_absolute():
             self.diagnostics.append(Diagnostic(

@@ -7,6 +7,7 @@ never loads Lark or builds its parser.
 
 from __future__ import annotations
 
+import decimal
 import functools
 import re
 from datetime import UTC, date, datetime
@@ -61,15 +62,22 @@ def parse_text(text: str, path: str) -> ast.Module:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, Token) and value.type == "INT"
+    return isinstance(value, Token) and value.type in ("INT", "DECIMAL")
 
 
 def _digits(token: Token) -> int:
-    return len(str(token).lstrip("0"))
+    """Significant digits before the point, or after it: either side past the limit is too long."""
+    whole, _, fraction = str(token).partition(".")
+    return max(len(whole.lstrip("0")), len(fraction))
 
 
 def _number_too_large(token: Token, path: str) -> Diagnostic:
     shown = str(token) if len(token) <= 20 else f"{str(token)[:12]}... ({len(token)} digits)"
+    whole = str(token).partition(".")[0]
+    if len(whole.lstrip("0")) <= MAX_DIGITS:
+        return Diagnostic("E007", f"the number {shown} has too many digits after the point; numbers in rules have at "
+                                  f"most {MAX_DIGITS}", _token_span(path, token),
+                          suggestion="check for a typo, or a missing unit or separator")
     return Diagnostic("E007", f"the number {shown} is too large; numbers in rules have at most {MAX_DIGITS} digits",
                       _token_span(path, token), suggestion="check for a typo, or a missing unit or separator")
 
@@ -103,9 +111,17 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, path: str) -> Diagnost
     if isinstance(error, UnexpectedEOF) or (isinstance(token, Token) and token.type == "$END"):
         line, column = _end_position(text)
         span = ast.Span(path, line, column, line, column + 1)
-    message, suggestion = describe_syntax_error(error, text, _lark())
-    code = "E001" if isinstance(error, UnexpectedCharacters) else "E002"
-    return Diagnostic(code, message, span, suggestion=suggestion)
+    problem = describe_syntax_error(error, text, _lark())
+    code = problem.code or ("E001" if isinstance(error, UnexpectedCharacters) else "E002")
+    if problem.at is not None:
+        span = _offsets_span(path, text, *problem.at)
+    return Diagnostic(code, problem.message, span, suggestion=problem.suggestion)
+
+
+def _offsets_span(path: str, text: str, start: int, end: int) -> ast.Span:
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return ast.Span(path, line, column, line, column + max(1, end - start))
 
 
 def _end_position(text: str) -> tuple[int, int]:
@@ -128,6 +144,11 @@ def _token_span(path: str, token: Token) -> ast.Span:
 
 
 _ESCAPE = re.compile(r"\\(.)")
+
+
+def _amount(token: Token) -> int | decimal.Decimal:
+    """A quantity's number: whole as an `int`, with a fractional part as the `Decimal` written."""
+    return decimal.Decimal(str(token)) if token.type == "DECIMAL" else int(str(token))
 
 
 def _string_value(token: Token) -> str:
@@ -295,8 +316,9 @@ class _ToAst:
 
     def rule_quantity(self, children: list[object], meta: Meta) -> ast.Quantity:
         amount, unit = children
+        assert isinstance(amount, Token)
         text = str(unit)
-        return ast.Quantity(int(str(amount)), UNIT_PLURALS.get(text, text), span=self._span(meta))
+        return ast.Quantity(_amount(amount), UNIT_PLURALS.get(text, text), span=self._span(meta))
 
     def rule_level(self, children: list[object], meta: Meta) -> ast.Level:
         scale, value = children
@@ -439,13 +461,13 @@ class _ToAst:
         span = self._span(meta)
         first = children[0]
         assert isinstance(first, Token)
-        if first.type == "INT":
+        if first.type in ("INT", "DECIMAL"):
             unit = children[1] if len(children) > 1 else None
             if isinstance(unit, Token):
-                return ast.Quantity(int(str(first)), UNIT_PLURALS.get(str(unit), str(unit)), span=span)
+                return ast.Quantity(_amount(first), UNIT_PLURALS.get(str(unit), str(unit)), span=span)
+            if first.type == "DECIMAL":
+                return ast.Decimal(str(first), span=span)
             return ast.Integer(int(str(first)), span=span)
-        if first.type == "DECIMAL":
-            return ast.Decimal(str(first), span=span)
         if first.type == "LEVEL_SCALE":
             return ast.Level(str(first), int(str(children[1])), span=span)
         if first.type == "STRING":

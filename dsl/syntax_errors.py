@@ -7,6 +7,10 @@ The corpus doubles as a test fixture: every snippet must keep producing its mess
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass
+
 from lark import Lark, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from dsl.diagnostics import did_you_mean
@@ -118,23 +122,93 @@ def plain_token_name(name: str, parser: Lark) -> str:
     return name.lower()
 
 
-def describe_syntax_error(error: UnexpectedInput, text: str, parser: Lark) -> tuple[str, str | None]:
-    """A message and an optional suggestion for a syntax error."""
+@dataclass(frozen=True, slots=True)
+class SyntaxProblem:
+    """What a syntax error means: a message, an optional suggestion, and, when the cause lies elsewhere than where the
+    parser stopped (an unclosed text, a doubled 'and'), the code and the place (offsets in the text) to point at."""
+
+    message: str
+    suggestion: str | None
+    code: str | None = None
+    at: tuple[int, int] | None = None
+
+
+def describe_syntax_error(error: UnexpectedInput, text: str, parser: Lark) -> SyntaxProblem:
+    """A message and an optional suggestion for a syntax error, and where to point when not at the parser's stop."""
+    if isinstance(error, UnexpectedCharacters):
+        special = _unexpected_character(error, text)
+        if special is not None:
+            return special
+    unclosed = _unclosed_text(error, text)
+    if unclosed is not None:
+        return unclosed
     doubled = _doubled_connective(error, text)
     if doubled is not None:
-        return f"'{doubled}' is written twice: a condition is missing between them", \
-            f"remove one '{doubled}', or write the missing condition between them"
+        word, start = doubled
+        return SyntaxProblem(f"'{word}' is written twice: a condition is missing between them",
+                             f"remove one '{word}', or write the missing condition between them",
+                             at=(start, start + len(word)))
     if _follows_operator(error, text):
-        return MISSING_OPERAND, None
+        return SyntaxProblem(MISSING_OPERAND, None)
     matched = _match_corpus(error, parser)
     if matched is not None:
-        return matched, EXAMPLES[matched][0]
+        return SyntaxProblem(matched, EXAMPLES[matched][0])
     found = _found(error, text)
     if isinstance(error, UnexpectedCharacters):
-        return f"{found} has no meaning here", _suggestion(error)
+        return SyntaxProblem(f"{found} has no meaning here", _suggestion(error))
     expected = _expected(error, parser)
     message = f"expected {expected}, found {found}" if expected else f"unexpected {found}"
-    return message, _suggestion(error) or _typo_hint(error, parser)
+    return SyntaxProblem(message, _suggestion(error) or _typo_hint(error, parser))
+
+
+UNCLOSED_SUGGESTION = 'close it with a double quote (") where the text ends'
+
+
+def _unexpected_character(error: UnexpectedCharacters, text: str) -> SyntaxProblem | None:
+    """A double quote the lexer could not read is a text never closed; a digit of another script is not a digit."""
+    position = error.pos_in_stream or 0
+    char = text[position] if 0 <= position < len(text) else ""
+    if char == '"':
+        return SyntaxProblem("this text in quotes is never closed", UNCLOSED_SUGGESTION, "E009",
+                             (position, position + 1))
+    if char and not char.isascii() and unicodedata.category(char) == "Nd":
+        value = unicodedata.digit(char, None)
+        return SyntaxProblem(
+            f"{char!r} ({unicodedata.name(char, 'a digit')}) is not a digit the rules read: numbers, dates and "
+            f"occupation codes are written with the digits 0 to 9",
+            f"write {value}" if value is not None else "write the digits 0 to 9", "E008", (position, position + 1))
+    return None
+
+
+# Strings first, so that a '#' inside a string is not taken for a comment, nor a '"' inside a comment for a string.
+_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"|#[^\n]*')
+_STARTS_DECLARATION = re.compile(r"\s*(?:" + "|".join([*_DECLARATION_KEYWORDS, "cite"]) + r")\b")
+
+
+def _unclosed_text(error: UnexpectedInput, text: str) -> SyntaxProblem | None:
+    """A text whose closing quote is missing runs on to the next quote, the opening quote of the next text, whose
+    words then read as rules: `"...occupation` and, lines later, `Part-time"` ... The parser stops right after the
+    runaway text. Said as such when the text spans lines and either swallowed the start of a declaration or ends glued
+    to a word (`"Part`), which a text closed on purpose never is."""
+    token = getattr(error, "token", None)
+    position = getattr(token, "start_pos", None)
+    if not isinstance(error, (UnexpectedToken, UnexpectedEOF)):
+        return None
+    if not isinstance(position, int) or getattr(token, "type", "") == "$END":
+        position = len(text)
+    last = None
+    for match in _STRING_OR_COMMENT.finditer(text, 0, position):
+        if match.group().startswith('"'):
+            last = match
+    if last is None or text[last.end():position].strip() or "\n" not in last.group():
+        return None
+    glued = position == last.end() and position < len(text) and (text[position].isalnum() or text[position] == "_")
+    swallowed = any(_STARTS_DECLARATION.match(line) for line in last.group().split("\n")[1:])
+    if not (glued or swallowed):
+        return None
+    end_line = text.count("\n", 0, last.end() - 1) + 1
+    return SyntaxProblem(f"this text in quotes is not closed: it runs on to the next double quote, on line {end_line}",
+                         UNCLOSED_SUGGESTION, "E009", (last.start(), last.start() + 1))
 
 
 MISSING_OPERAND = "a condition is missing after this operator"
@@ -153,15 +227,17 @@ def _follows_operator(error: UnexpectedInput, text: str) -> bool:
     return bool(before) and before[-1] in _OPERATORS[:-1] and _expects_operand(error)
 
 
-def _doubled_connective(error: UnexpectedInput, text: str) -> str | None:
-    """`a and and b`: the second 'and' reads as a name, so the parser stops at `b`; say what the analyst wrote."""
+def _doubled_connective(error: UnexpectedInput, text: str) -> tuple[str, int] | None:
+    """`a and and b`: the second 'and' reads as a name, so the parser stops at `b`; say what the analyst wrote, and
+    where the second one starts."""
     token = getattr(error, "token", None)
     position = getattr(token, "start_pos", None)
     if not isinstance(error, UnexpectedToken) or not isinstance(position, int):
         return None
-    before = text[:position].split()
-    if len(before) >= 2 and before[-1] == before[-2] and before[-1] in ("and", "or"):
-        return before[-1]
+    before = text[max(0, position - 40):position]
+    words = before.split()
+    if len(words) >= 2 and words[-1] == words[-2] and words[-1] in ("and", "or"):
+        return words[-1], position - len(before) + len(before.rstrip()) - len(words[-1])
     return None
 
 

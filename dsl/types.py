@@ -49,7 +49,14 @@ INT = Type("count")
 TEXT = Type("text")
 DATE = Type("date")
 DATETIME = Type("date-time")
+# Durations come in two measures that no comparison may mix: calendar durations (months and years, and the runs of
+# work measured on the calendar) and numbers of days (days and weeks). A month has 28 to 31 days, so whether a number
+# of months reaches a number of days depends on which months; comparing them would be an approximation. A sum of
+# the two (`3 years + 1 day`) has no one length at all: it can be the length of a period or move a date (months
+# first, then days), and nothing else.
 DURATION = Type("duration")
+DAYS = Type("days")
+MONTHS_AND_DAYS = Type("months and days")
 HOURS = Type("hours")
 POINTS = Type("points")
 LEVEL = Type("language level")
@@ -62,19 +69,21 @@ ANY = Type("anything")  # what an expression has after an error, so one mistake 
 UNIT_TYPES = {
     "months": DURATION,
     "years": DURATION,
-    "weeks": DURATION,
-    "days": DURATION,
+    "weeks": DAYS,
+    "days": DAYS,
     "hours": HOURS,
     "points": POINTS,
 }
 
-ORDERED = frozenset({INT, DATE, DATETIME, DURATION, HOURS, POINTS, LEVEL, SCORE})
-ADDITIVE = frozenset({INT, DURATION, HOURS, POINTS})
+ORDERED = frozenset({INT, DATE, DATETIME, DURATION, DAYS, HOURS, POINTS, LEVEL, SCORE})
+ADDITIVE = frozenset({INT, DURATION, DAYS, HOURS, POINTS})
+DURATIONS = frozenset({DURATION, DAYS, MONTHS_AND_DAYS})  # what a period's length or a date's move may be
 
 PARAMETER_TYPES: Mapping[str, Type] = {
     "occupations": OCCUPATIONS,
     "code": CODE,
     "duration": DURATION,
+    "days": DAYS,
     "hours": HOURS,
     "points": POINTS,
     "level": LEVEL,
@@ -101,7 +110,9 @@ def describe(t: Type) -> str:
         TEXT: "a text",
         DATE: "a date",
         DATETIME: "a date-time",
-        DURATION: "a duration (days, weeks, months, years)",
+        DURATION: "a duration in months or years",
+        DAYS: "a number of days (days, weeks)",
+        MONTHS_AND_DAYS: "a duration in months and days",
         HOURS: "a number of hours",
         POINTS: "a number of points",
         LEVEL: "a language level (CLB/NCLC)",
@@ -111,6 +122,12 @@ def describe(t: Type) -> str:
         OCCUPATIONS: "an occupation list",
         ANY: "anything",
     }.get(t, t.name)
+
+
+def measures_clash(a: Type, b: Type) -> bool:
+    """Whether `a` and `b` are durations in measures that cannot be compared exactly (months against days, or a
+    duration of months and days against any duration)."""
+    return a in DURATIONS and b in DURATIONS and (a != b or a == MONTHS_AND_DAYS)
 
 
 def same_family(a: Type, b: Type) -> bool:

@@ -5,11 +5,13 @@ Commands import this module, never `engine.cli.main`, so the group and its comma
 
 from __future__ import annotations
 
+import calendar
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -19,10 +21,34 @@ from engine.explain.as_of import AsOf, choose_as_of, today
 from engine.explain.as_of import rulebook_in_force as in_force_on
 from engine.lower.rulebook import Compiler, available_years, default_rules_tree
 
-__all__ = ["AsOf", "EXIT_RULE_ERRORS", "EXIT_USAGE", "choose_as_of", "load_rulebooks", "today"]
+__all__ = ["AsOf", "CalendarDay", "EXIT_RULE_ERRORS", "EXIT_USAGE", "choose_as_of", "load_rulebooks", "today"]
 
 EXIT_RULE_ERRORS = 1
 EXIT_USAGE = 2
+
+
+class CalendarDay(click.DateTime):
+    """A date written YYYY-MM-DD; one in that form that is not on the calendar says which part is out of range."""
+
+    name = "date"
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            written = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", value)
+            if written is not None:
+                year, month, day = (int(part) for part in written.groups())
+                if year < 1:
+                    self.fail(f"'{value}': the year {year} is out of range (0001 to 9999)", param, ctx)
+                if not 1 <= month <= 12:
+                    self.fail(f"'{value}': the month {month:02d} is out of range (01 to 12)", param, ctx)
+                last = calendar.monthrange(year, month)[1]
+                if not 1 <= day <= last:
+                    self.fail(f"'{value}': the day {day:02d} is out of range for {calendar.month_name[month]} {year} "
+                              f"(01 to {last})", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def _fail_rules(errors: RuleErrors) -> NoReturn:

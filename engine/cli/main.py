@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from engine.cli.common import EXIT_USAGE, load_rulebooks
+from engine.cli.common import EXIT_USAGE, CalendarDay, load_rulebooks
 from engine.lower.rulebook import Compiler
 
 
@@ -71,7 +71,7 @@ _rules_option = click.option("--rules", "folders", multiple=True, metavar="DIR",
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @_year_option
 @_rules_option
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--as-of", "as_of", type=CalendarDay(),
               help="Evaluate as of this date (YYYY-MM-DD). Default: today, within the rulebook's in-force period.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from engine import ir
 from engine.eval.closures import ClosureBuilder
+from engine.ir.kernel import EvaluationLimit
 from engine.model.facts import MISSING, Facts, Item
 from engine.model.quantities import Duration, Hours, LanguageLevel, Period, Points
 from engine.model.work import OccupationTime, Stint, in_window
@@ -20,10 +21,6 @@ class Verdict(StrEnum):
     ELIGIBLE = "eligible"
     NOT_ELIGIBLE = "not_eligible"
     UNDETERMINED = "undetermined"
-
-
-class EvaluationLimit(Exception):
-    """Raised when a rulebook would do more work on one profile than `MAX_STEPS` allows."""
 
 
 def verdict_of(value: Any) -> Verdict:

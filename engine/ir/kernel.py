@@ -49,9 +49,20 @@ def is_member(item: Any, collection: Any) -> bool:
     return item in (collection.codes if isinstance(collection, OccupationList) else collection)
 
 
+class EvaluationLimit(Exception):
+    """One profile's evaluation stopped by a bound: more work than `MAX_STEPS` allows, or a date moved off the
+    calendar. The profile gets its own message and the others are still evaluated."""
+
+
 def shift(day: date, duration: Duration, sign: int) -> date:
-    """A date moved by a calendar duration: months first (clamped to the month's end), then days."""
-    return add_months(day, sign * duration.months) + timedelta(days=sign * duration.days)
+    """A date moved by a calendar duration: months first (clamped to the month's end), then days. A date moved off the
+    calendar (before the year 1 or after 9999) stops the profile's evaluation with its own message."""
+    try:
+        return add_months(day, sign * duration.months) + timedelta(days=sign * duration.days)
+    except (OverflowError, ValueError):
+        direction = "after" if sign > 0 else "before"
+        raise EvaluationLimit(f"{day} moved by {duration} {direction} it is off the calendar (years 1 to 9999)") \
+            from None
 
 
 def window(length: Duration, anchor: date) -> Period:
@@ -69,7 +80,8 @@ def full_time_years(hours: Hours, per_year: Hours) -> int:
     return int(hours.amount // per_year.amount) if per_year.amount > 0 else 0
 
 
-ZEROS: Mapping[str, Any] = {"points": Points(0), "hours": Hours(0.0), "duration": Duration(0), "count": 0}
+ZEROS: Mapping[str, Any] = {"points": Points(0), "hours": Hours(0.0), "duration": Duration(0), "days": Duration(0),
+                            "count": 0}
 
 
 def aggregate(kind: QuantifierKind, type_name: str, values: list[Any]) -> Any:

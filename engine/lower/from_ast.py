@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast, get_args
 
 from dsl import ast
 from dsl import types as t
 from dsl.checker import CheckedRulebook
+from dsl.descriptions import PLACEHOLDER
+from dsl.format import flat
 from dsl.loader import content_hash
 from engine import ir
 from engine.model.facts import FUNCTIONS
@@ -25,6 +28,7 @@ class _Lowering:
         self.rules: dict[str, ir.Rule] = {}
         self.lists = {name: self.occupation_list(table) for name, table in checked.tables.items()}
         self.constants: dict[str, ir.ConstantRef] = {}
+        self.values: dict[str, tuple[Any, str] | None] = {}
         self.lists_of_rule: dict[str, dict[str, ir.OccupationList]] = {}
         self.tables = {name: self.table(table) for name, table in sorted(checked.value_tables.items())}
 
@@ -41,7 +45,8 @@ class _Lowering:
             self.constant(name, constant)
         for name, definition in checked.definitions.items():
             body = self.expr(definition.body, frozenset(p.name for p in definition.parameters))
-            self.rules[name] = ir.Rule(name, tuple(p.name for p in definition.parameters), definition.description,
+            self.rules[name] = ir.Rule(name, tuple(p.name for p in definition.parameters),
+                                       self.described(definition.description),
                                        self.cites(definition.cites), body, definition.span)
         categories = tuple(self.category(c) for c in checked.categories)
         programs = tuple(self.category(ast.Category(p.name, p.title, p.cites, p.condition, span=p.span))
@@ -134,13 +139,52 @@ class _Lowering:
     def constant(self, name: str, constant: ast.Constant) -> ir.ConstantRef:
         if name in self.constants:
             return self.constants[name]
-        value = self.expr(constant.value, frozenset())
-        literal = value.value if isinstance(value, (ir.Literal, ir.ConstantRef)) else None
-        text = value.text if isinstance(value, (ir.Literal, ir.ConstantRef)) else name
-        ref = ir.ConstantRef(constant.span, self.checked.type_of(constant.value), name, constant.description,
-                             literal, text, self.cites(constant.cites))
+        found = self.constant_value(name)
+        literal, text = found if found is not None else (None, name)
+        ref = ir.ConstantRef(constant.span, self.checked.type_of(constant.value), name,
+                             self.described(constant.description), literal, text, self.cites(constant.cites))
         self.constants[name] = ref
         return ref
+
+    def constant_value(self, name: str, seen: frozenset[str] = frozenset()) -> tuple[Any, str] | None:
+        """A constant's value and its text, folded from its expression (the checker allows only fixed ones)."""
+        if name not in self.values:
+            if name in seen:
+                return None  # a circle of constants, which the checker refuses
+            self.values[name] = self.fold(self.checked.constants[name].value, seen | {name})
+        return self.values[name]
+
+    def fold(self, expr: ast.Expr, seen: frozenset[str] = frozenset()) -> tuple[Any, str] | None:
+        """The value of an expression the checker found fixed (a constant's value, a sum of durations), with its text;
+        None for anything else. Folded here, every backend reads one value and none has to compute it."""
+        if isinstance(expr, ast.Name):
+            return self.constant_value(expr.name, seen) if expr.name in self.checked.constants else None
+        if isinstance(expr, ast.ListLiteral):
+            items = [self.fold(item, seen) for item in expr.items]
+            known = [item for item in items if item is not None]
+            if len(known) != len(items):
+                return None
+            return tuple(value for value, _ in known), ", ".join(text for _, text in known)
+        if isinstance(expr, ast.Arithmetic):
+            left, right = self.fold(expr.left, seen), self.fold(expr.right, seen)
+            if left is None or right is None or self.checked.type_of(expr.left) == t.DATE:
+                return None
+            return (left[0] + right[0] if expr.operator == "+" else left[0] - right[0]), flat(expr)
+        if isinstance(expr, _LITERALS):
+            node = self.expr(expr, frozenset())
+            return (node.value, node.text) if isinstance(node, ir.Literal) else None
+        return None
+
+    def described(self, description: str | None) -> str | None:
+        """A description with each `{constant}` replaced by the constant's value as explanations show it, so the text
+        never drifts from the value (the checker has made sure each names a constant)."""
+        if description is None:
+            return None
+
+        def value_of(match: re.Match[str]) -> str:
+            found = self.constant_value(match.group(1))
+            return shown(found[0], found[1]) if found is not None else match.group(0)
+        return PLACEHOLDER.sub(value_of, description)
 
     def category(self, category: ast.Category) -> ir.Category:
         condition = self.expr(category.condition, frozenset())
@@ -226,6 +270,9 @@ class _Lowering:
             return ir.Member(span, typ, self.expr(expr.item, local), self.expr(expr.collection, local),
                              expr.negated)
         if isinstance(expr, ast.Arithmetic):
+            folded = self.fold(expr) if typ in t.DURATIONS else None
+            if folded is not None:  # `within (3 years + 1 day) before as_of`: a period of fixed length in every backend
+                return ir.Literal(span, typ, folded[0], folded[1])
             return ir.Arithmetic(span, typ, word(expr.operator, ir.ArithmeticOperator), self.expr(expr.left, local),
                                  self.expr(expr.right, local))
         if isinstance(expr, ast.AllOf):
@@ -262,11 +309,24 @@ class _Lowering:
         value: object
         if expr.unit == "hours":
             value = Hours(float(expr.amount))
-        elif expr.unit == "points":
-            value = Points(expr.amount)
         else:
-            value = Duration.of(expr.amount, expr.unit)
+            assert isinstance(expr.amount, int), "the checker refuses fractions of units other than hours"
+            value = Points(expr.amount) if expr.unit == "points" else Duration.of(expr.amount, expr.unit)
         return ir.Literal(expr.span, typ, value, f"{expr.amount} {expr.unit}")
+
+
+_LITERALS = (ast.Integer, ast.Quantity, ast.Level, ast.Decimal, ast.Text, ast.DateLiteral, ast.DateTimeLiteral,
+             ast.Boolean)
+
+
+def shown(value: Any, text: str) -> str:
+    """A constant's value as a description shows it: quantities and levels as explanations write them (`6 months`,
+    `1,560 hours`, `NCLC 7`), anything else as written."""
+    if isinstance(value, Duration) and not (value.months and value.days):
+        return str(value)
+    if isinstance(value, (Hours, Points, LanguageLevel)):
+        return str(value)
+    return text
 
 
 def word(value: str, allowed: Any) -> Any:

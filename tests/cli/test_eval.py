@@ -187,7 +187,8 @@ class TestBadInput:
                                                                ">= minimum_continuous_experience"), encoding="utf-8")
         result = run("eval", str(EXAMPLES / "kwame-cook.yaml"), "--rules", str(folder))
         assert result.exit_code == 1
-        assert "eligibility.rules:35:10: E301: cannot compare a number of hours with a duration" in result.stderr
+        assert "eligibility.rules:36:10: E301: cannot compare a number of hours with a duration in months or years" \
+            in result.stderr
         assert "^^^^" in result.stderr
 
     def test_an_unknown_year_is_a_usage_error(self) -> None:

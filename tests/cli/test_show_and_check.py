@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from engine.cli.main import main
@@ -53,3 +54,43 @@ def test_check_reports_problems_with_exit_code_1(tmp_path: Path) -> None:
     assert result.exit_code == 1
     codes = [d["code"] for d in json.loads(result.output)["diagnostics"]]
     assert codes == ["E111"]
+
+
+def test_check_of_a_file_checks_the_rulebook_it_belongs_to_and_says_so() -> None:
+    """`rules check rules/2025/eligibility.rules` once answered "Directory ... is a file"."""
+    result = CliRunner().invoke(main, ["check", str(ROOT / "rules" / "2025" / "eligibility.rules")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "checked 1 rulebook(s): no problems"
+    assert "eligibility.rules' is checked as part of its rulebook" in result.stderr
+
+
+def test_check_of_a_common_file_checks_the_rulebooks_that_import_it() -> None:
+    result = CliRunner().invoke(main, ["check", str(ROOT / "rules" / "common" / "crs.rules"), "--format", "json"])
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert [Path(folder).name for folder in document["checked"]] == ["2023", "2024", "2025", "2026"]
+    assert "checked as part of the rulebooks that import it" in document["notes"][0]
+
+
+def test_check_of_a_file_no_rulebook_reads_checks_its_syntax_alone(tmp_path: Path) -> None:
+    loose = tmp_path / "loose.rules"
+    loose.write_text('define x "x" cite src = \n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(loose)])
+    assert result.exit_code == 1
+    assert "belongs to no rulebook: only its syntax is checked" in result.stderr
+    assert "loose.rules:1:25: E002" in result.stderr
+    assert result.stdout.strip() == "checked 0 rulebook(s) and 1 file(s) alone: 1 error, 0 warnings, 0 info"
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    ("2025-13-01", "'2025-13-01': the month 13 is out of range (01 to 12)"),
+    ("2025-02-30", "'2025-02-30': the day 30 is out of range for February 2025 (01 to 28)"),
+    ("2024-02-30", "'2024-02-30': the day 30 is out of range for February 2024 (01 to 29)"),
+    ("0000-06-01", "'0000-06-01': the year 0 is out of range (0001 to 9999)"),
+])
+def test_an_as_of_date_off_the_calendar_says_which_part_is_out_of_range(given: str, message: str) -> None:
+    """`--as-of 2025-13-01` once said the format was wrong."""
+    result = CliRunner().invoke(main, ["eval", str(ROOT / "examples" / "profiles" / "amara-software-engineer.yaml"),
+                                       "--as-of", given])
+    assert result.exit_code == 2
+    assert f"Invalid value for '--as-of': {message}" in result.output

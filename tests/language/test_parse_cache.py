@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from dsl import ast_cache
+from dsl.parse_tree import parse_text
 from dsl.parser import parse
-from tests.conftest import RULES
+from engine.cli.main import main
+from tests.conftest import EXAMPLES, RULES
 
 
 def every_rule_file() -> list[Path]:
@@ -41,6 +44,75 @@ def test_a_damaged_entry_is_parsed_again(parse_cache: Path) -> None:
             entry.write_text(json.dumps({"@": "os.system", "command": "x"}), encoding="utf-8")
     assert ast_cache.load(text, "d.rules") is None
     assert parse(text, "d.rules") == module
+
+
+FRENCH = 'rulebook 2025 "T" in force 2025-01-01 until 2025-12-31 cite src\n' \
+    'source src "A source" "https://example.org"\n' \
+    'constant minimum_french_level "French level needed" cite src = nclc 7\n' \
+    'category french "French" cite src {\n' \
+    '  eligible when any result in language_tests: result.reading >= minimum_french_level\n' \
+    '}\n'
+
+
+def entry_of(text: str, path: str) -> Path:
+    entry = ast_cache._entry(text, path)
+    assert entry is not None and entry.is_file()
+    return entry
+
+
+def tamper(entry: Path, old: str, new: str, recompute_digest: bool) -> None:
+    """Edit a cached module; with `recompute_digest`, as someone who knows the format would, so the entry's own
+    digest agrees with its new content."""
+    head, _, module_text = entry.read_text(encoding="utf-8").partition("\n")
+    assert old in module_text
+    module_text = module_text.replace(old, new)
+    document = json.loads(head)
+    if recompute_digest:
+        document["digest"] = ast_cache._content_digest(document["claims"], module_text)
+    entry.write_text(json.dumps(document) + "\n" + module_text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("recompute_digest", [False, True])
+def test_an_edited_entry_is_not_believed_but_rebuilt(recompute_digest: bool) -> None:
+    """Editing one cached file once made `check` say "no problems" while `eval` gave other verdicts."""
+    path = f"tamper-{recompute_digest}.rules"
+    fresh = parse_text(FRENCH, path)
+    ast_cache.store(fresh, FRENCH, path)
+    entry = entry_of(FRENCH, path)
+    tamper(entry, '"@":"Level","span":', '"@":"Level","span":', recompute_digest)  # untouched: still believed
+    assert ast_cache.load(FRENCH, path) == fresh
+    tamper(entry, '"scale":"nclc","value":7', '"scale":"nclc","value":1', recompute_digest)
+    assert ast_cache.load(FRENCH, path) is None
+    parse.cache_clear()
+    assert parse(FRENCH, path) == fresh
+    assert ast_cache.load(FRENCH, path) == fresh  # the bad entry was rewritten
+
+
+def test_an_entry_claiming_another_source_is_not_believed() -> None:
+    path = "claims.rules"
+    ast_cache.store(parse_text(FRENCH, path), FRENCH, path)
+    entry = entry_of(FRENCH, path)
+    head, _, module_text = entry.read_text(encoding="utf-8").partition("\n")
+    document = json.loads(head)
+    document["claims"]["source"] = ast_cache.source_hash("something else", path)
+    document["digest"] = ast_cache._content_digest(document["claims"], module_text)
+    entry.write_text(json.dumps(document) + "\n" + module_text, encoding="utf-8")
+    assert ast_cache.load(FRENCH, path) is None
+
+
+def test_check_and_eval_see_the_rules_as_written_after_tampering(tmp_path: Path) -> None:
+    folder = tmp_path / "rules" / "tamper"
+    folder.mkdir(parents=True)
+    (folder / "main.rules").write_text(FRENCH, encoding="utf-8")
+    profile = str(EXAMPLES / "julien-nurse-francophone.json")
+    before = CliRunner().invoke(main, ["eval", profile, "--rules", str(folder), "--as-of", "2025-06-01"]).stdout
+    shown = f"{folder.as_posix()}/main.rules"
+    tamper(entry_of(FRENCH, shown), '"scale":"nclc","value":7', '"scale":"nclc","value":1', recompute_digest=True)
+    parse.cache_clear()
+    assert CliRunner().invoke(main, ["check", str(folder)]).stdout.strip() == "checked 1 rulebook(s): no problems"
+    parse.cache_clear()
+    after = CliRunner().invoke(main, ["eval", profile, "--rules", str(folder), "--as-of", "2025-06-01"]).stdout
+    assert after == before and "NCLC 7" in after
 
 
 def test_the_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@ message written for them."""
 
 from __future__ import annotations
 
+import decimal
 from datetime import date
 
 import pytest
@@ -131,3 +132,88 @@ def test_a_connective_written_twice_is_named_with_the_missing_condition(connecti
     diagnostic = caught.value.diagnostics[0]
     assert diagnostic.message == f"'{connective}' is written twice: a condition is missing between them"
     assert diagnostic.suggestion == f"remove one '{connective}', or write the missing condition between them"
+
+
+def test_the_caret_of_a_doubled_connective_points_at_the_second_one() -> None:
+    snippet = 'category c "C" cite a { eligible when in_pool and and french_proficiency }\n'
+    with pytest.raises(RuleErrors) as caught:
+        parse(HEADER + snippet, "t.rules")
+    span = caught.value.diagnostics[0].span
+    assert (span.line, span.column, span.end_column) == (2, 51, 54)
+    assert snippet[span.column - 1:span.end_column - 1] == "and"
+
+
+class TestUnclosedTexts:
+    """A text whose closing quote is missing is named where it opens, not where the parser stops lines later."""
+
+    RUNAWAY = ('constant minimum_continuous_experience "Continuous full-time work needed in one listed occupation\n'
+               "  cite src\n"
+               "  = 6 months\n"
+               "\n"
+               'constant minimum_part_time_hours "Part-time work that equals 6 months of full-time work"\n'
+               "  cite src\n"
+               "  = 780 hours\n")
+
+    def test_a_text_that_runs_on_into_the_next_declaration(self) -> None:
+        with pytest.raises(RuleErrors) as caught:
+            parse(HEADER + self.RUNAWAY, "t.rules")
+        (diagnostic,) = caught.value.diagnostics
+        assert diagnostic.code == "E009"
+        assert diagnostic.message == "this text in quotes is not closed: it runs on to the next double quote, on line 6"
+        assert (diagnostic.span.line, diagnostic.span.column) == (2, 40)  # the opening quote
+
+    def test_a_text_never_closed_before_the_end_of_the_file(self) -> None:
+        with pytest.raises(RuleErrors) as caught:
+            parse(HEADER + 'source s "Title" "https://example.org\n', "t.rules")
+        (diagnostic,) = caught.value.diagnostics
+        assert diagnostic.code == "E009"
+        assert diagnostic.message == "this text in quotes is never closed"
+        assert (diagnostic.span.line, diagnostic.span.column) == (2, 18)
+
+    def test_a_text_over_several_lines_closed_on_purpose_is_fine(self) -> None:
+        module = parse(HEADER + 'define x\n  "A text\n   over lines" cite s = true\n', "t.rules")
+        definition = at(module, 1)
+        assert isinstance(definition, ast.Define) and definition.description == "A text over lines"
+
+
+class TestDigits:
+    @pytest.mark.parametrize(("digit", "name"), [("\U0001d7ce", "MATHEMATICAL BOLD DIGIT ZERO"),
+                                                 ("\uff10", "FULLWIDTH DIGIT ZERO"),
+                                                 ("\u0660", "ARABIC-INDIC DIGIT ZERO")])
+    def test_a_digit_of_another_script_is_named(self, digit: str, name: str) -> None:
+        """`\\d` once let an occupation code in mathematical digits through; it never matched a profile."""
+        with pytest.raises(RuleErrors) as caught:
+            parse(HEADER + f'occupations s "S" cite a {{ 2122{digit} "Cyber" teer 1 }}\n', "t.rules")
+        (diagnostic,) = caught.value.diagnostics
+        assert diagnostic.code == "E008"
+        assert diagnostic.message.startswith(f"{digit!r} ({name}) is not a digit the rules read")
+        assert diagnostic.suggestion == "write 0"
+        assert (diagnostic.span.line, diagnostic.span.column) == (2, 32)  # the digit after 2122
+
+    def test_dates_and_decimals_take_ascii_digits_only(self) -> None:
+        for text in ("2025-0\uff11-01", "6.\uff15"):
+            with pytest.raises(RuleErrors) as caught:
+                parse(HEADER + f"define x cite a = {text}\n", "t.rules")
+            assert caught.value.diagnostics[0].code == "E008"
+
+
+class TestDecimalQuantities:
+    def test_hours_take_a_fraction_kept_as_written(self) -> None:
+        quantity = expression("30.50 hours")
+        assert quantity == ast.Quantity(decimal.Decimal("30.50"), "hours", span=quantity.span)
+        assert isinstance(quantity, ast.Quantity) and str(quantity.amount) == "30.50"
+
+    def test_a_whole_quantity_stays_a_whole_number(self) -> None:
+        quantity = expression("780 hours")
+        assert quantity == ast.Quantity(780, "hours", span=quantity.span)
+        assert isinstance(quantity, ast.Quantity) and isinstance(quantity.amount, int)
+
+    def test_a_decimal_bare_number_is_still_a_test_score(self) -> None:
+        score = expression("6.5")
+        assert score == ast.Decimal("6.5", span=score.span)
+
+    def test_decimals_have_at_most_nine_digits_each_side(self) -> None:
+        with pytest.raises(RuleErrors) as caught:
+            parse(HEADER + "define x cite a = 30.1234567891 hours\n", "t.rules")
+        assert caught.value.diagnostics[0].code == "E007"
+        assert "too many digits after the point" in caught.value.diagnostics[0].message

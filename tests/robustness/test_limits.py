@@ -8,6 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from dsl.checker import MAX_DAYS, MAX_DURATION_YEARS, MAX_MONTHS
 from dsl.loader import MAX_FILE_BYTES
 from dsl.parse_tree import MAX_DIGITS, MAX_NESTING
 from engine.cli.main import main
@@ -58,18 +59,43 @@ def test_a_huge_number_is_a_located_diagnostic_not_an_overflow(write_rules: Call
 
 
 def test_the_largest_numbers_allowed_still_evaluate(write_rules: Callable[..., Path]) -> None:
-    folder = write_rules("""
-occupations any_code "A" cite src { 21231 "Software engineers and designers" teer 1 }
-constant forever "f" cite src = 999999999 years
+    folder = write_rules(f"""
+occupations any_code "A" cite src {{ 21231 "Software engineers and designers" teer 1 }}
+constant forever "f" cite src = {MAX_DURATION_YEARS} years
 constant huge "h" cite src = 999999999 hours
-category c "C" cite src {
+category c "C" cite src {{
   eligible when any code in worked_in(any_code): hours_worked(code, within forever before as_of) >= huge
-}
+}}
 """)
     result = CliRunner().invoke(main, ["eval", PROFILE, "--rules", str(folder), "--as-of", "2025-06-01"])
     assert result.exit_code == 0, result.output
     assert "C [c]: not eligible" in result.stdout
+    assert Duration(MAX_DURATION_YEARS * 12).before(date(2025, 6, 1)) == date(1825, 6, 2)
     assert Duration(999_999_999 * 12).before(date(2025, 6, 1)) == date.min
+
+
+def test_a_duration_past_what_the_calendar_holds_is_refused_at_check_time(write_rules: Callable[..., Path]) -> None:
+    """`as_of - 999999999 days` once crashed the evaluator while DuckDB answered: now the checker refuses it."""
+    for written in ("999999999 days", f"{MAX_DURATION_YEARS + 1} years", f"{MAX_MONTHS + 1} months",
+                    f"{MAX_DAYS // 7 + 1} weeks", f"{MAX_DAYS + 1} days"):
+        code, output = check(write_rules(f'constant far "f" cite src = {written}\n'
+                                         f'category c "C" cite src {{ eligible when date_of_birth >= as_of - far }}\n'))
+        assert code == 1 and "E308" in output, written
+        assert f"durations are at most {MAX_DURATION_YEARS} years" in output
+    code, output = check(write_rules(f'constant far "f" cite src = {MAX_DURATION_YEARS} years + {MAX_DAYS} days\n'
+                                     f'constant farther "f" cite src = far + far\n'
+                                     f'category c "C" cite src {{ eligible when date_of_birth >= as_of - farther }}\n'))
+    assert code == 1 and "main.rules:4:33: E308: the duration 4,800 months and 146,096 days is longer" in output
+
+
+def test_a_date_moved_off_the_calendar_stops_that_profile_with_its_own_message(
+        write_rules: Callable[..., Path]) -> None:
+    folder = write_rules(f'constant far "f" cite src = {MAX_DURATION_YEARS} years\n'
+                         f'category c "C" cite src {{ eligible when date_of_birth >= as_of - far }}\n')
+    result = CliRunner().invoke(main, ["eval", PROFILE, "--rules", str(folder), "--as-of", "0150-06-01"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 2
+    assert "$: 0150-06-01 moved by 200 years before it is off the calendar (years 1 to 9999)" in result.stderr
 
 
 def test_evaluation_that_would_do_too_much_work_stops_with_its_own_message(write_rules: Callable[..., Path]) -> None:

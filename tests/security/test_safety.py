@@ -136,3 +136,18 @@ def test_the_server_imports_no_client_library() -> None:
                     assert not {a.name.split(".")[0] for a in node.names} & clients, path
                 elif isinstance(node, ast.ImportFrom) and node.module:
                     assert node.module.split(".")[0] not in clients, path
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x7f"])
+def test_an_import_path_with_a_control_character_is_refused(write_rules: Callable[..., Path], character: str) -> None:
+    """A NUL byte in an import path once crashed the import resolver."""
+    folder = write_rules(f'import "../common/sources{character}.rules"\n')
+    assert load_errors(folder) == [f"E016: import {'../common/sources' + character + '.rules'!r} holds the "
+                                   f"character {character!r}, which no file name may hold"]
+
+
+def test_an_import_path_the_system_refuses_is_a_diagnostic(write_rules: Callable[..., Path]) -> None:
+    folder = write_rules(f'import "{"x" * 5000}.rules"\n')
+    (message,) = load_errors(folder)
+    assert message.startswith("E012: cannot read the import 'xxxxxxxx")
+    assert "(5,006 characters)" in message and len(message) < 200

@@ -45,7 +45,7 @@ def test_a_level_short_by_one_names_the_ability_and_the_level(analyser: Analyser
     assert suggestion.verdict == "eligible" and suggestion.holds_from == DAY
     (reason,) = suggestion.because
     assert reason.rule == "french_proficiency" and [c.id for c in reason.cites] == ["cbs_page"]
-    assert reason.source == "rules/2025/eligibility.rules:37"
+    assert reason.source == "rules/2025/eligibility.rules:38"
 
 
 def test_a_result_in_raw_scores_is_told_the_raw_score_to_reach(analyser: Analyser) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from engine.cli.common import CalendarDay
+
 
 @contextmanager
 def _progress(length: int) -> Iterator[Callable[[int], None] | None]:
@@ -25,7 +27,7 @@ def _progress(length: int) -> Iterator[Callable[[int], None] | None]:
 @click.option("--year", "year", metavar="YEAR", help="Rulebook year. Default: the one in force on the as-of date.")
 @click.option("--rules", "folder", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
               help="A rulebook folder instead of a shipped year.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--as-of", "as_of", type=CalendarDay(),
               help="Evaluate as of this date (YYYY-MM-DD). Default: today, within the rulebook's in-force period.")
 @click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="One row per profile: .parquet, .jsonl or .csv.")

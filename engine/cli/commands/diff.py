@@ -15,6 +15,7 @@ import click
 
 from dsl.diagnostics import RuleErrors
 from engine import ir
+from engine.cli.common import CalendarDay
 from engine.diff.impact import PoolImpact
 from engine.lower.rulebook import Compiler, available_years, default_rules_tree
 
@@ -49,7 +50,7 @@ def resolve_rulebook(compiler: Compiler, given: str) -> ir.Rulebook:
               help="Exit with 1 when the rulebooks differ, 0 when they do not (like git diff --exit-code).")
 @click.option("--pool", "pool", type=click.Path(path_type=Path, dir_okay=False),
               help="Profiles (JSON Lines, or a JSON or YAML list) to evaluate under both rulebooks.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--as-of", "as_of", type=CalendarDay(),
               help="The day the pool is evaluated on, under both rulebooks. Default: the first day NEW is in force.")
 def diff_command(old: str, new: str, output_format: str, exit_code: bool, pool: Path | None,
                  as_of: datetime | None) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from engine.cli.common import CalendarDay
+
 
 @click.group("pool")
 def pool_command() -> None:
@@ -21,7 +23,7 @@ def pool_command() -> None:
               help="Output file: .parquet, .jsonl or .ndjson.")
 @click.option("--year", "years", multiple=True, metavar="YEAR",
               help="Rulebook(s) whose occupation lists the pool draws from (repeat). Default: every year.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default="2025-06-01", show_default=True,
+@click.option("--as-of", "as_of", type=CalendarDay(), default="2025-06-01", show_default=True,
               help="The date the pool describes: ages, job dates and submission times lead up to it.")
 @click.option("--raw-facts", "raw_facts", is_flag=True,
               help="Leave out each profile's stated CRS and programs: `rules batch` computes both from the facts.")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from engine.cli.common import CalendarDay
+
 
 @click.command("round")
 @click.argument("number", type=int, required=False)
@@ -22,7 +24,7 @@ import click
 @click.option("--program", "program", type=click.Choice(["fsw", "cec", "fst"]),
               help="A hypothetical round: the program it draws from.")
 @click.option("--invitations", "invitations", type=click.IntRange(min=1), help="A hypothetical round: how many.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="A hypothetical round: its date.")
+@click.option("--as-of", "as_of", type=CalendarDay(), help="A hypothetical round: its date.")
 @click.option("--engine", "engine_name", type=click.Choice(["duckdb", "python"]),
               help="duckdb (default when the rules compile to SQL) or python (the single-profile evaluator).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
