@@ -15,6 +15,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from engine.model.facts import EDUCATION_LEVELS
+from engine.model.score_scales import score_problem
 
 AS_OF = date(2025, 6, 1)
 ABILITIES = ("listening", "reading", "writing", "speaking")
@@ -35,8 +36,15 @@ def _result(draw: st.DrawFn) -> dict[str, Any]:
         result["levels"] = {a: draw(st.sampled_from((4, 5, 6, 7, 8, 9, 10))) for a in ABILITIES
                             if draw(st.integers(0, 9)) > 0}
     else:
-        result["scores"] = {a: draw(st.sampled_from(SCORES)) for a in ABILITIES if draw(st.integers(0, 9)) > 0}
+        # Only scores on the test's own scale: a score off it is a profile error, not a case for the rules.
+        taken = date.fromisoformat(result["date"]) if "date" in result else None
+        result["scores"] = {a: draw(st.sampled_from(_on_scale(result["test"], taken, a))) for a in ABILITIES
+                            if draw(st.integers(0, 9)) > 0}
     return result
+
+
+def _on_scale(test: str, taken: date | None, ability: str) -> tuple[float, ...]:
+    return tuple(score for score in SCORES if score_problem(test, taken, ability, score) is None)
 
 
 @st.composite

@@ -68,30 +68,33 @@ _rules_option = click.option("--rules", "folders", multiple=True, metavar="DIR",
 
 
 @main.command("eval")
-@click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @_year_option
 @_rules_option
 @click.option("--as-of", "as_of", type=CalendarDay(),
               help="Evaluate as of this date (YYYY-MM-DD). Default: today, within the rulebook's in-force period.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
-@click.option("--explain", "detail", type=click.Choice(["summary", "full"]), default="full", show_default=True,
-              help="How much of each explanation to show.")
+@click.option("--explain", "detail", type=click.Choice(["brief", "summary", "full"]),
+              help="How much of each explanation to show: brief (what decided each verdict; the default for text), "
+                   "summary (every condition with its deciding checks) or full (the whole tree with facts and "
+                   "sources; the default for json and markdown).")
 @click.option("--why-not", "why_not", is_flag=True,
               help="Add, for each category not met, the smallest changes that would meet it, the CRS what-ifs and "
                    "the rounds of the categories met (as `rules whynot`).")
 def eval_command(profiles: tuple[Path, ...], years: tuple[str, ...], folders: tuple[Path, ...],
-                 as_of: object, output_format: str, detail: str, why_not: bool) -> None:
-    """Evaluate candidate PROFILES (YAML or JSON) against every category of a rulebook, with explanations."""
+                 as_of: object, output_format: str, detail: str | None, why_not: bool) -> None:
+    """Evaluate candidate PROFILES (YAML or JSON files; - reads one from standard input) against every category of
+    a rulebook, with explanations."""
     from engine.explain.evaluation import evaluate_inputs
     from engine.explain.report import rejected_text, to_json, to_markdown, to_text
-    from engine.model.profile import read_profiles
 
     compiler = Compiler()
     given = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
     rulebooks = load_rulebooks(compiler, years, folders, given)
-    inputs = [p for path in profiles for p in read_profiles(path)]
-    evaluated = evaluate_inputs(inputs, rulebooks, given, detail)
+    shown = detail or ("brief" if output_format == "text" else "full")
+    inputs = [p for path in profiles for p in _read_inputs(path)]
+    evaluated = evaluate_inputs(inputs, rulebooks, given, shown)
     reports, rejected = evaluated.reports, evaluated.rejected
     advices: list[Any] = []
     if why_not:
@@ -132,6 +135,15 @@ def _with_advice_json(reports: list[Any], rejected: list[Any], advices: list[Any
     from engine.whynot.report import with_why_not
 
     return json.dumps(with_why_not(report_document(reports, rejected), advices), indent=2, ensure_ascii=False) + "\n"
+
+
+def _read_inputs(path: Path) -> list[Any]:
+    """The profiles of a file, or of standard input when the path is `-`."""
+    from engine.model.profile import read_profile_stream, read_profiles
+
+    if str(path) == "-":
+        return read_profile_stream(sys.stdin.buffer, "<stdin>")
+    return read_profiles(path)
 
 
 @main.command("show")

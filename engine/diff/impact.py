@@ -5,14 +5,15 @@ the diff matches them; a category missing from one rulebook counts as not eligib
 that gain eligibility, those that lose it, and those whose verdict moves between not eligible and undetermined, with a
 few example ids and, for each kind of move, one profile's two explanations side by side.
 
-A pool is JSON Lines (one profile a line), or a JSON or YAML file holding a list of profiles. A row that cannot be
-read or does not pass the profile schema is kept as a rejected row with its problems: it is reported, never dropped.
+A pool is any file `rules batch` reads (Parquet, JSON Lines, CSV, read by `engine.pool.load`), or a JSON or YAML
+file holding a list of profiles. A row that cannot be read or is not a valid profile is kept as a rejected row with
+its problems: it is reported, never dropped. A file that cannot be read at all raises `PoolError`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,7 +25,7 @@ from engine.eval.traced import CategoryResult, EvaluationLimit, Verdict, evaluat
 from engine.eval.verdicts import evaluate_verdicts
 from engine.explain.explanation import Explanation, explain_category, summarise
 from engine.model.facts import Facts, facts_from_profile
-from engine.model.profile import MAX_PROFILE_BYTES, Problem, ProfileInput, read_profiles, validate
+from engine.model.profile import MAX_PROFILE_BYTES, Problem, ProfileInput, parse_document, read_profile_text, validate
 
 GAINS, LOSES, NOW_UNDETERMINED, NOW_DETERMINED = "gains", "loses", "now_undetermined", "now_determined"
 MOVES = (GAINS, LOSES, NOW_UNDETERMINED, NOW_DETERMINED)
@@ -41,7 +42,7 @@ def count_text(move: str, count: int) -> str:
     if count == 1:
         verb, rest = MOVE_WORDS[move].split(" ", 1)
         return f"1 profile {verb}es {rest}" if verb == "go" else f"1 profile {verb}s {rest}"
-    return f"{count} profiles {MOVE_WORDS[move]}"
+    return f"{count:,} profiles {MOVE_WORDS[move]}"
 EXAMPLES = 3
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -87,22 +88,55 @@ class PoolImpact:
 
 
 def read_pool(path: Path) -> list[ProfileInput]:
-    """Every row of a pool file, each valid or with its problems."""
-    if path.suffix.lower() not in JSON_LINES_SUFFIXES:
-        return read_profiles(path)
+    """Every row of a pool file, each valid or with its problems; `PoolError` when the file cannot be read."""
+    from engine.pool.load import PoolError
+
+    if not path.is_file():
+        raise PoolError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml", ".json"):
+        listed = _profile_list(path, suffix)
+        if listed is not None:
+            return listed
+        suffix = ".jsonl"
+    if suffix in JSON_LINES_SUFFIXES:
+        return _json_lines(path)
+    return _loaded_rows(path)
+
+
+def _profile_list(path: Path, suffix: str) -> list[ProfileInput] | None:
+    """A JSON or YAML document holding a list of profiles (or one profile); None when a `.json` file is not one
+    JSON document (then it is JSON Lines, as `rules batch` reads a `.json` pool)."""
+    from engine.pool.load import PoolError
+
+    shown = str(path)
+    try:
+        if path.stat().st_size > MAX_PROFILE_BYTES:
+            return None if suffix == ".json" else [ProfileInput(shown, None, (Problem("$", "too large"),))]
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PoolError(f"{path}: cannot read the file ({error})") from None
+    try:
+        parse_document(text, suffix)
+    except ValueError as error:
+        if suffix == ".json":
+            return None
+        raise PoolError(f"{path}: {error}") from None
+    return read_profile_text(text, shown, suffix)
+
+
+def _json_lines(path: Path) -> list[ProfileInput]:
+    """One profile a line; a line that is not JSON is a rejected row, named by its line and column."""
+    from engine.pool.load import PoolError
+
     shown = str(path)
     try:
         if path.stat().st_size > MAX_PROFILE_BYTES * 50:
-            return [ProfileInput(shown, None, (Problem("$", "the pool file is too large for the evaluator"),))]
+            raise PoolError(f"{path}: the pool file is too large for the evaluator; use rules batch")
         lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        return [ProfileInput(shown, None, (Problem("$", "no such file"),))]
     except (OSError, UnicodeDecodeError) as error:
-        return [ProfileInput(shown, None, (Problem("$", f"cannot read the file: {error}"),))]
-    return list(_json_lines(lines, shown))
-
-
-def _json_lines(lines: Sequence[str], shown: str) -> Iterator[ProfileInput]:
+        raise PoolError(f"{path}: cannot read the file ({error})") from None
+    rows = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -110,9 +144,52 @@ def _json_lines(lines: Sequence[str], shown: str) -> Iterator[ProfileInput]:
         try:
             document = json.loads(line)
         except json.JSONDecodeError as error:
-            yield ProfileInput(origin, None, (Problem("$", f"not valid JSON: {error.msg} at column {error.colno}"),))
+            rows.append(ProfileInput(origin, None, (Problem("$", f"not valid JSON: {error.msg} at column "
+                                                                 f"{error.colno}"),)))
             continue
-        yield validate(document, origin)
+        except (RecursionError, ValueError) as error:
+            rows.append(ProfileInput(origin, None, (Problem("$", f"not valid JSON: {str(error)[:200]}"),)))
+            continue
+        rows.append(validate(document, origin))
+    return rows
+
+
+def _loaded_rows(path: Path) -> list[ProfileInput]:
+    """The rows of a pool as `rules batch` loads them (Parquet, CSV), each checked as a profile."""
+    from engine.model.pool_columns import profile_from_row
+    from engine.pool.load import POOL_VIEW, load_pool, pool_connection
+
+    connection = pool_connection()
+    loaded = load_pool(connection, path)
+    read: dict[int, ProfileInput] = {
+        reject.line: ProfileInput(f"{path}:{reject.line}", None, _problems(reject.reason))
+        for reject in loaded.rejects}
+    cursor = connection.execute(f"SELECT * FROM {POOL_VIEW} ORDER BY _line")
+    names = [column[0] for column in cursor.description]
+    while chunk := cursor.fetchmany(10_000):
+        for values in chunk:
+            row = dict(zip(names, values, strict=True))
+            line = int(row["_line"])
+            documents = loaded.documents
+            document = documents.get(line) if documents is not None else None
+            read[line] = validate(document if document is not None else profile_from_row(row), f"{path}:{line}")
+    connection.close()
+    return [read[line] for line in sorted(read)]
+
+
+def _problems(reason: str) -> tuple[Problem, ...]:
+    """A rejected row's reason ("$.crs: ...; $.id: ...") as its problems, each at its JSON path."""
+    problems: list[Problem] = []
+    for piece in reason.split("; "):
+        path, separator, message = piece.partition(": ")
+        if separator and path.startswith("$"):
+            problems.append(Problem(path, message))
+        elif problems:  # a message that itself holds "; " goes on
+            last = problems.pop()
+            problems.append(Problem(last.path, f"{last.message}; {piece}"))
+        else:
+            problems.append(Problem("$", piece))
+    return tuple(problems)
 
 
 @dataclass

@@ -17,14 +17,18 @@ from engine.diff.impact import MOVE_WORDS, MOVES, CategoryImpact, PoolImpact, Si
 from engine.diff.rule_diff import RuleChange
 from engine.diff.rulebook_diff import (
     ADDED,
+    CATEGORY_STATUSES,
     CHANGED,
+    CITATIONS_CHANGED,
     REMOVED,
+    STATUS_WORDS,
     UNCHANGED,
     CategoryDiff,
     OccupationChange,
     RoundsDiff,
     RulebookDiff,
 )
+from engine.explain import markdown as md
 from engine.explain.explanation import FAILS, HOLDS, Explanation
 
 ARROW = "→"
@@ -75,7 +79,8 @@ def to_text(diff: RulebookDiff, impact: PoolImpact | None = None, color: bool = 
             lines.append(f"      {source.url}")
     groups: tuple[tuple[str, str, str | None], ...] = (
         (ADDED, "Categories added", "green"), (REMOVED, "Categories removed", "red"),
-        (CHANGED, "Categories changed", "yellow"), (UNCHANGED, "Categories unchanged", None))
+        (CHANGED, "Categories changed", "yellow"), (CITATIONS_CHANGED, "Categories whose citations changed", None),
+        (UNCHANGED, "Categories unchanged", None))
     for status, heading, tint in groups:
         group = diff.with_status(status)
         if not group:
@@ -94,7 +99,8 @@ def to_text(diff: RulebookDiff, impact: PoolImpact | None = None, color: bool = 
 def _summary(diff: RulebookDiff) -> str:
     if not diff.has_differences:
         return "No differences."
-    counts = [f"{len(diff.with_status(s))} {s}" for s in (ADDED, REMOVED, CHANGED, UNCHANGED)]
+    counts = [f"{len(diff.with_status(s))} {STATUS_WORDS[s]}" for s in CATEGORY_STATUSES
+              if s != CITATIONS_CHANGED or diff.with_status(s)]
     summary = "Categories: " + ", ".join(counts) + "."
     if diff.rounds:
         changed = sum(r.status != UNCHANGED for r in diff.rounds)
@@ -124,17 +130,23 @@ def _rounds_text(rounds: tuple[RoundsDiff, ...], paint: Paint) -> list[str]:
 
 
 def _category_text(category: CategoryDiff, paint: Paint, colour: str | None) -> list[str]:
-    mark = {ADDED: "+", REMOVED: "-", CHANGED: "~", UNCHANGED: "="}[category.status]
+    mark = {ADDED: "+", REMOVED: "-", CHANGED: "~", CITATIONS_CHANGED: "=", UNCHANGED: "="}[category.status]
     title = f"  {mark} {category.id}: {category.name}"
     lines = [paint(title, fg=colour, bold=True)]
     where = category.new_source or category.old_source
-    if category.status == CHANGED or category.status == UNCHANGED:
+    if category.kept:
         where = f"{category.old_source} {ARROW} {category.new_source}"
     lines.append(f"      {where}")
     if category.renamed:
         lines.append(paint(f"      renamed: {category.old_name} {ARROW} {category.new_name}", fg="yellow"))
     if category.id_changed:
         lines.append(paint(f"      id: {category.old_id} {ARROW} {category.new_id} (matched by name)", fg="yellow"))
+    rule = category.new_rule or category.old_rule
+    if len(rule) == 1:
+        lines.append(f"      rule: {rule[0]}")
+    elif rule:
+        lines.append("      rule: all of these:")
+        lines.extend(f"        - {part}" for part in rule)
     lines.extend(_occupations_text(category, paint))
     if category.rule_changes:
         lines.append("      rule:")
@@ -185,14 +197,14 @@ def _rule_change_text(change: RuleChange, paint: Paint) -> list[str]:
 
 
 def _impact_text(impact: PoolImpact, diff: RulebookDiff, paint: Paint) -> list[str]:
-    rejected = f"; {len(impact.rejected)} row(s) rejected" if impact.rejected else ""
-    lines = [paint(f"Impact on the pool: {impact.evaluated} of {impact.read} profile(s) evaluated as of "
+    rejected = f"; {len(impact.rejected):,} row(s) rejected" if impact.rejected else ""
+    lines = [paint(f"Impact on the pool: {impact.evaluated:,} of {impact.read:,} profile(s) evaluated as of "
                    f"{impact.as_of} under both rulebooks{rejected}", bold=True)]
     lines.extend(f"  note: {note}" for note in impact.notes)
     for category in impact.categories:
         lines.append("")
         lines.append(paint(f"  {category.id}: {category.name}", bold=True) +
-                     f"  eligible {category.eligible_before} {ARROW} {category.eligible_after}")
+                     f"  eligible {category.eligible_before:,} {ARROW} {category.eligible_after:,}")
         if not category.changed:
             lines.append("      no profile changes verdict")
         for move in MOVES:
@@ -266,7 +278,7 @@ def to_markdown(diff: RulebookDiff, impact: PoolImpact | None = None) -> str:
             lines.append(f"- {source.kind}: `{source.id}` [{_cell(source.title)}]({source.url}){renamed}")
         lines.append("")
     lines += ["## Categories", "", _summary(diff), ""]
-    for status in (ADDED, REMOVED, CHANGED, UNCHANGED):
+    for status in CATEGORY_STATUSES:
         for category in diff.with_status(status):
             lines.extend(_category_markdown(category))
     if diff.rounds:
@@ -281,8 +293,9 @@ def _cell(text: str) -> str:
 
 
 def _category_markdown(category: CategoryDiff) -> list[str]:
-    lines = [f"### {category.status.capitalize()}: {category.name} (`{category.id}`)", ""]
-    if category.status in (CHANGED, UNCHANGED):
+    lines = [f"### {STATUS_WORDS[category.status].capitalize()}: {md.text(category.name)} ({md.code(category.id)})",
+             ""]
+    if category.kept:
         lines.append(f"Source: `{category.old_source}` {ARROW} `{category.new_source}`")
     else:
         lines.append(f"Source: `{category.new_source or category.old_source}`")
@@ -291,6 +304,10 @@ def _category_markdown(category: CategoryDiff) -> list[str]:
         lines += [f"Renamed: {category.old_name} {ARROW} {category.new_name}", ""]
     if category.id_changed:
         lines += [f"Id: `{category.old_id}` {ARROW} `{category.new_id}` (matched by name)", ""]
+    rule = category.new_rule or category.old_rule
+    if rule:
+        lines += ["#### Rule", "", "All of these:" if len(rule) > 1 else "This:", "",
+                  *(f"- {md.text(part)}" for part in rule), ""]
     for heading, entries in (("Occupations added", category.occupations_added),
                              ("Occupations removed", category.occupations_removed)):
         if entries:
@@ -339,23 +356,23 @@ def _rule_change_markdown(change: RuleChange) -> str:
 
 def _impact_markdown(impact: PoolImpact, diff: RulebookDiff) -> list[str]:
     lines = ["## Impact on the pool", "",
-             f"{impact.evaluated} of {impact.read} profile(s) evaluated as of {impact.as_of} under both rulebooks"
-             + (f"; {len(impact.rejected)} row(s) rejected." if impact.rejected else "."), "",
+             f"{impact.evaluated:,} of {impact.read:,} profile(s) evaluated as of {impact.as_of} under both rulebooks"
+             + (f"; {len(impact.rejected):,} row(s) rejected." if impact.rejected else "."), "",
              *(f"Note: {note}.\n" for note in impact.notes),
              "| Category | Eligible before | Eligible after | Gain | Lose | Now undetermined | Now not eligible |",
              "|---|---|---|---|---|---|---|"]
     for category in impact.categories:
-        counts = " | ".join(str(category.counts[m]) for m in MOVES)
-        lines.append(f"| {_cell(category.name)} (`{category.id}`) | {category.eligible_before} | "
-                     f"{category.eligible_after} | {counts} |")
+        counts = " | ".join(f"{category.counts[m]:,}" for m in MOVES)
+        lines.append(f"| {_cell(category.name)} (`{category.id}`) | {category.eligible_before:,} | "
+                     f"{category.eligible_after:,} | {counts} |")
     lines.append("")
     for category in impact.categories:
         lines.extend(_category_impact_markdown(category, diff))
     if impact.rejected:
         lines += ["### Rejected rows", ""]
         for profile in impact.rejected:
-            problems = "; ".join(f"`{p.path}`: {p.message}" for p in profile.problems)
-            lines.append(f"- `{profile.origin}`: {problems}")
+            problems = "; ".join(f"{md.code(p.path)}: {md.text(p.message)}" for p in profile.problems)
+            lines.append(f"- {md.code(profile.origin)}: {problems}")
         lines.append("")
     return lines
 
@@ -366,11 +383,11 @@ def _category_impact_markdown(category: CategoryImpact, diff: RulebookDiff) -> l
     lines = [f"### {category.name} (`{category.id}`)", ""]
     for move in MOVES:
         if category.counts[move]:
-            examples = ", ".join(f"`{e}`" for e in category.examples[move])
+            examples = ", ".join(md.code(e) for e in category.examples[move])
             lines.append(f"- {count_text(move, category.counts[move])}, for example {examples}")
     lines.append("")
     for move, side in category.explanations.items():
-        lines += [f"Why profile `{side.profile}` would {MOVE_WORDS[move]}:", "",
+        lines += [f"Why profile {md.code(side.profile)} would {MOVE_WORDS[move]}:", "",
                   f"| {diff.old.label}: {side.old_verdict.replace('_', ' ')} | "
                   f"{diff.new.label}: {side.new_verdict.replace('_', ' ')} |", "|---|---|"]
         left, right = _explanation_lines(side.old), _explanation_lines(side.new)
@@ -385,4 +402,4 @@ def _category_impact_markdown(category: CategoryImpact, diff: RulebookDiff) -> l
 def _md_line(line: str) -> str:
     stripped = line.lstrip(" ")
     indent = (len(line) - len(stripped)) // 2
-    return "&nbsp;&nbsp;" * max(indent - 1, 0) + _cell(stripped)
+    return "&nbsp;&nbsp;" * max(indent - 1, 0) + md.cell(stripped)

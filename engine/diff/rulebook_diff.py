@@ -19,8 +19,15 @@ from typing import Any
 
 from engine import ir
 from engine.diff.rule_diff import DefinitionForms, RuleChange, diff_conditions
+from engine.explain.show import plain_rule
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
+# A category whose policy (name, rule, occupations) is the same but whose citations changed.
+CITATIONS_CHANGED = "citations_changed"
+# Every status of a category, in the order the views group them, with the words they use.
+CATEGORY_STATUSES = (ADDED, REMOVED, CHANGED, CITATIONS_CHANGED, UNCHANGED)
+STATUS_WORDS = {ADDED: "added", REMOVED: "removed", CHANGED: "changed", CITATIONS_CHANGED: "citations changed",
+                UNCHANGED: "unchanged"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +101,9 @@ class SourceChange:
 
 @dataclass(frozen=True, slots=True)
 class CategoryDiff:
-    """One category across the two rulebooks. `status` is about policy (name, rule, occupations); a change of the
-    sources a category cites is reported beside it and counts as a difference, not as a policy change."""
+    """One category across the two rulebooks. `status` is about policy (name, rule, occupations): a category whose
+    policy is the same but whose cited sources changed is `citations_changed`, a difference but not a policy change.
+    An added or removed category carries its rule in words (`new_rule`, `old_rule`) beside its occupations."""
 
     status: str
     old_id: str | None
@@ -115,6 +123,8 @@ class CategoryDiff:
     cites_changed: bool = False
     old_occupation_count: int = 0
     new_occupation_count: int = 0
+    old_rule: tuple[str, ...] = ()
+    new_rule: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -123,6 +133,11 @@ class CategoryDiff:
     @property
     def name(self) -> str:
         return self.new_name or self.old_name or ""
+
+    @property
+    def kept(self) -> bool:
+        """In both rulebooks (changed or not)."""
+        return self.status not in (ADDED, REMOVED)
 
     @property
     def renamed(self) -> bool:
@@ -143,10 +158,12 @@ class CategoryDiff:
             "name": self.name,
             "old": None if self.old_id is None else {"id": self.old_id, "name": self.old_name,
                                                      "source": self.old_source, "cites": list(self.old_cites),
-                                                     "occupations": self.old_occupation_count},
+                                                     "occupations": self.old_occupation_count,
+                                                     **({"rule": list(self.old_rule)} if self.old_rule else {})},
             "new": None if self.new_id is None else {"id": self.new_id, "name": self.new_name,
                                                      "source": self.new_source, "cites": list(self.new_cites),
-                                                     "occupations": self.new_occupation_count},
+                                                     "occupations": self.new_occupation_count,
+                                                     **({"rule": list(self.new_rule)} if self.new_rule else {})},
             "matched_by": self.matched_by,
             "renamed": self.renamed,
             "occupations": {
@@ -365,12 +382,14 @@ def _category_diff(old: ir.Category | None, new: ir.Category | None, matched_by:
         occupations = occupations_of(new)
         return CategoryDiff(ADDED, None, new.id, None, new.name, None, new.span.short, None,
                             occupations_added=tuple(_entry(o) for o in _by_code(occupations)),
-                            new_cites=tuple(c.id for c in new.cites), new_occupation_count=len(occupations))
+                            new_cites=tuple(c.id for c in new.cites), new_occupation_count=len(occupations),
+                            new_rule=rule_parts(new.condition))
     if new is None and old is not None:
         occupations = occupations_of(old)
         return CategoryDiff(REMOVED, old.id, None, old.name, None, old.span.short, None, None,
                             occupations_removed=tuple(_entry(o) for o in _by_code(occupations)),
-                            old_cites=tuple(c.id for c in old.cites), old_occupation_count=len(occupations))
+                            old_cites=tuple(c.id for c in old.cites), old_occupation_count=len(occupations),
+                            old_rule=rule_parts(old.condition))
     assert old is not None and new is not None
     before, after = occupations_of(old), occupations_of(new)
     added = tuple(_entry(after[c]) for c in sorted(after.keys() - before.keys()))
@@ -382,13 +401,21 @@ def _category_diff(old: ir.Category | None, new: ir.Category | None, matched_by:
                    for c in kept if before[c].title != after[c].title)
     rules = diff_conditions(old.condition, new.condition, forms)
     changed = old.name != new.name or old.id != new.id or bool(added or removed or teer or titles or rules)
+    cites_changed = {c.url for c in old.cites} != {c.url for c in new.cites}
+    status = CHANGED if changed else CITATIONS_CHANGED if cites_changed else UNCHANGED
     return CategoryDiff(
-        CHANGED if changed else UNCHANGED, old.id, new.id, old.name, new.name, old.span.short, new.span.short,
+        status, old.id, new.id, old.name, new.name, old.span.short, new.span.short,
         matched_by, added, removed, teer, titles, rules,
         old_cites=tuple(c.id for c in old.cites), new_cites=tuple(c.id for c in new.cites),
-        cites_changed={c.url for c in old.cites} != {c.url for c in new.cites},
+        cites_changed=cites_changed,
         old_occupation_count=len(before), new_occupation_count=len(after),
     )
+
+
+def rule_parts(condition: ir.Node) -> tuple[str, ...]:
+    """A category's rule in words: each part that must hold, by its description (`rules show` reads the same)."""
+    parts = condition.operands if isinstance(condition, ir.AllOf) else (condition,)
+    return tuple(plain_rule(part) for part in parts)
 
 
 def _by_code(occupations: dict[str, ir.Occupation]) -> list[ir.Occupation]:

@@ -18,6 +18,7 @@ from engine import ir
 from engine.diff.rule_diff import RuleChange
 from engine.diff.rulebook_diff import (
     ADDED,
+    CITATIONS_CHANGED,
     REMOVED,
     UNCHANGED,
     CategoryDiff,
@@ -311,11 +312,11 @@ def category_changes(old: ir.Rulebook, new: ir.Rulebook, category: CategoryDiff,
             if occupation.old_title is not None:
                 title = f"{_cell(occupation.old_title)} → {title}"
             moved = f" {_moved(occupation.moved, f'{link_prefix}{new.year}')} |" if with_moves else ""
-            lines.append(f"| {change} | {occupation.code} | {title} | {teer} |{moved}")
+            lines.append(f"| {change} | {noc_link(occupation.code)} | {title} | {teer} |{moved}")
         lines.append("")
     if category.cites_changed:
         lines += [f"**Cites:** {', '.join(category.old_cites)} → {', '.join(category.new_cites)}", ""]
-    if category.status == UNCHANGED:
+    if category.status in (UNCHANGED, CITATIONS_CHANGED):
         lines += ["No change in the rule or the occupations.", ""]
     return lines
 
@@ -416,7 +417,7 @@ def _occupations_section(category: ir.Category) -> list[str]:
             "| Code | Title | TEER |",
             "|---|---|---|",
         ]
-        lines += [f"| {o.code} | {_cell(o.title)} | {o.teer} |" for o in table.occupations]
+        lines += [f"| {noc_link(o.code)} | {_cell(o.title)} | {o.teer} |" for o in table.occupations]
         lines += ["", "</div>", ""]
     return lines
 
@@ -567,6 +568,15 @@ def _sentence(text: str) -> str:
 
 def _oneline(text: str) -> str:
     return " ".join(text.split())
+
+
+# The official NOC 2021 page of a unit group (Employment and Social Development Canada), by its five-digit code.
+NOC_PAGE = "https://noc.esdc.gc.ca/Structure/NOCProfile?GocTemplateCulture=en-CA&code={code}&version=2021.0"
+
+
+def noc_link(code: str) -> str:
+    """A NOC 2021 code as a link to its official page."""
+    return f"[{code}]({NOC_PAGE.format(code=code)})"
 
 
 def _cell(text: str) -> str:

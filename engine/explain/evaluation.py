@@ -14,7 +14,7 @@ from engine import ir
 from engine.eval.traced import EvaluationLimit, evaluate_profile
 from engine.explain.as_of import AsOf, choose_as_of
 from engine.explain.report import ProfileReport, build_report
-from engine.model.facts import facts_from_profile
+from engine.model.facts import MISSING, facts_from_profile
 from engine.model.profile import Problem, ProfileInput
 
 
@@ -39,7 +39,7 @@ class Evaluated:
 
 def evaluate_inputs(inputs: Sequence[ProfileInput], rulebooks: Sequence[ir.Rulebook], given: date | None,
                     detail: str, deadline: float | None = None) -> Evaluated:
-    """Every valid input against every rulebook, with explanations at `detail` (`full` or `summary`).
+    """Every valid input against every rulebook, with explanations at `detail` (`full`, `summary` or `brief`).
 
     `deadline` is a `time.monotonic()` instant: when it has passed after an evaluation, `OutOfTime` is raised. One
     evaluation cannot be cut short, but the evaluator's step limit bounds it.
@@ -52,6 +52,7 @@ def evaluate_inputs(inputs: Sequence[ProfileInput], rulebooks: Sequence[ir.Ruleb
         if profile.data is None:
             continue
         facts = facts_from_profile(profile.data)
+        stated = facts.values["eligible_programs"]
         for rulebook in rulebooks:
             when = choose_as_of(rulebook, given)
             try:
@@ -60,7 +61,8 @@ def evaluate_inputs(inputs: Sequence[ProfileInput], rulebooks: Sequence[ir.Ruleb
                 rejected.append(ProfileInput(profile.origin, None, (Problem("$", str(limit)),)))
             else:
                 reports.append(build_report(facts.profile_id, rulebook, when.day, when.note, evaluation.categories,
-                                            detail, evaluation.programs, evaluation.score))
+                                            detail, evaluation.programs, evaluation.score,
+                                            given_programs=None if stated is MISSING else tuple(stated)))
                 pairs.append((profile.data, rulebook, when))
             evaluated += 1
             if deadline is not None and time.monotonic() > deadline:

@@ -158,6 +158,36 @@ def summarise(explanation: Explanation, limit: int = 4) -> Explanation:
     return replace(explanation, children=tuple(children))
 
 
+def brief(explanation: Explanation, limit: int = 3) -> Explanation:
+    """What decided the verdict, and nothing else: the conditions that failed (or could not be decided), each with
+    at most `limit` of its checks that failed (or lacked a fact), margins included. A verdict that holds keeps no
+    condition: every one of them held."""
+    deciding = FAILS if explanation.outcome == FAILS else UNKNOWN if explanation.outcome == UNKNOWN else None
+    if deciding is None:
+        return replace(explanation, children=())
+    children = []
+    for child in explanation.children:
+        if child.outcome != deciding:
+            continue
+        unique: dict[tuple[str, str | None], Explanation] = {}
+        for check in _deciding(child, deciding):
+            if check is not child:
+                unique.setdefault((check.label, check.detail), replace(check, children=()))
+        children.append(replace(child, children=tuple(list(unique.values())[:limit])))
+    return replace(explanation, children=tuple(children))
+
+
+def _deciding(node: Explanation, outcome: str) -> Iterator[Explanation]:
+    """The deepest statements under `node` with `outcome`: those none of whose own statements has it (a comparison
+    that failed, though its children are the table rows behind its value)."""
+    below = [child for child in node.children if child.outcome == outcome]
+    if not below:
+        yield node
+        return
+    for child in below:
+        yield from _deciding(child, outcome)
+
+
 def _leaves(node: Explanation) -> Iterator[Explanation]:
     if not node.children:
         yield node

@@ -13,7 +13,16 @@ from typing import Any
 
 from engine import ir
 from engine.eval.traced import CategoryResult, ScoreResult
-from engine.explain.explanation import FAILS, HOLDS, Explanation, explain_results, explain_sections, summarise
+from engine.explain import markdown as md
+from engine.explain.explanation import (
+    FAILS,
+    HOLDS,
+    Explanation,
+    brief,
+    explain_results,
+    explain_sections,
+    summarise,
+)
 from engine.model.profile import ProfileInput
 from engine.model.quantities import Points
 
@@ -23,10 +32,15 @@ UNKNOWN_MARK = "?"
 
 @dataclass(frozen=True, slots=True)
 class CategoryReport:
+    """A category's or a program's verdict. A program the profile states (`eligible_programs`) is `given`: its
+    verdict is the profile's, and `computed` holds the rules' own verdict when it disagrees."""
+
     id: str
     name: str
     verdict: str
     explanation: Explanation
+    given: bool = False
+    computed: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,19 +70,34 @@ class ProfileReport:
     categories: tuple[CategoryReport, ...]
     programs: tuple[CategoryReport, ...] = ()
     score: ScoreReport | None = None
+    detail: str = "full"
+
+
+# How much of each explanation a report keeps: `brief` what decided each verdict (the text view's default),
+# `summary` every condition with its deciding checks, `full` the whole tree.
+DETAILS = ("brief", "summary", "full")
 
 
 def build_report(profile_id: str, rulebook: ir.Rulebook, as_of: date, as_of_note: str | None,
                  results: Sequence[CategoryResult], detail: str, programs: Sequence[CategoryResult] = (),
-                 score: ScoreResult | None = None) -> ProfileReport:
+                 score: ScoreResult | None = None, given_programs: Sequence[str] | None = None) -> ProfileReport:
+    """`given_programs`: the profile's `eligible_programs` when it states them; each program's verdict is then the
+    profile's (eligible when listed, not eligible otherwise), shown beside the rules' verdict when they differ."""
     explanations = explain_results([*results, *programs], rulebook)
+    shorten = {"brief": brief, "summary": summarise}.get(detail)
     reports = []
-    for result, explanation in zip([*results, *programs], explanations, strict=True):
-        if detail == "summary":
-            explanation = summarise(explanation)
-        reports.append(CategoryReport(result.category.id, result.category.name, result.verdict.value, explanation))
+    for index, (result, explanation) in enumerate(zip([*results, *programs], explanations, strict=True)):
+        if shorten is not None:
+            explanation = shorten(explanation)
+        computed = result.verdict.value
+        if index >= len(results) and given_programs is not None:
+            stated = "eligible" if result.category.id in given_programs else "not_eligible"
+            reports.append(CategoryReport(result.category.id, result.category.name, stated, explanation, True,
+                                          computed if computed != stated else None))
+        else:
+            reports.append(CategoryReport(result.category.id, result.category.name, computed, explanation))
     return ProfileReport(profile_id, rulebook, as_of, as_of_note, tuple(reports[:len(results)]),
-                         tuple(reports[len(results):]), _score_report(score, rulebook))
+                         tuple(reports[len(results):]), _score_report(score, rulebook), detail)
 
 
 def _score_report(score: ScoreResult | None, rulebook: ir.Rulebook) -> ScoreReport | None:
@@ -87,6 +116,24 @@ def _score_report(score: ScoreResult | None, rulebook: ir.Rulebook) -> ScoreRepo
 
 def _mark(outcome: str | None) -> str:
     return MARKS.get(outcome, UNKNOWN_MARK)
+
+
+def verdict_mark(report: CategoryReport) -> str:
+    """The mark of the verdict shown: a given program's is the profile's, else the explanation's outcome."""
+    if report.given:
+        return MARKS[HOLDS] if report.verdict == "eligible" else MARKS[FAILS]
+    return _mark(report.explanation.outcome)
+
+
+def verdict_words(report: CategoryReport) -> str:
+    """`eligible`, or for a program the profile states `eligible (given in the profile; the rules compute:
+    undetermined)`."""
+    words = report.verdict.replace("_", " ")
+    if not report.given:
+        return words
+    if report.computed is None:
+        return f"{words} (given in the profile)"
+    return f"{words} (given in the profile; the rules compute: {report.computed.replace('_', ' ')})"
 
 
 # JSON ----------------------------------------------------------------------------------------------------------------
@@ -118,8 +165,7 @@ def _report_json(report: ProfileReport) -> dict[str, Any]:
         for c in report.categories
     ]
     if report.programs:
-        document["programs"] = [{"id": p.id, "verdict": p.verdict, "explanation": p.explanation.to_json()}
-                                for p in report.programs]
+        document["programs"] = [_program_json(p) for p in report.programs]
     if report.score is not None:
         document["crs"] = {
             "total": report.score.total,
@@ -127,6 +173,16 @@ def _report_json(report: ProfileReport) -> dict[str, Any]:
             "sections": {s.id: {"title": s.title, "points": s.points, "explanation": s.explanation.to_json()}
                          for s in report.score.sections},
         }
+    return document
+
+
+def _program_json(program: CategoryReport) -> dict[str, Any]:
+    document: dict[str, Any] = {"id": program.id, "verdict": program.verdict}
+    if program.given:
+        document["given"] = True
+        if program.computed is not None:
+            document["computed_verdict"] = program.computed
+    document["explanation"] = program.explanation.to_json()
     return document
 
 
@@ -151,6 +207,8 @@ def rejected_text(rejected: Iterable[ProfileInput]) -> str:
 
 
 def _report_text(report: ProfileReport) -> str:
+    if report.detail == "brief":
+        return _brief_text(report)
     rulebook = report.rulebook
     lines = [f"Profile {report.profile} · rulebook {rulebook.year} ({rulebook.title}) · as of {report.as_of}"]
     if report.as_of_note:
@@ -158,7 +216,7 @@ def _report_text(report: ProfileReport) -> str:
     verdicts = ", ".join(f"{c.id} {c.verdict.replace('_', ' ')}" for c in report.categories)
     lines.append(f"  verdicts: {verdicts}")
     if report.programs:
-        lines.append("  programs: " + ", ".join(f"{p.id} {p.verdict.replace('_', ' ')}" for p in report.programs))
+        lines.append("  programs: " + ", ".join(f"{p.id} {verdict_words(p)}" for p in report.programs))
     if report.score is not None:
         lines.append(f"  CRS: {_score_headline(report.score)}")
     cited: dict[str, ir.SourceRef] = {}
@@ -167,7 +225,7 @@ def _report_text(report: ProfileReport) -> str:
         lines.extend(_explanation_lines(category.explanation, 0, cited, category.id))
     for program in report.programs:
         lines.append("")
-        lines.extend(_explanation_lines(program.explanation, 0, cited, program.id))
+        lines.extend(_explanation_lines(program.explanation, 0, cited, program.id, program))
     if report.score is not None and report.score.sections:
         lines.append("")
         lines.append(f"CRS breakdown: {_score_headline(report.score)}")
@@ -190,11 +248,13 @@ def _score_headline(score: ScoreReport) -> str:
 
 
 def _explanation_lines(node: Explanation, depth: int, cited: dict[str, ir.SourceRef],
-                       category_id: str | None = None) -> list[str]:
+                       category_id: str | None = None, shown: CategoryReport | None = None) -> list[str]:
     indent = "  " * depth
     head = f"{indent}{_mark(node.outcome)} {node.label}"
     if category_id is not None:
         head = f"{indent}{_mark(node.outcome)} {node.label} [{category_id}]: {node.detail}"
+        if shown is not None and shown.given:
+            head = f"{indent}{verdict_mark(shown)} {node.label} [{category_id}]: {verdict_words(shown)}"
     elif node.kind == "check" and node.detail:
         head = f"{indent}{_mark(node.outcome)} {node.detail}"
     elif node.detail:
@@ -224,40 +284,96 @@ def _explanation_lines(node: Explanation, depth: int, cited: dict[str, ir.Source
     return lines
 
 
+def _brief_text(report: ProfileReport) -> str:
+    """A screenful: each verdict, what decided it (the conditions that failed or lacked a fact, with their margins
+    and the facts they read), the programs and the CRS by section."""
+    rulebook = report.rulebook
+    lines = [f"Profile {report.profile} · rulebook {rulebook.year} ({rulebook.title}) · as of {report.as_of}"]
+    if report.as_of_note:
+        lines.append(f"  note: {report.as_of_note}")
+    if report.score is not None:
+        lines.append(f"  CRS: {_score_headline(report.score)}")
+        if report.score.sections:
+            lines.append("  CRS by section: " + ", ".join(
+                f"{s.id} {'undetermined' if s.points is None else s.points}" for s in report.score.sections))
+    for heading, verdicts in (("Categories", report.categories), ("Programs", report.programs)):
+        if not verdicts:
+            continue
+        lines.extend(["", heading])
+        for verdict in verdicts:
+            lines.extend(_brief_verdict_lines(verdict))
+    lines.extend(["", "(--explain full shows every condition with its facts and sources)"])
+    return "\n".join(lines)
+
+
+def _brief_verdict_lines(verdict: CategoryReport) -> list[str]:
+    explanation = verdict.explanation
+    lines = [f"{verdict_mark(verdict)} {verdict.name} [{verdict.id}]: {verdict_words(verdict)}"]
+    if verdict.given and verdict.computed is None:
+        return lines
+    for condition in explanation.children:
+        lines.append(f"    {_mark(condition.outcome)} {condition.label}")
+        for check in condition.children:
+            lines.append(f"        {_mark(check.outcome)} {_check_text(check)}{_facts_text(check)}")
+    if explanation.outcome not in (HOLDS, FAILS) and explanation.missing:
+        lines.append(f"    missing facts: {', '.join(explanation.missing)}")
+    return lines
+
+
+def _check_text(node: Explanation) -> str:
+    """A check as one line: a comparison reads `writing level: NCLC 6; needs NCLC 7 or more`; any other statement
+    reads `its label: its value`."""
+    if not node.detail:
+        return node.label
+    if node.kind == "check" and ": " in node.detail and node.label.startswith(node.detail.split(": ", 1)[0]):
+        return node.detail  # a comparison's detail names its left side, its value and what it needs
+    separator = ": " if node.kind == "check" else " — "
+    return f"{node.label}{separator}{node.detail}"
+
+
+def _facts_text(node: Explanation, limit: int = 3) -> str:
+    facts = [f"{f.path} = {'missing' if f.missing else f.value}" for f in node.facts]
+    if not facts:
+        return ""
+    shown = ", ".join(facts[:limit]) + (f", and {len(facts) - limit} more" if len(facts) > limit else "")
+    return f" ({shown})"
+
+
 # Markdown ------------------------------------------------------------------------------------------------------------
 
 
 def to_markdown(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInput]) -> str:
+    """Every value is escaped where it is written (`engine.explain.markdown`): a profile's id, field names and
+    values cannot add markup to the report."""
     parts = []
     for report in reports:
         rulebook = report.rulebook
-        parts.append(f"## Profile `{report.profile}`\n")
-        parts.append(f"Rulebook **{rulebook.year}** ({rulebook.title}), as of **{report.as_of}**.\n")
+        parts.append(f"## Profile {md.code(report.profile)}\n")
+        parts.append(f"Rulebook **{md.text(rulebook.year)}** ({md.text(rulebook.title)}), as of **{report.as_of}**.\n")
         if report.as_of_note:
-            parts.append(f"> {report.as_of_note}\n")
+            parts.append(f"> {md.text(report.as_of_note)}\n")
         parts.extend(_markdown_verdicts("category", report.categories))
         if report.programs:
             parts.extend(_markdown_verdicts("program", report.programs))
         if report.score is not None:
-            parts.append(f"CRS: **{_score_headline(report.score)}**.\n")
+            parts.append(f"CRS: **{md.text(_score_headline(report.score))}**.\n")
         for verdict in (*report.categories, *report.programs):
-            parts.append(f"### {_mark(verdict.explanation.outcome)} {verdict.name}: "
-                         f"{verdict.verdict.replace('_', ' ')}\n")
+            parts.append(f"### {verdict_mark(verdict)} {md.text(verdict.name)}: {md.text(verdict_words(verdict))}\n")
             parts.extend(_markdown_missing(verdict.explanation))
             parts.extend(_markdown_lines(verdict.explanation.children, 0))
             parts.append("")
         if report.score is not None:
             parts.extend(_markdown_score(report.score))
     for profile in rejected:
-        parts.append(f"## Not evaluated: `{profile.origin}`\n")
-        parts.extend(f"- `{p.path}`: {p.message}" for p in profile.problems)
+        parts.append(f"## Not evaluated: {md.code(profile.origin)}\n")
+        parts.extend(f"- {md.code(p.path)}: {md.text(p.message)}" for p in profile.problems)
         parts.append("")
     return "\n".join(parts).rstrip() + "\n"
 
 
 def _markdown_verdicts(kind: str, verdicts: Iterable[CategoryReport]) -> list[str]:
     lines = [f"| {kind} | verdict |", "|---|---|"]
-    lines.extend(f"| {v.name} (`{v.id}`) | {v.verdict.replace('_', ' ')} |" for v in verdicts)
+    lines.extend(f"| {md.cell(v.name)} ({md.code(v.id)}) | {md.cell(verdict_words(v))} |" for v in verdicts)
     return [*lines, ""]
 
 
@@ -267,14 +383,14 @@ def _markdown_score(score: ScoreReport) -> list[str]:
     lines = [f"### CRS: {total}\n"]
     if score.version == "given":
         return [*lines, "Given in the profile, so not computed.\n"]
-    lines.append(f"Computed from the profile's facts with version `{score.version}`: {score.title}.\n")
+    lines.append(f"Computed from the profile's facts with version {md.code(score.version)}: {md.text(score.title)}.\n")
     lines.append("| section | points |\n|---|---|")
-    lines.extend(f"| {s.title} (`{s.id}`) | {'undetermined' if s.points is None else s.points} |"
+    lines.extend(f"| {md.cell(s.title)} ({md.code(s.id)}) | {'undetermined' if s.points is None else s.points} |"
                  for s in score.sections)
     lines.append("")
     for section in score.sections:
         points = "undetermined" if section.points is None else f"{section.points} points"
-        lines.append(f"#### {section.title}: {points}\n")
+        lines.append(f"#### {md.text(section.title)}: {points}\n")
         lines.extend(_markdown_missing(section.explanation))
         lines.extend(_markdown_lines(section.explanation.children, 0))
         lines.append("")
@@ -285,22 +401,22 @@ def _markdown_missing(explanation: Explanation) -> list[str]:
     """An undetermined verdict or score names the facts it lacks, as the text view does."""
     if explanation.outcome in (HOLDS, FAILS) or not explanation.missing:
         return []
-    return ["Missing facts: " + ", ".join(f"`{path}`" for path in explanation.missing) + ".\n"]
+    return ["Missing facts: " + ", ".join(md.code(path) for path in explanation.missing) + ".\n"]
 
 
 def _markdown_lines(nodes: Iterable[Explanation], depth: int) -> list[str]:
     lines = []
     for node in nodes:
-        text = f"{'  ' * depth}- {_mark(node.outcome)} {node.label}"
+        line = f"{'  ' * depth}- {_mark(node.outcome)} {md.text(node.label)}"
         if node.detail:
-            text += f" — {node.detail}"
+            line += f" — {md.text(node.detail)}"
         extras = []
         if node.cites:
-            extras.append(", ".join(f"[{c.id}]({c.url})" for c in node.cites))
+            extras.append(", ".join(md.link(c.id, c.url) for c in node.cites))
         if node.source:
-            extras.append(f"`{node.source}`")
+            extras.append(md.code(node.source))
         if extras:
-            text += f" ({'; '.join(extras)})"
-        lines.append(text)
+            line += f" ({'; '.join(extras)})"
+        lines.append(line)
         lines.extend(_markdown_lines(node.children, depth + 1))
     return lines

@@ -10,7 +10,8 @@ from engine.ir.visitor import Visitor
 
 
 def plain_rule(node: ir.Node) -> str:
-    """A category's condition in words, naming each definition by its description."""
+    """A category's condition in words, naming each definition by its description. Descriptions are sentences, so
+    the parts of an `and` or an `or` are numbered rather than run together ("...; and At least 6 months")."""
     return node.accept(_PlainRule())
 
 
@@ -20,10 +21,10 @@ class _PlainRule(Visitor[str]):
     reader to the rule text."""
 
     def all_of(self, node: ir.AllOf) -> str:
-        return "; and ".join(o.accept(self) for o in node.operands)
+        return "all of these: " + "; ".join(f"({n}) {o.accept(self)}" for n, o in enumerate(node.operands, 1))
 
     def any_of(self, node: ir.AnyOf) -> str:
-        return "either " + "; or ".join(o.accept(self) for o in node.operands)
+        return "one of these: " + "; ".join(f"({n}) {o.accept(self)}" for n, o in enumerate(node.operands, 1))
 
     def not_(self, node: ir.Not) -> str:
         return "not: " + node.operand.accept(self)
@@ -115,7 +116,7 @@ def rulebook_text(rulebook: ir.Rulebook) -> str:
         lines.append("")
         lines.append(f"Category {category.id}: {category.name}  (cite {', '.join(c.id for c in category.cites)}; "
                      f"{category.span.short})")
-        lines.append(f"  Rule: {plain_rule(category.condition)}")
+        lines.extend(_rule_lines(category.condition))
         occupations = [o for table in category.occupation_lists for o in table.occupations]
         if occupations:
             lines.append(f"  Occupations ({len(occupations)}):")
@@ -124,6 +125,14 @@ def rulebook_text(rulebook: ir.Rulebook) -> str:
         lines.extend(["", f"Rounds of invitations ({len(rulebook.rounds)})"])
         lines.extend(_round_line(r) for r in rulebook.rounds)
     return "\n".join(lines)
+
+
+def _rule_lines(condition: ir.Node) -> list[str]:
+    """`Rule: all of these:` and one line per part, or the rule on one line when it has a single part."""
+    if isinstance(condition, (ir.AllOf, ir.AnyOf)):
+        heading = "all of these" if isinstance(condition, ir.AllOf) else "one of these"
+        return [f"  Rule: {heading}:", *(f"    - {plain_rule(operand)}" for operand in condition.operands)]
+    return [f"  Rule: {plain_rule(condition)}"]
 
 
 def _round_line(round_: ir.Round) -> str:

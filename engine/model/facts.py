@@ -320,8 +320,11 @@ def _job(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def normalise_noc(value: object) -> str:
-    """NOC codes are five digits; a YAML author may write them unquoted, as numbers."""
-    return f"{value:05d}" if isinstance(value, int) else str(value)
+    """NOC codes are five digits; a YAML author may write them unquoted, as numbers (a JSON number may be written
+    `21231.0`: the schema counts it as a whole number)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{int(value):05d}"
+    return str(value)
 
 
 def _date(value: object) -> Any:

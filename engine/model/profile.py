@@ -2,6 +2,13 @@
 
 A file holds one profile (a mapping) or several (a list). Every problem of a profile is reported with the JSON path
 of the offending value, and a profile with problems gets no verdict; the other profiles of the file still do.
+
+Reading is bounded whatever the input: a file is at most `MAX_PROFILE_BYTES`; YAML aliases may add at most
+`MAX_ALIAS_VALUES` values to a document (a "billion laughs" file is refused before anything reads the expansion);
+a profile nests at most `MAX_DEPTH` levels, a list holds at most `MAX_LIST_ITEMS` items and a record `MAX_FIELDS`
+fields; the schema caps every list further; a
+message never shows more than a few dozen characters of a value, and a profile's problems are listed up to
+`MAX_PROBLEMS`.
 """
 
 from __future__ import annotations
@@ -17,10 +24,11 @@ from functools import cache
 from importlib.resources import files
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from dsl.diagnostics import closest, did_you_mean
 from engine.model.json_text import MAX_DEPTH, MAX_DIGITS, JsonTextError, LongNumber, read_json
+from engine.model.score_scales import score_problem
 
 MAX_PROFILE_BYTES = 20_000_000
 # Limits on any value of a profile, checked before the schema (whose own limits are within them: the longest list it
@@ -37,6 +45,12 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # RFC 3339 date-time, as JSON Schema's `date-time` format means it, in upper case: seconds and a zone are required.
 _DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
                         r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])")
+MAX_ALIAS_VALUES = 10_000
+EARLIEST_DATE = date(FIRST_YEAR, 1, 1)
+LATEST_DATE = date(LAST_YEAR, 12, 31)
+# A field name is compared with the known ones ("did you mean") only when it is no longer than this.
+MAX_SUGGESTED_NAME = 100
+SHOWN_TEXT = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,18 +79,90 @@ class ProfileInput:
 
 @cache
 def fact_loader() -> Any:
-    """YAML's safe loader, minus its habit of turning `2025-02-27` into a date: the schema checks dates as text.
+    """YAML's safe loader, read as plain data. Dates stay text (the schema checks them as text); only `true` and
+    `false` are booleans (`no` is Norway's country code, not false); an integer has no leading zero, underscore or
+    base prefix (`01234` stays the text of a NOC code rather than becoming octal 668; `0x5300` is not 21248). The
+    composer refuses nesting deeper than `MAX_DEPTH` and aliases that expand past `MAX_ALIAS_VALUES` values.
     Made on the first YAML file read, so that reading JSON never loads the YAML library."""
     import yaml
 
     class _FactLoader(yaml.SafeLoader):
-        pass
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.depth = 0
 
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH + 1:
+                    raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep",
+                                                      self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+        def construct_document(self, node: Any) -> Any:
+            added = alias_values(node)
+            if added is None:
+                raise yaml.constructor.ConstructorError(None, None, "an alias refers to a value that holds it",
+                                                        node.start_mark)
+            if added > MAX_ALIAS_VALUES:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"its aliases repeat more than {MAX_ALIAS_VALUES:,} values", node.start_mark)
+            return super().construct_document(node)
+
+    plain = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+             "tag:yaml.org,2002:float"}
     _FactLoader.yaml_implicit_resolvers = {
-        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        key: [(tag, regexp) for tag, regexp in resolvers if tag not in plain]
         for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+    _FactLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                      list("tTfF"))
+    _FactLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"),
+                                      list("-+0123456789"))
+    _FactLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+        list("-+0123456789."))
     return _FactLoader
+
+
+def alias_values(root: Any) -> int | None:
+    """How many values the aliases of a composed YAML document add when expanded (counted up to just past the
+    budget, so a document of nested aliases is measured in time linear in its text); None when an alias refers to
+    a value that holds it."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+    distinct = 0
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = _node_children(node, yaml)
+            sizes[key] = min(1 + sum(sizes[id(child)] for child in children), MAX_ALIAS_VALUES * 2 + 2)
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            return None
+        distinct += 1
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _node_children(node, yaml) if id(child) not in sizes)
+    return max(0, sizes[id(root)] - distinct)
+
+
+def _node_children(node: Any, yaml: Any) -> list[Any]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def read_profiles(path: Path) -> list[ProfileInput]:
@@ -90,13 +176,43 @@ def read_profiles(path: Path) -> list[ProfileInput]:
         return [ProfileInput(shown, None, (Problem("$", "no such file"),))]
     except (OSError, UnicodeDecodeError) as error:
         return [ProfileInput(shown, None, (Problem("$", f"cannot read the file: {error}"),))]
+    return read_profile_text(text, shown, path.suffix.lower())
+
+
+def read_profile_stream(stream: BinaryIO, origin: str) -> list[ProfileInput]:
+    """Every profile in a stream (standard input): YAML or JSON, read up to `MAX_PROFILE_BYTES`."""
+    data = stream.read(MAX_PROFILE_BYTES + 1)
+    if len(data) > MAX_PROFILE_BYTES:
+        return [ProfileInput(origin, None, (Problem("$", f"the input is larger than {MAX_PROFILE_BYTES:,} bytes"),))]
     try:
-        document = parse_document(text, path.suffix.lower())
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return [ProfileInput(origin, None, (Problem("$", f"not UTF-8 text: {error.reason} at byte {error.start}"),))]
+    return read_profile_text(text, origin)
+
+
+def read_profile_text(text: str, origin: str, suffix: str | None = None) -> list[ProfileInput]:
+    """Every profile in a text (JSON when `suffix` is `.json`, YAML otherwise; when `suffix` is None, as from
+    standard input, JSON if it reads as JSON, else YAML)."""
+    if len(text) > MAX_PROFILE_BYTES:
+        return [ProfileInput(origin, None, (Problem("$", f"the input is larger than {MAX_PROFILE_BYTES:,} bytes"),))]
+    try:
+        document = parse_document(text, suffix if suffix is not None else _guess_suffix(text))
     except (ValueError, RecursionError) as error:
-        return [ProfileInput(shown, None, (Problem("$", str(error)),))]
+        return [ProfileInput(origin, None, (Problem("$", str(error)),))]
     if isinstance(document, list):
-        return [validate(entry, f"{shown}[{index}]") for index, entry in enumerate(document)]
-    return [validate(document, shown)]
+        return [validate(entry, f"{origin}[{index}]") for index, entry in enumerate(document)]
+    return [validate(document, origin)]
+
+
+def _guess_suffix(text: str) -> str:
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            parse_document(text, ".json")
+        except ValueError:
+            return ".yaml"
+        return ".json"
+    return ".yaml"
 
 
 def parse_document(text: str, suffix: str) -> Any:
@@ -115,6 +231,9 @@ def parse_document(text: str, suffix: str) -> Any:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or "syntax error"
         raise ValueError(f"not valid YAML: {problem}{where}") from None
+    except (RecursionError, ValueError, OverflowError) as error:
+        raise ValueError(f"not valid YAML: {_clip(str(error) or type(error).__name__, 200)}") from None
+
 
 
 def validate(document: Any, origin: str) -> ProfileInput:
@@ -126,7 +245,7 @@ def validate(document: Any, origin: str) -> ProfileInput:
     if not problems:
         problems = sorted(set(islice(_schema_problems(document), 5 * MAX_PROBLEMS)), key=lambda p: (p.path, p.message))
     if not problems:
-        problems = [*_date_order_problems(document), *_country_problems(document)]
+        problems = [*_date_problems(document), *_country_problems(document), *_score_problems(document)]
     if problems:
         if len(problems) > MAX_PROBLEMS:
             problems = [*problems[:MAX_PROBLEMS], Problem("$", "and more problems, not listed")]
@@ -210,6 +329,7 @@ def _allows(schema: Mapping[str, Any], kind: str) -> bool:
     return any(_allows(_resolved(alternative), kind) for alternative in schema.get("oneOf", ()))
 
 
+
 @cache
 def profile_schema() -> dict[str, Any]:
     text = files("engine.model").joinpath("schema/profile.schema.json").read_text(encoding="utf-8")
@@ -290,11 +410,45 @@ def _is_datetime(value: object) -> bool:
     return True
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def json_path(parts: Any) -> str:
+    """`$.work_history[0].noc`; a field name that is not a plain name is quoted (`$["a b"]`), and clipped."""
     path = "$"
     for part in parts:
-        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif _NAME.fullmatch(str(part)):
+            path += f".{_clip(str(part), SHOWN_TEXT)}"
+        else:
+            path += f"[{json.dumps(_clip(str(part), SHOWN_TEXT), ensure_ascii=True)}]"
     return path
+
+
+def shown(value: object) -> str:
+    """A value as a message shows it: text clipped to a few dozen characters, a list or a record by its size, so
+    that no message grows with its input."""
+    if isinstance(value, str):
+        if len(value) <= SHOWN_TEXT:
+            return repr(value)
+        return f"{value[:SHOWN_TEXT]!r}… ({len(value):,} characters)"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, int):
+        digits = len(str(abs(value))) if abs(value) < 10 ** 50 else 51
+        return str(value) if digits <= 50 else "a number of more than 50 digits"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list):
+        return f"a list of {len(value):,} entries"
+    if isinstance(value, Mapping):
+        return f"a mapping of {len(value):,} fields"
+    return _clip(type(value).__name__, SHOWN_TEXT)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _schema_problems(document: Any) -> Iterator[Problem]:
@@ -302,33 +456,64 @@ def _schema_problems(document: Any) -> Iterator[Problem]:
         yield from _describe(error)
 
 
-def _describe(error: Any) -> Iterator[Problem]:
+def _describe(error: Any) -> Iterator[Problem]:  # noqa: C901 - one case per schema keyword
     path = json_path(error.absolute_path)
     validator = error.validator
+    expected = error.validator_value
+    instance = error.instance
     if validator == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        yield Problem(path, f"'{missing}' is required")
+        missing = [name for name in expected if isinstance(instance, Mapping) and name not in instance]
+        for name in missing or expected[:1]:
+            yield Problem(path, f"'{name}' is required")
     elif validator == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
-        for name in sorted({str(key) for key in error.instance} - set(allowed)):  # YAML keys may be numbers
-            hint = did_you_mean(name, allowed)
-            yield Problem(f"{path}.{name}", "is not a field of this record" + (f"; {hint}" if hint else
-                                                                                  f"; fields: {', '.join(allowed)}"))
+        for name in sorted({str(key) for key in instance} - set(allowed)):  # YAML keys may be numbers
+            hint = did_you_mean(name, allowed) if len(name) <= MAX_SUGGESTED_NAME else None
+            yield Problem(json_path([*error.absolute_path, name]), "is not a field of this record" + (
+                f"; {hint}" if hint else f"; fields: {', '.join(allowed)}"))
     elif validator == "enum":
-        yield Problem(path, f"{error.instance!r} is not one of: {', '.join(map(str, error.validator_value))}")
+        yield Problem(path, f"{shown(instance)} is not one of: {', '.join(map(str, expected))}")
     elif validator == "format" and isinstance(error.cause, OutsideTheCalendar):
-        yield Problem(path, f"{error.instance!r} {error.cause}")
+        yield Problem(path, f"{shown(instance)} {error.cause}")
     elif validator == "format":
-        example = "2025-02-27" if error.validator_value == "date" else "2025-02-27T13:00:00Z"
-        yield Problem(path, f"{error.instance!r} is not a valid {error.validator_value} (for example {example})")
+        example = "2025-02-27" if expected == "date" else "2025-02-27T13:00:00Z"
+        yield Problem(path, f"{shown(instance)} is not a valid {expected} (for example {example})")
     elif validator == "oneOf" and error.absolute_path and error.absolute_path[-1] == "noc":
-        yield Problem(path, f"{error.instance!r} is not a five-digit NOC 2021 code")
+        yield Problem(path, f"{shown(instance)} is not a five-digit NOC 2021 code{_not_digits(instance)}")
     elif validator == "type":
-        expected = error.validator_value
         wanted = " or ".join(expected) if isinstance(expected, list) else expected
-        yield Problem(path, f"expected {_article(wanted)}, found {_json_kind(error.instance)}")
+        yield Problem(path, f"expected {_article(wanted)}, found {_json_kind(instance)}")
+    elif validator in ("minimum", "maximum"):
+        side = "less" if validator == "minimum" else "more"
+        yield Problem(path, f"{shown(instance)} is {side} than the {validator} of {expected}")
+    elif validator in ("minLength", "maxLength"):
+        bound = "at least" if validator == "minLength" else "at most"
+        yield Problem(path, f"{shown(instance)} is too {'short' if validator == 'minLength' else 'long'}: "
+                            f"{bound} {expected:,} characters")
+    elif validator == "maxItems":
+        what = _LIST_WORDS.get(str(error.absolute_path[-1]) if error.absolute_path else "", "entries")
+        yield Problem(path, f"{len(instance):,} {what}: a profile gives at most {expected:,}")
+    elif validator == "uniqueItems":
+        yield Problem(path, "a value is listed twice")
+    elif validator == "anyOf" and error.absolute_path and "language_tests" in error.absolute_path:
+        yield Problem(path, "a test result needs its 'levels' or its 'scores'")
     else:
-        yield Problem(path, error.message)
+        yield Problem(path, _clip(str(error.message), 200))
+
+
+def _not_digits(value: object) -> str:
+    """What makes a code not five ASCII digits, when it is not plain to see."""
+    if isinstance(value, str):
+        odd = next((c for c in value if c not in "0123456789"), None)
+        if odd is not None and (odd.isdigit() or not odd.isprintable() or odd.isspace()):
+            return f" ({json.dumps(odd)} is not one of the digits 0 to 9)"
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10_000:
+        return " (a code that starts with 0 is written as text: \"" + f"{value:05d}" + "\")"
+    return ""
+
+
+_LIST_WORDS = {"language_tests": "language test results", "work_history": "jobs"}
 
 
 def _article(kind: str) -> str:
@@ -358,7 +543,27 @@ def _json_kind(value: object) -> str:
     return f"a value of type {type(value).__name__}"
 
 
-def _date_order_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
+def _dates(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every date of a profile that passed the schema, with its JSON path."""
+    if document.get("date_of_birth"):
+        yield "$.date_of_birth", document["date_of_birth"]
+    if document.get("submitted_at"):
+        yield "$.submitted_at", document["submitted_at"][:10]
+    spouse = document.get("spouse") or {}
+    for owner, tests in (("$", document.get("language_tests")), ("$.spouse", spouse.get("language_tests"))):
+        for index, test in enumerate(tests or ()):
+            if test.get("date"):
+                yield f"{owner}.language_tests[{index}].date", test["date"]
+    for index, job in enumerate(document.get("work_history") or ()):
+        for field in ("start", "end"):
+            if job.get(field):
+                yield f"$.work_history[{index}].{field}", job[field]
+
+
+def _date_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
+    for path, text in _dates(document):
+        if not EARLIEST_DATE <= date.fromisoformat(text) <= LATEST_DATE:
+            yield Problem(path, f"{text} is outside the dates a profile may give ({EARLIEST_DATE} to {LATEST_DATE})")
     for index, job in enumerate(document.get("work_history") or ()):
         start, end = job.get("start"), job.get("end")
         if start and end and date.fromisoformat(end) < date.fromisoformat(start):
@@ -442,3 +647,15 @@ def _with_canonical_countries(document: Any) -> Any:
     return {**document, "work_history": [
         {**job, "country": normalise_country(job["country"])} if job.get("country") is not None else job
         for job in jobs]}
+
+
+def _score_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
+    """Each raw score on its test's scale (by the test's date for TEF Canada)."""
+    spouse = document.get("spouse") or {}
+    for owner, tests in (("$", document.get("language_tests")), ("$.spouse", spouse.get("language_tests"))):
+        for index, test in enumerate(tests or ()):
+            taken = date.fromisoformat(test["date"]) if test.get("date") else None
+            for ability, score in (test.get("scores") or {}).items():
+                problem = score_problem(test["test"], taken, ability, score)
+                if problem is not None:
+                    yield Problem(f"{owner}.language_tests[{index}].scores.{ability}", problem)

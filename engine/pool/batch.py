@@ -18,7 +18,7 @@ from typing import Any
 from engine import ir
 from engine.eval.traced import EvaluationLimit, Trace, Verdict
 from engine.eval.verdicts import ProfileVerdicts, evaluate_verdicts
-from engine.ir.reasons import conjuncts, first_failed_part
+from engine.ir.reasons import conjuncts, first_failed_part, first_unknown_part, undetermined_reasons
 from engine.model.facts import facts_from_profile
 from engine.model.pool_columns import profile_from_row
 from engine.model.quantities import Points
@@ -63,8 +63,9 @@ def python_verdict_rows(connection: Any, rulebook: ir.Rulebook, as_of: date,
                                       "programs": programs_of(rulebook, evaluated, row["eligible_programs"])}
             for category, verdict in evaluated.categories:
                 record[category.id] = str(verdict)
-                record[f"{category.id}_reason"] = (first_failed_part(category, evaluated.value_of)
-                                                   if verdict == Verdict.NOT_ELIGIBLE else None)
+                record[f"{category.id}_reason"] = (
+                    first_failed_part(category, evaluated.value_of) if verdict == Verdict.NOT_ELIGIBLE else
+                    first_unknown_part(category, evaluated.value_of) if verdict == Verdict.UNDETERMINED else None)
         except EvaluationLimit as limit:
             rejects.append(Reject(int(row["_line"]), str(limit)))
             continue
@@ -94,16 +95,20 @@ def programs_of(rulebook: ir.Rulebook, evaluated: ProfileVerdicts, given: list[s
 
 
 def reason_for(category: ir.Category, trace: Trace) -> str | None:
-    """The reason code of a `not_eligible` verdict (None for any other verdict)."""
-    if trace.value is not False:
+    """The reason of a verdict from its trace: the first false part of a `not_eligible` one, the first undecided
+    part of an `undetermined` one (with the facts it reads), None for `eligible`."""
+    if trace.value is True:
         return None
     parts = conjuncts(category)
+    if trace.value is False:
+        if len(parts) == 1:
+            return parts[0][0]
+        return next((code for (code, _), child in zip(parts, trace.children) if child.value is False), None)
+    unknown = undetermined_reasons(category)
     if len(parts) == 1:
-        return parts[0][0]
-    for (code, _), child in zip(parts, trace.children):
-        if child.value is False:
-            return code
-    return None
+        return unknown[0]
+    return next((reason for reason, child in zip(unknown, trace.children)
+                 if child.value is not True and child.value is not False), unknown[0])
 
 
 def _pool_rows(connection: Any) -> Iterator[dict[str, Any]]:

@@ -105,6 +105,33 @@ def _condition(rulebook: ir.Rulebook, spec: RoundSpec) -> tuple[str, str]:
     return "coalesce(len(v.programs) > 0, false)", "v.programs IS NULL"
 
 
+def fit_warnings(connection: Any, rulebook: ir.Rulebook, spec: RoundSpec) -> list[str]:
+    """What makes the round's outcome on this pool doubtful: a rulebook not in force on the round's day, or a pool
+    that describes a later day (profiles submitted after the round, tests and jobs dated after it)."""
+    warnings = []
+    day = spec.as_of
+    if not rulebook.in_force_from <= day <= rulebook.in_force_until:
+        warnings.append(f"the round's day {day} is outside the in-force period of rulebook {rulebook.year} "
+                        f"({rulebook.in_force_from} to {rulebook.in_force_until}); its rules are applied as written")
+    day_after = f"TIMESTAMP '{day + timedelta(days=1)} 00:00:00'"
+    after = f"DATE '{day}'"
+    found = connection.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE submitted_at >= {day_after}),
+               count(*) FILTER (WHERE (submitted_at IS NULL OR submitted_at < {day_after}) AND (
+                   coalesce(len(list_filter(language_tests, lambda t: t.date > {after})), 0) > 0
+                   OR coalesce(len(list_filter(work_history, lambda j: j.start > {after})), 0) > 0))
+        FROM {POOL_VIEW}""").fetchone()
+    assert found is not None
+    rows, later, dated_later = (int(n) for n in found)
+    if later:
+        warnings.append(f"{later:,} of {rows:,} profiles were submitted after the round's day ({day}): the pool "
+                        f"describes a later day, and the round draws on the {rows - later:,} already in it")
+    if dated_later:
+        warnings.append(f"{dated_later:,} profiles submitted by the round's day give a language test or a job dated "
+                        f"after it: the pool's facts are not those of {day}")
+    return warnings
+
+
 def outcome_json(outcome: RoundOutcome) -> dict[str, Any]:
     spec = outcome.spec
     return {

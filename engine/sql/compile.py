@@ -21,7 +21,7 @@ from typing import Any
 
 from dsl import types as t
 from engine import ir
-from engine.ir.reasons import conjuncts
+from engine.ir.reasons import conjuncts, undetermined_reasons
 from engine.model.facts import CLAIMS, FIELD_PATHS, PRESENCE_FIELDS
 from engine.model.pool_columns import COLUMNS as POOL_COLUMNS
 from engine.model.quantities import Duration, Hours, LanguageLevel, Period, Points, Score
@@ -298,7 +298,7 @@ class _Compiler:
                 sql = self.sql(node, {})
                 alias = columns.setdefault(sql, f"c{len(columns)}")
                 parts.append((code, alias))
-            outputs.append(self.verdict_columns(category.id, parts))
+            outputs.append(self.verdict_columns(category.id, parts, undetermined_reasons(category)))
         computed = self.computed_columns(columns)
         d = self.d
         state = self.state
@@ -354,16 +354,22 @@ class _Compiler:
         holding = d.filter(d.array(ids), "program_", "program_ IS NOT NULL")
         return f"{crs}, coalesce(eligible_programs, {holding}) AS programs"
 
-    def verdict_columns(self, category: str, parts: list[tuple[str, str]]) -> str:
+    def verdict_columns(self, category: str, parts: list[tuple[str, str]], unknown: tuple[str, ...]) -> str:
+        """The verdict, and its reason: the first false part of a `not_eligible` one, the first undecided part of
+        an `undetermined` one (`unknown`: each part's reason, from `engine.ir.reasons`)."""
         value = " AND ".join(alias for _, alias in parts)
         verdict = (f"CASE WHEN {value} THEN 'eligible' WHEN NOT ({value}) THEN 'not_eligible' "
                    f"ELSE 'undetermined' END AS {self.d.ident(category)}")
         if len(parts) == 1:
             why = self.d.text(parts[0][0])
+            why_unknown = self.d.text(unknown[0])
         else:
             why = "CASE " + " ".join(f"WHEN NOT coalesce({alias}, true) THEN {self.d.text(code)}"
                                      for code, alias in parts) + " END"
-        reason = f"CASE WHEN NOT coalesce({value}, true) THEN {why} END AS {self.d.ident(category + '_reason')}"
+            why_unknown = "CASE " + " ".join(f"WHEN {alias} IS NULL THEN {self.d.text(reason)}"
+                                             for (_, alias), reason in zip(parts, unknown, strict=True)) + " END"
+        reason = (f"CASE WHEN NOT coalesce({value}, true) THEN {why} WHEN ({value}) IS NULL THEN {why_unknown} END "
+                  f"AS {self.d.ident(category + '_reason')}")
         return f"{verdict}, {reason}"
 
     # expressions

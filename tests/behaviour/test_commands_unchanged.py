@@ -29,6 +29,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     **{f"eval-{year}-{fmt}": (["eval", *PROFILES, "--year", year, "--as-of", AS_OF[year], "--format", fmt], [])
        for year in AS_OF for fmt in ("text", "json", "markdown")},
     "eval-2025-summary": (["eval", *PROFILES, "--year", "2025", "--as-of", "2025-11-30", "--explain", "summary"], []),
+    "eval-2025-full": (["eval", *PROFILES, "--year", "2025", "--as-of", "2025-11-30", "--explain", "full"], []),
     "eval-bad-profile": (["eval", "tests/behaviour/fixtures/bad-profile.yaml", "--year", "2025",
                           "--as-of", "2025-11-30"], []),
     "show-2023": (["show", "--year", "2023"], []),

@@ -100,7 +100,7 @@ class TestAsOf:
 class TestText:
     def test_a_failed_comparison_shows_its_margin_and_citation(self) -> None:
         output = run("eval", str(EXAMPLES / "julien-nurse-francophone.json"), "--year", "2025", "--as-of",
-                     "2025-06-01").output
+                     "2025-06-01", "--explain", "full").output
         assert "✗ writing level: NCLC 6; needs NCLC 7 or more" in output
         assert "(french_proficiency; cite cbs_page; rules/2025/eligibility.rules:" in output
         assert "[cbs_page] Express Entry: rounds of invitations, category-based selection" in output

@@ -26,7 +26,7 @@ def test_text_is_grouped_and_plain_when_piped() -> None:
     assert output.startswith("Rulebook 2023 → 2025\n")
     assert "in force: 2023-05-31 to 2024-02-28 → 2025-02-27 to 2026-02-17" in output
     sections = ["Sources", "Categories added (1)", "Categories removed (1)", "Categories changed (4)",
-                "Categories unchanged (1)", "Rounds held"]
+                "Categories whose citations changed (1)", "Rounds held"]
     positions = [output.index(f"\n{section}") for section in sections]
     assert positions == sorted(positions)
     assert "  + education: Education occupations" in output
@@ -35,7 +35,7 @@ def test_text_is_grouped_and_plain_when_piped() -> None:
     assert "occupations: 24 → 11 (6 added, 19 removed)" in output
     assert "        + 31120  TEER 1  Pharmacists" in output
     assert "  ~ category french       6 → 9   8,700 → 48,000  375–486 → 379–481" in output
-    assert output.rstrip().endswith("Categories: 1 added, 1 removed, 4 changed, 1 unchanged. "
+    assert output.rstrip().endswith("Categories: 1 added, 1 removed, 4 changed, 1 citations changed, 0 unchanged. "
                                     "Rounds held: 11 of 11 grouping(s) changed.")
 
 
@@ -84,7 +84,7 @@ def test_markdown_has_a_section_per_category() -> None:
     assert "### Removed: Transport occupations (`transport`)" in output
     assert "| 31120 | Pharmacists | 1 |  |" in output
     assert "| 42203 | Instructors of persons with disabilities | 2 | from healthcare |" in output
-    assert "### Unchanged: French-language proficiency (`french`)" in output
+    assert "### Citations changed: French-language proficiency (`french`)" in output
 
 
 def test_output_is_deterministic() -> None:

@@ -8,7 +8,16 @@ import pytest
 import yaml
 
 from engine import ir
-from engine.diff.rulebook_diff import ADDED, CHANGED, REMOVED, UNCHANGED, CategoryDiff, RulebookDiff, compare
+from engine.diff.rulebook_diff import (
+    ADDED,
+    CHANGED,
+    CITATIONS_CHANGED,
+    REMOVED,
+    UNCHANGED,
+    CategoryDiff,
+    RulebookDiff,
+    compare,
+)
 from tests.conftest import REFERENCE
 
 
@@ -71,7 +80,8 @@ def test_added_occupations_carry_title_and_teer(change: RulebookDiff) -> None:
 def test_french_is_unchanged_in_policy(change: RulebookDiff, reference_2025: dict[str, Any]) -> None:
     french = category(change, "french")
     assert next(c for c in reference_2025["categories"] if c["id"] == "french")["notes"] == "Unchanged from 2023."
-    assert french.status == UNCHANGED
+    assert french.status == CITATIONS_CHANGED  # the same rule and list; it cites the 2024-25 report instead
+    assert french.cites_changed
     assert french.rule_changes == ()
     assert not french.occupations_added and not french.occupations_removed
 

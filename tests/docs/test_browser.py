@@ -88,3 +88,66 @@ def test_the_search_finds_an_occupation_by_its_code(browser: Any, site_url: str)
     pages = {urlsplit(link).path for link in results}
     assert {"/years/2023/stem/", "/years/2025/stem/"} <= pages, results
     assert any(urlsplit(link).fragment == "occupations" for link in results), results
+
+
+PHONE, DESKTOP = (390, 844), (1440, 1000)
+PAGES = ("/", "/years/2025/healthcare/", "/years/2023/stem/", "/tutorial/", "/reference/language/",
+         "/changes/2023-2025/", "/profiles/", "/pools/")
+
+
+def at_width(browser: Any, size: tuple[int, int]) -> None:
+    browser.set_window_size(*size)
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_no_code_block_is_cut_off(browser: Any, site_url: str, size: tuple[int, int]) -> None:
+    at_width(browser, size)
+    for page in PAGES:
+        browser.get(f"{site_url}{page}")
+        cut = browser.execute_script(
+            "return Array.from(document.querySelectorAll('article pre > code'))"
+            ".filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent.slice(0, 60));")
+        assert cut == [], (page, size, cut)
+        assert not browser.execute_script("return document.documentElement.scrollWidth > window.innerWidth"), page
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_identifiers_in_tables_never_break_inside_a_word(browser: Any, site_url: str, size: tuple[int, int]) -> None:
+    at_width(browser, size)
+    seen = 0
+    for page in ("/years/2025/healthcare/", "/years/2025/french/", "/years/2023/stem/", "/changes/2023-2025/"):
+        browser.get(f"{site_url}{page}")
+        broken = browser.execute_script(
+            "return Array.from(document.querySelectorAll('article table td code'))"
+            ".filter(c => c.getClientRects().length > 1).map(c => c.textContent);")
+        assert broken == [], (page, size, broken)
+        seen += browser.execute_script("return document.querySelectorAll('article table td code').length")
+    assert seen > 10
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_title_has_no_empty_line_under_it(browser: Any, site_url: str, size: tuple[int, int]) -> None:
+    """The title's permalink used to wrap onto a line of its own, an empty gap under the home page's title."""
+    at_width(browser, size)
+    for page in ("/", "/tutorial/", "/years/2025/healthcare/"):
+        browser.get(f"{site_url}{page}")
+        title_lines, text_lines = browser.execute_script("""
+            const h1 = document.querySelector('article h1');
+            const range = document.createRange();
+            range.selectNodeContents(h1.firstChild);
+            const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+            return [Math.round(h1.getBoundingClientRect().height / parseFloat(getComputedStyle(h1).lineHeight)),
+                    tops.size];""")
+        assert title_lines == text_lines, (page, size)
+
+
+def test_occupation_codes_link_to_their_official_noc_2021_pages(browser: Any, site_url: str) -> None:
+    at_width(browser, DESKTOP)
+    browser.get(f"{site_url}/years/2025/healthcare/")
+    links = wait_for(browser, lambda b: b.execute_script(
+        "return Array.from(document.querySelectorAll('div.occupations td:first-child a'))"
+        ".map(a => [a.textContent, a.href]);") or None)
+    assert len(links) == 37
+    for code, href in links:
+        assert href == ("https://noc.esdc.gc.ca/Structure/NOCProfile?GocTemplateCulture=en-CA&code="
+                        f"{code}&version=2021.0"), (code, href)

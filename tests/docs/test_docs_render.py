@@ -27,8 +27,10 @@ def site(rulebook_2023: ir.Rulebook, rulebook_2025: ir.Rulebook) -> Site:
 
 
 def table_rows(page: str, first_cell: str) -> list[list[str]]:
-    rows = [[cell.strip() for cell in line.strip("|").split(" | ")] for line in page.splitlines()
-            if line.startswith("| ")]
+    """The rows of the page's tables, each cell's text (an occupation code, a link to its NOC page, as the code)."""
+    rows = [[re.sub(r"^\[(\d{5})\]\(https://noc\.esdc\.gc\.ca/[^)]*\)$", r"\1", cell.strip())
+             for cell in line.strip("|").split(" | ")]
+            for line in page.splitlines() if line.startswith("| ")]
     return [row for row in rows if row[0] == first_cell] if first_cell else rows
 
 
@@ -140,7 +142,8 @@ class TestChangesPage:
         french = page.split("## French-language proficiency")[1].split("\n## ")[0]
         assert "No change in the rule or the occupations." in french
         assert "Rule changes" not in page
-        assert "| removed | 42203 | Instructors of persons with disabilities | 2 | to [`education`]" \
+        assert "| removed | [42203](https://noc.esdc.gc.ca/Structure/NOCProfile?GocTemplateCulture=en-CA&code=42203&" \
+               "version=2021.0) | Instructors of persons with disabilities | 2 | to [`education`]" \
                "(../years/2025/education.md) |" in page
         stem = page.split("## Science, Technology, Engineering and Math (STEM) occupations")[1].split("\n## ")[0]
         assert "**Rounds held:** 2023: 2 rounds, 6,400 invitations, lowest CRS invited 481 to 486; 2025: none" in stem

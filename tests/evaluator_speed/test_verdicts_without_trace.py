@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from engine import ir
-from engine.eval.traced import MAX_STEPS, EvaluationLimit, evaluate_profile
+from engine.eval.traced import MAX_STEPS, EvaluationLimit, Verdict, evaluate_profile
 from engine.eval.verdicts import evaluate_verdicts
-from engine.ir.reasons import first_failed_part
+from engine.ir.reasons import first_failed_part, first_unknown_part
 from engine.lower.rulebook import Compiler
 from engine.model.facts import Facts, facts_from_profile
 from engine.model.quantities import Points
@@ -36,7 +36,9 @@ def assert_same(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> None:
     assert [(r.category.id, r.verdict) for r in traced.programs] == [(p.id, v) for p, v in bare.programs]
     for result in traced.categories:
         expected = reason_for(result.category, result.trace)
-        assert (first_failed_part(result.category, bare.value_of) if expected else None) == expected
+        reasons = {Verdict.NOT_ELIGIBLE: first_failed_part, Verdict.UNDETERMINED: first_unknown_part}
+        reason = reasons.get(result.verdict)
+        assert (reason(result.category, bare.value_of) if reason else None) == expected
     if traced.score is None:
         assert bare.score_total is None or bare.score is None
     else:

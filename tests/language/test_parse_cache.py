@@ -105,13 +105,14 @@ def test_check_and_eval_see_the_rules_as_written_after_tampering(tmp_path: Path)
     folder.mkdir(parents=True)
     (folder / "main.rules").write_text(FRENCH, encoding="utf-8")
     profile = str(EXAMPLES / "julien-nurse-francophone.json")
-    before = CliRunner().invoke(main, ["eval", profile, "--rules", str(folder), "--as-of", "2025-06-01"]).stdout
+    command = ["eval", profile, "--rules", str(folder), "--as-of", "2025-06-01", "--explain", "full"]
+    before = CliRunner().invoke(main, command).stdout
     shown = f"{folder.as_posix()}/main.rules"
     tamper(entry_of(FRENCH, shown), '"scale":"nclc","value":7', '"scale":"nclc","value":1', recompute_digest=True)
     parse.cache_clear()
     assert CliRunner().invoke(main, ["check", str(folder)]).stdout.strip() == "checked 1 rulebook(s): no problems"
     parse.cache_clear()
-    after = CliRunner().invoke(main, ["eval", profile, "--rules", str(folder), "--as-of", "2025-06-01"]).stdout
+    after = CliRunner().invoke(main, command).stdout
     assert after == before and "NCLC 7" in after
 
 

@@ -159,8 +159,9 @@ def test_each_bad_value_is_named_by_its_path(expected: dict[int, str]) -> None:
     assert "$.language_tests[0].scores.listening: -5 is less than the minimum of 0" in reasons[1]
     assert "$.language_tests[0].scores.writing: nan is not a number a profile can hold (not finite)" in reasons[3]
     assert "$.education.level: 'phd' is not one of" in reasons[5]
-    assert reasons[6] == "$.job_offer.teer: 99 is greater than the maximum of 5"
-    assert reasons[7] == "$.work_history[0].noc: '21231\\n' is not a five-digit NOC 2021 code"
+    assert reasons[6] == "$.job_offer.teer: 99 is more than the maximum of 5"
+    assert reasons[7] == ("$.work_history[0].noc: '21231\\n' is not a five-digit NOC 2021 code"
+                          ' ("\\n" is not one of the digits 0 to 9)')
     assert reasons[9] == "$.date_of_birth: '2020-02-30' is not a valid date (for example 2025-02-27)"
     assert reasons[10] == ("$.date_of_birth: '1850-01-01' lies outside the years 1900 to 2199 a profile's dates may "
                            "take")

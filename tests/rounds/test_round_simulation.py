@@ -50,7 +50,7 @@ def pool(tmp_path: Path) -> Path:
 def _round(*arguments: str) -> dict[str, Any]:
     result = CliRunner().invoke(main, ["round", *arguments, *RULES, "--format", "json"])
     assert result.exit_code == 0, result.output
-    document: dict[str, Any] = json.loads(result.output)
+    document: dict[str, Any] = json.loads(result.stdout)
     return document
 
 

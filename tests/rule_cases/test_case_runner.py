@@ -123,7 +123,7 @@ cases:
     first, second = (CaseRunner().run(case) for case in load_cases(cases))
     assert "'as_off' is not a field of a case; did you mean 'as_of'?" in first.message
     assert "'as_of' is required" in first.message
-    assert "expect.pool: True is not one of eligible, not_eligible, undetermined" in first.message
+    assert "expect.pool: 'yes' is not one of eligible, not_eligible, undetermined" in first.message  # `yes` is text
     assert "a case is a mapping with name, as_of, profile and expect" in second.message
 
 

@@ -52,7 +52,7 @@ class TestJson:
 
 class TestText:
     def test_the_breakdown_follows_the_verdicts(self) -> None:
-        output = run("eval", PROFILE, "--year", "2025", "--as-of", "2025-06-01")
+        output = run("eval", PROFILE, "--year", "2025", "--as-of", "2025-06-01", "--explain", "full")
         assert "  programs: fsw eligible, cec eligible, fst not eligible\n" in output
         assert "CRS breakdown: 520 points (Comprehensive Ranking System, version of 2025-03-25" in output
         assert "A. Core / human capital factors [core]: 395 points" in output

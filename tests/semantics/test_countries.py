@@ -114,7 +114,8 @@ def test_the_explanation_shows_the_canonical_country(tmp_path: Path) -> None:
     profile = tmp_path / "physician.json"
     profile.write_text(json.dumps({"id": "physician", "eligible_programs": ["cec"], "work_history": [
         {"noc": "31102", "country": "CA", "start": "2024-06-03", "hours_per_week": 40}]}), encoding="utf-8")
-    result = CliRunner().invoke(main, ["eval", str(profile), "--year", "2026", "--as-of", "2026-09-03"])
+    result = CliRunner().invoke(main, ["eval", str(profile), "--year", "2026", "--as-of", "2026-09-03",
+                                       "--explain", "full"])
     assert result.exit_code == 0, result.output
     assert "✓ Physicians with Canadian work experience [physicians]: eligible" in result.output
     assert "work_history[0].country = Canada" in result.output

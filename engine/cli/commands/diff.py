@@ -49,7 +49,8 @@ def resolve_rulebook(compiler: Compiler, given: str) -> ir.Rulebook:
 @click.option("--exit-code", "exit_code", is_flag=True,
               help="Exit with 1 when the rulebooks differ, 0 when they do not (like git diff --exit-code).")
 @click.option("--pool", "pool", type=click.Path(path_type=Path, dir_okay=False),
-              help="Profiles (JSON Lines, or a JSON or YAML list) to evaluate under both rulebooks.")
+              help="Profiles to evaluate under both rulebooks: a pool as `rules batch` reads it (.parquet, .jsonl, "
+                   ".csv) or a JSON or YAML list of profiles.")
 @click.option("--as-of", "as_of", type=CalendarDay(),
               help="The day the pool is evaluated on, under both rulebooks. Default: the first day NEW is in force.")
 def diff_command(old: str, new: str, output_format: str, exit_code: bool, pool: Path | None,
@@ -85,8 +86,11 @@ def diff_command(old: str, new: str, output_format: str, exit_code: bool, pool: 
 
 def _impact(old: ir.Rulebook, new: ir.Rulebook, pool: Path, day: date) -> PoolImpact:
     from engine.diff.impact import pool_impact, read_pool
+    from engine.pool.load import PoolError
 
-    if not pool.is_file():
-        click.echo(f"{pool}: no such pool file", err=True)
+    try:
+        rows = read_pool(pool)
+    except PoolError as error:
+        click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_ERROR)
-    return pool_impact(old, new, read_pool(pool), day)
+    return pool_impact(old, new, rows, day)

@@ -38,7 +38,15 @@ def round_command(number: int | None, pool: Path, year: str | None, folder: Path
     from engine.lower.rulebook import Compiler, available_years
     from engine.pool.batch import EngineRefused, columns_read, register_verdicts
     from engine.pool.load import PoolError, load_pool, pool_connection
-    from engine.pool.rounds import RoundSpec, RoundUnsupported, outcome_json, outcome_text, simulate, spec_of
+    from engine.pool.rounds import (
+        RoundSpec,
+        RoundUnsupported,
+        fit_warnings,
+        outcome_json,
+        outcome_text,
+        simulate,
+        spec_of,
+    )
 
     compiler = Compiler()
     if number is not None:
@@ -78,7 +86,10 @@ def round_command(number: int | None, pool: Path, year: str | None, folder: Path
     if loaded.rejects:
         click.echo(f"note: {len(loaded.rejects):,} of {loaded.rows_in:,} rows were rejected as malformed "
                    f"(run `rules batch` to list them)", err=True)
+    warnings = fit_warnings(connection, rulebook, spec)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     if output_format == "json":
-        click.echo(json.dumps(outcome_json(outcome), indent=2))
+        click.echo(json.dumps({**outcome_json(outcome), "warnings": warnings}, indent=2))
     else:
         click.echo(outcome_text(outcome))
