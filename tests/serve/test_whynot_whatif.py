@@ -206,3 +206,18 @@ def test_no_patch_gives_a_500(client: TestClient, patch: Any) -> None:
     assert response.status_code in (200, 422), response.text
     if response.status_code == 422:
         assert problems(response)
+
+
+def test_the_defaults_are_the_commands(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No year and no as-of date: the rulebook in force today, or its last in-force day (with a note) once today is
+    past it, as `rules whynot` and `rules whatif` choose them."""
+    name = "kwame-cook.yaml"
+    for today in ("2025-06-01", "2099-01-01"):
+        monkeypatch.setenv("RULES_TODAY", today)
+        analysed = json.loads(cli("whynot", relative(name)))
+        assert client.post("/v1/whynot", json={"profiles": [example(name)]}).json() == analysed
+        edited = json.loads(cli("whatif", relative(name), "--set", "/date_of_birth=\"1990-01-01\""))
+        response = client.post("/v1/whatif", json={"profile": example(name), "patch": edited["results"][0]["patch"]})
+        assert response.json() == edited
+    assert "is past the rulebook's in-force period" in analysed["results"][0]["as_of_note"]
+    assert "is past the rulebook's in-force period" in edited["results"][0]["as_of_note"]
