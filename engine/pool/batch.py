@@ -77,12 +77,13 @@ def python_verdict_rows(connection: Any, rulebook: ir.Rulebook, as_of: date,
 
 def crs_of(evaluated: ProfileVerdicts, given: int | None) -> tuple[int | None, str | None]:
     """The profile's CRS and where it comes from: its own `crs` ("given"), else the score version in force on the
-    as-of date ("computed"); (None, None) when a fact the score needs is missing or no version is in force."""
+    as-of date ("computed", or "lower_bound" when a pending rule in force could reach the profile: the law may add
+    points the rules do not encode); (None, None) when a fact the score needs is missing or no version is in force."""
     if given is not None:
         return int(given), "given"
     total = evaluated.score_total
     if isinstance(total, Points) and not evaluated.score_given:
-        return total.amount, "computed"
+        return total.amount, "lower_bound" if evaluated.bounded_by else "computed"
     return None, None
 
 
