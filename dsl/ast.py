@@ -264,8 +264,8 @@ class Source(Declaration):
     url: str
     standing: str | None = None
     confidence: str | None = None
-    standing_span: Span | None = None
-    confidence_span: Span | None = None
+    standing_span: Span | None = field(default=None, compare=False, repr=False)
+    confidence_span: Span | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
