@@ -7,6 +7,7 @@ lower bound. Both are said wherever the verdict or the score is shown, in the sa
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from dsl.standing import shown
 from engine import ir
@@ -43,3 +44,17 @@ def source_json(source: ir.SourceRef) -> dict[str, str]:
     if source.confidence is not None:
         document["confidence"] = source.confidence
     return document
+
+
+def standing_lines(rulebook: ir.Rulebook, as_of: date, lower_bounds: int) -> list[str]:
+    """What a batch's summary adds about trust: the categories resting on third-party sources, and how many computed
+    scores are only lower bounds (with why)."""
+    lines = []
+    resting = [c.id for c in rulebook.categories if c.third_party]
+    if resting:
+        lines.append("note: verdicts resting on third-party sources: " + ", ".join(resting))
+    pending = rulebook.pending_on(as_of)
+    if pending:
+        note = bound_note(pending)
+        lines.append(f"note: crs is a lower bound (crs_source lower_bound) for {lower_bounds:,} profile(s): {note}")
+    return lines

@@ -53,6 +53,7 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
         write_rejects,
         write_results,
     )
+    from engine.explain.standing import standing_lines
     from engine.pool.load import PoolError, load_pool, pool_connection
 
     given = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
@@ -89,5 +90,7 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
     summary = summarise(connection, rulebook, loaded, rejects, written=out)
     for category, counts in summary.counts.items():
         click.echo(f"{category:<12} " + "  ".join(f"{k} {v:,}" for k, v in counts.items()), err=True)
+    for line in standing_lines(rulebook, when.day, summary.lower_bounds):
+        click.echo(line, err=True)
     click.echo(f"rows in {summary.rows_in:,} = evaluated {summary.evaluated:,} + rejected {summary.rejected:,}"
                f" (errors in {errors})", err=True)
