@@ -335,13 +335,12 @@ def _import(declaration: ast.Import) -> list[_Line]:
 
 
 def _source(source: ast.Source) -> list[_Line]:
-    """The standing and confidence, when given, on a line of their own under the title and address."""
-    lines = [_Line(f"source {source.name} {quote(source.title)} {quote(source.url)}", [_start(source)])]
+    """One line, as a source has always been written: its standing and confidence, when given, follow the address
+    (so adding them moves no line of a rule file, and no `file:line` an explanation cites)."""
+    standing = ""
     if source.standing is not None:
-        confidence = f" confidence {source.confidence}" if source.confidence is not None else ""
-        placed = [(s.line, s.column) for s in (source.standing_span, source.confidence_span) if s is not None]
-        lines.append(_Line(f"{INDENT}{source.standing}{confidence}", placed))
-    return lines
+        standing = f" {source.standing}" + (f" confidence {source.confidence}" if source.confidence is not None else "")
+    return [_Line(f"source {source.name} {quote(source.title)} {quote(source.url)}{standing}", [_start(source)])]
 
 
 def _constant(constant: ast.Constant, described_at: list[Position]) -> list[_Line]:
