@@ -27,6 +27,7 @@ from engine.diff.rulebook_diff import (
     SourceChange,
     compare,
 )
+from engine.diff.policy import policy_changes
 from engine.docs.chart import cutoff_chart
 from engine.explain.show import plain_rule
 from engine.explain.standing import source_standing, third_party_note
@@ -261,6 +262,10 @@ def changes_page(old: ir.Rulebook, new: ir.Rulebook, diff: RulebookDiff | None =
         f"| Title | {_cell(old.title)} | {_cell(new.title)} |",
         f"| In force | {_period(old)} | {_period(new)} |",
         f"| Categories | {len(old.categories)} | {len(new.categories)} |",
+        "",
+        "## In policy terms",
+        "",
+        *(f"- {_cell(change.text)}" for change in policy_changes(diff)),
         "",
         "## Categories",
         "",
