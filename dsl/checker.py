@@ -288,12 +288,13 @@ class _Checker:
     def check_standing(self, source: ast.Source) -> None:
         """A source's standing and confidence are words from fixed lists, so every view can say them plainly."""
         if source.standing is not None and source.standing not in STANDINGS:
-            self.error("E122", f"'{source.standing}' is not a standing of a source", source.standing_span or source.span,
+            self.error("E122", f"'{source.standing}' is not a standing of a source",
+                       source.standing_span or source.span,
                        suggestion=did_you_mean(source.standing, STANDINGS) or "standings: " + ", ".join(STANDINGS))
         if source.confidence is not None and source.confidence not in CONFIDENCES:
-            self.error("E123", f"'{source.confidence}' is not a confidence level", source.confidence_span or source.span,
-                       suggestion=did_you_mean(source.confidence, CONFIDENCES) or
-                       "levels: " + ", ".join(CONFIDENCES))
+            self.error("E123", f"'{source.confidence}' is not a confidence level",
+                       source.confidence_span or source.span,
+                       suggestion=did_you_mean(source.confidence, CONFIDENCES) or "levels: " + ", ".join(CONFIDENCES))
 
     def check_constant(self, constant: ast.Constant) -> None:
         self.current = constant.name

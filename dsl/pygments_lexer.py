@@ -14,8 +14,6 @@ from importlib.resources import files
 from typing import ClassVar
 
 from pygments.lexer import RegexLexer, bygroups
-
-from dsl.standing import CONFIDENCES, STANDINGS
 from pygments.token import (
     Comment,
     Keyword,
@@ -28,6 +26,8 @@ from pygments.token import (
     Text,
     Whitespace,
 )
+
+from dsl.standing import CONFIDENCES, STANDINGS
 
 # Words that open a declaration; the name that follows them is what the declaration defines.
 DECLARATION_WORDS = frozenset({"rulebook", "source", "constant", "occupations", "define", "category", "round",

@@ -15,7 +15,6 @@ from typing import Any
 from engine.diff.rulebook_diff import ADDED, CHANGED, REMOVED, CategoryDiff, RulebookDiff
 from engine.diff.work import WorkRequirement, months_text
 
-
 # A list change of more occupations than this is said by codes alone; the detailed diff gives the titles.
 MAX_NAMED = 4
 

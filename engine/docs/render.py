@@ -15,6 +15,7 @@ import click
 
 from dsl.ast import Span
 from engine import ir
+from engine.diff.policy import policy_changes
 from engine.diff.rule_diff import RuleChange
 from engine.diff.rulebook_diff import (
     ADDED,
@@ -27,7 +28,6 @@ from engine.diff.rulebook_diff import (
     SourceChange,
     compare,
 )
-from engine.diff.policy import policy_changes
 from engine.docs.chart import cutoff_chart
 from engine.explain.show import plain_rule
 from engine.explain.standing import source_standing, third_party_note

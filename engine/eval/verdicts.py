@@ -43,8 +43,9 @@ class ProfileVerdicts:
     """One profile's verdicts (in the rulebook's order of categories and programs) and its score.
 
     `score` is the version in force (None when the rulebook has none for the day); `score_given` says the total is the
-    profile's own `crs`; `bounded_by` names the pending rules that make a computed total only a lower bound. `value_of` evaluates any other node of the rulebook for this profile, sharing the memoised
-    rule results (a batch reads the parts of a category's condition to name the reason of a `not_eligible`)."""
+    profile's own `crs`; `bounded_by` names the pending rules that make a computed total only a lower bound.
+    `value_of` evaluates any other node of the rulebook for this profile, sharing the memoised rule results (a batch
+    reads the parts of a category's condition to name the reason of a `not_eligible`)."""
 
     categories: tuple[tuple[ir.Category, Verdict], ...]
     programs: tuple[tuple[ir.Category, Verdict], ...]

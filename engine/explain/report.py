@@ -14,7 +14,6 @@ from typing import Any
 from engine import ir
 from engine.eval.traced import CategoryResult, ScoreResult
 from engine.explain import markdown as md
-from engine.explain.standing import bound_note, source_standing, third_party_note
 from engine.explain.explanation import (
     FAILS,
     HOLDS,
@@ -24,6 +23,7 @@ from engine.explain.explanation import (
     explain_sections,
     summarise,
 )
+from engine.explain.standing import bound_note, source_standing, third_party_note
 from engine.model.profile import ProfileInput
 from engine.model.quantities import Points
 

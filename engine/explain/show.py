@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from engine import ir
+from engine.explain.standing import source_json, source_standing, third_party_note
 from engine.ir import wording
 from engine.ir.visitor import Visitor
-from engine.explain.standing import source_json, source_standing, third_party_note
 
 
 def plain_rule(node: ir.Node) -> str:

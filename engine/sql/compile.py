@@ -334,8 +334,9 @@ class _Compiler:
     def computed_columns(self, columns: dict[str, str]) -> str:
         """The `crs`, `crs_source` and `programs` output columns: what the profile gives, else what the rules compute
         from its raw facts (the score version in force on the as-of date, the sum of its sections, NULL when one is
-        missing; `lower_bound` rather than `computed` when a pending rule in force could reach the profile; the programs whose condition holds, in the rulebook's order). The compiled parts become columns of
-        the inner query (`columns`), computed only for the profiles that do not give what they compute."""
+        missing; `lower_bound` rather than `computed` when a pending rule in force could reach the profile; the
+        programs whose condition holds, in the rulebook's order). The compiled parts become columns of the inner query
+        (`columns`), computed only for the profiles that do not give what they compute."""
         d = self.d
         score = self.rulebook.score_on(self.as_of)
         if score is None:

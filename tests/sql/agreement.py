@@ -29,7 +29,8 @@ OUTPUTS = ("crs", "crs_source", "programs")
 def python_verdicts(rulebook: ir.Rulebook, profiles: Sequence[Mapping[str, Any]],
                     as_of: date) -> list[dict[str, Any]]:
     """Each profile's verdicts and reason codes by the traced evaluator, with the CRS (given, else the score in force
-    computed, a lower bound when a pending rule in force could reach the profile) and the programs (given, else those the rulebook's programs find eligible)."""
+    computed, a lower bound when a pending rule in force could reach the profile) and the programs (given, else those
+    the rulebook's programs find eligible)."""
     found = []
     for profile in profiles:
         row: dict[str, Any] = {}

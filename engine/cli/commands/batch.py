@@ -42,6 +42,7 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
     import duckdb
 
     from engine.cli.common import choose_as_of, load_rulebooks
+    from engine.explain.standing import standing_lines
     from engine.lower.rulebook import Compiler
     from engine.pool.batch import (
         EngineRefused,
@@ -53,7 +54,6 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
         write_rejects,
         write_results,
     )
-    from engine.explain.standing import standing_lines
     from engine.pool.load import PoolError, load_pool, pool_connection
 
     given = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
