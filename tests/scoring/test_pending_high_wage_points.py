@@ -100,3 +100,16 @@ def test_batch_marks_the_lower_bounds_in_crs_source_and_counts_them(tmp_path: Pa
     assert rows == {"worked-in-canada": "lower_bound", "worked-in-ca": "lower_bound", "abroad-only": "computed",
                     "abroad-with-offer": "lower_bound"}
     assert f"note: crs is a lower bound (crs_source lower_bound) for 3 profile(s): {NOTE}" in result.output
+
+
+def test_whynot_calls_the_score_it_starts_from_a_lower_bound_and_says_why(tmp_path: Path) -> None:
+    path = tmp_path / "worked-in-canada.json"
+    path.write_text(json.dumps({"id": "worked-in-canada", **PROFILES["worked-in-canada"]}), encoding="utf-8")
+    total = _crs(tmp_path, "worked-in-canada", AFTER)["total"]
+    runner = CliRunner()
+    text = runner.invoke(main, ["whynot", str(path), "--year", "2026", "--as-of", AFTER]).stdout
+    assert f"CRS what-ifs (crs_2025_03_25): now at least {total} points\n  a lower bound: {NOTE}" in text
+    document = json.loads(runner.invoke(main, ["whynot", str(path), "--year", "2026", "--as-of", BEFORE,
+                                               "--format", "json"]).stdout)
+    score = json.dumps(document)
+    assert "lower_bound" not in score and NOTE not in score
