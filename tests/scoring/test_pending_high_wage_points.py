@@ -13,23 +13,26 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli.main import main
-from tests.scoring.helpers import job, single_candidate
+from tests.scoring.helpers import job, levels, single_candidate
 
 NOTE = "the high-wage occupation points in force from 2026-11-03 are not encoded"
 BEFORE, FROM, AFTER = "2026-11-02", "2026-11-03", "2026-11-20"
 
+# A result taken in 2025, still valid in November 2026 (results count for 2 years).
+CURRENT = [levels("ielts_general", 9, 9, 9, 9, taken="2025-10-01")]
 ABROAD_ONLY = [job("21232", "India", "2019-03-01", "2022-02-28"), job("21232", "India", "2022-03-01", None)]
 
 PROFILES: dict[str, dict[str, Any]] = {
     # Three years in India, then work in Canada since 2023: reachable.
-    "worked-in-canada": single_candidate(),
+    "worked-in-canada": single_candidate(language_tests=CURRENT),
     # The same work in Canada written as an ISO code.
-    "worked-in-ca": single_candidate(work_history=[job("21232", "India", "2019-03-01", "2022-02-28"),
+    "worked-in-ca": single_candidate(language_tests=CURRENT, work_history=[job("21232", "India", "2019-03-01", "2022-02-28"),
                                                    job("21232", "CA", "2023-05-01", None)]),
     # Only abroad, no offer: the reported points reward neither, so the score stands.
-    "abroad-only": single_candidate(work_history=ABROAD_ONLY),
+    "abroad-only": single_candidate(language_tests=CURRENT, work_history=ABROAD_ONLY),
     # Only abroad, but with an offer of arranged employment: reachable.
-    "abroad-with-offer": single_candidate(work_history=ABROAD_ONLY, job_offer={"noc": "21232", "basis": "lmia"}),
+    "abroad-with-offer": single_candidate(language_tests=CURRENT, work_history=ABROAD_ONLY,
+                                          job_offer={"noc": "21232", "basis": "lmia"}),
 }
 
 
@@ -113,3 +116,23 @@ def test_whynot_calls_the_score_it_starts_from_a_lower_bound_and_says_why(tmp_pa
                                                "--format", "json"]).stdout)
     score = json.dumps(document)
     assert "lower_bound" not in score and NOTE not in score
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_a_round_after_2026_11_03_says_how_many_it_ranked_by_a_lower_bound(tmp_path: Path, engine: str) -> None:
+    pool = tmp_path / "pool.jsonl"
+    pool.write_text("".join(json.dumps({"id": name, "submitted_at": "2026-06-01T00:00:00Z", **profile}) + "\n"
+                            for name, profile in PROFILES.items()), encoding="utf-8")
+
+    def outcome(as_of: str) -> dict[str, Any]:
+        result = CliRunner().invoke(main, ["round", "--pool", str(pool), "--year", "2026", "--program", "cec",
+                                           "--invitations", "5", "--as-of", as_of, "--engine", engine,
+                                           "--format", "json"])
+        assert result.exit_code == 0, result.output
+        document: dict[str, Any] = json.loads(result.stdout)
+        return document
+
+    after, before = outcome(AFTER), outcome(BEFORE)
+    # The two profiles with work in Canada are the CEC's; both are ranked by a lower bound after 2026-11-03.
+    assert (after["eligible"], after["ranked_by_lower_bound"], after["note"]) == (2, 2, NOTE)
+    assert "ranked_by_lower_bound" not in before and before["eligible"] == 2
