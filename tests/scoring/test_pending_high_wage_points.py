@@ -26,7 +26,8 @@ PROFILES: dict[str, dict[str, Any]] = {
     # Three years in India, then work in Canada since 2023: reachable.
     "worked-in-canada": single_candidate(language_tests=CURRENT),
     # The same work in Canada written as an ISO code.
-    "worked-in-ca": single_candidate(language_tests=CURRENT, work_history=[job("21232", "India", "2019-03-01", "2022-02-28"),
+    "worked-in-ca": single_candidate(language_tests=CURRENT,
+                                     work_history=[job("21232", "India", "2019-03-01", "2022-02-28"),
                                                    job("21232", "CA", "2023-05-01", None)]),
     # Only abroad, no offer: the reported points reward neither, so the score stands.
     "abroad-only": single_candidate(language_tests=CURRENT, work_history=ABROAD_ONLY),
