@@ -137,3 +137,22 @@ def test_a_round_after_2026_11_03_says_how_many_it_ranked_by_a_lower_bound(tmp_p
     # The two profiles with work in Canada are the CEC's; both are ranked by a lower bound after 2026-11-03.
     assert (after["eligible"], after["ranked_by_lower_bound"], after["note"]) == (2, 2, NOTE)
     assert "ranked_by_lower_bound" not in before and before["eligible"] == 2
+
+
+def test_whatif_calls_both_totals_lower_bounds_and_says_why(tmp_path: Path) -> None:
+    path = tmp_path / "abroad-only.json"
+    path.write_text(json.dumps({"id": "abroad-only", **PROFILES["abroad-only"]}), encoding="utf-8")
+    offer = '{"noc": "21232", "basis": "lmia"}'
+
+    def crs(as_of: str) -> dict[str, Any]:
+        result = CliRunner().invoke(main, ["whatif", str(path), "--set", f"job_offer={offer}", "--year", "2026",
+                                           "--as-of", as_of, "--format", "json"])
+        assert result.exit_code == 0, result.output
+        document: dict[str, Any] = json.loads(result.stdout)
+        found: dict[str, Any] = (document["results"][0] if "results" in document else document)["crs"]
+        return found
+
+    # Abroad only, the score stands; with an offer, the high-wage points could reach it.
+    after = crs(AFTER)
+    assert "before_lower_bound" not in after and after["after_lower_bound"] is True and after["note"] == NOTE
+    assert set(crs(BEFORE)) == {"before", "after", "change"}
