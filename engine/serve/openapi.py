@@ -200,6 +200,10 @@ def _schemas(limits: Limits) -> dict[str, Any]:
     verdict = {"type": "object", "required": ["id", "verdict", "explanation"], "properties": {
         "id": {"type": "string"}, "name": {"type": "string"},
         "verdict": {"enum": ["eligible", "not_eligible", "undetermined"]},
+        "third_party_sources": {
+            "type": "array", "description": "The third-party sources the verdict rests on (absent when none).",
+            "items": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "string"}, "confidence": {"enum": ["high", "medium_high", "medium", "low"]}}}},
         "explanation": _ref("Explanation")}}
     result = {
         "type": "object", "required": ["profile", "rulebook", "as_of", "categories"],
@@ -215,6 +219,11 @@ def _schemas(limits: Limits) -> dict[str, Any]:
             "crs": {"type": "object", "required": ["total", "version", "sections"], "properties": {
                 "total": {"type": ["integer", "null"]},
                 "version": {"type": "string", "description": "The CRS version in force, or `given`."},
+                "lower_bound": {"type": "boolean", "description": "Present and true when the total is only a lower "
+                                "bound: a pending rule in force (known to exist, not encoded) could add points."},
+                "not_encoded": {"type": "array", "items": {"type": "string"},
+                                "description": "The pending rules that make the total a lower bound."},
+                "note": {"type": "string", "description": "Why the total is a lower bound, in words."},
                 "sections": {"type": "object", "additionalProperties": {
                     "type": "object", "required": ["title", "points", "explanation"], "properties": {
                         "title": {"type": "string"}, "points": {"type": ["integer", "null"]},
