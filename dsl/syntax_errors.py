@@ -104,6 +104,10 @@ _PLAIN_NAMES = {
     "COLON": "':'",
     "EQUAL": "'='",
     "DOT": "'.'",
+    "_AND": "'and'",
+    "_OR": "'or'",
+    "_NOT": "'not'",
+    "_IN": "'in'",
 }
 
 _DECLARATION_KEYWORDS = ["rulebook", "import", "source", "constant", "occupations", "define", "category", "table",

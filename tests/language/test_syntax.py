@@ -143,6 +143,23 @@ def test_the_caret_of_a_doubled_connective_points_at_the_second_one() -> None:
     assert snippet[span.column - 1:span.end_column - 1] == "and"
 
 
+
+@pytest.mark.parametrize("connective", ["and", "or"])
+def test_a_doubled_connective_before_a_name_beginning_with_in_is_named_not_misread(connective: str) -> None:
+    # `and in_pool` once read as the keyword `in` followed by the name `_pool`, and the rule "parsed".
+    snippet = f'category c "C" cite a {{ eligible when french_proficiency {connective} {connective} in_pool }}\n'
+    with pytest.raises(RuleErrors) as caught:
+        parse(HEADER + snippet, "t.rules")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.message == f"'{connective}' is written twice: a condition is missing between them"
+    assert snippet[diagnostic.span.column - 1:diagnostic.span.end_column - 1] == connective
+
+
+@pytest.mark.parametrize("name", ["orange", "android", "notable", "inland"])
+def test_a_name_that_begins_with_a_keyword_is_one_name(name: str) -> None:
+    rulebook = parse(HEADER + f'define {name} "A name" cite a = in_pool and {name}_too\n', "t.rules")
+    assert [d.name for d in rulebook.declarations if hasattr(d, "name")][-1] == name
+
 class TestUnclosedTexts:
     """A text whose closing quote is missing is named where it opens, not where the parser stops lines later."""
 
