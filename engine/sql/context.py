@@ -19,12 +19,20 @@ from engine.sql.analyses import has_lambda
 from engine.sql.dialect import Dialect
 from engine.sql.render import Renderer
 from engine.sql.state import CompileState
-from engine.sql.values import Value, as_sql
+from engine.sql.values import SqlUnsupported, Value, as_sql
 
 # Past this many characters, a value read twice by one expression (a NULL test and the value) is bound once instead.
 BIND_LENGTH = 2_000
 # Past this many characters, a guard is not repeated before each operand (repeating it costs more than it saves).
 CHEAP_GUARD_LENGTH = 300
+# The most nodes the rendered SQL may hold (each shared node counted once per place it is written): past it the rules
+# are refused by the SQL backend (the evaluator still runs them) rather than written out as statements too large to
+# plan. The shipped rulebooks compile to about 9,300.
+MAX_SQL_NODES = 200_000
+
+
+class SqlTooLarge(SqlUnsupported):
+    """The compiled SQL would hold more nodes than `MAX_SQL_NODES`."""
 
 
 class CompilerBase(ABC):
@@ -37,6 +45,7 @@ class CompilerBase(ABC):
         self.state = CompileState(uses=uses)
         self.text = Renderer(dialect)  # provisional text: the keys of shared expressions, and their lengths
         self.env: Mapping[str, Value] = {}
+        self.sizes: dict[int, tuple[x.Expr, int]] = {}  # nodes written, by node (see `expr.size`)
 
     @abstractmethod
     def dispatch(self, node: ir.Node) -> Value:
@@ -56,12 +65,18 @@ class CompilerBase(ABC):
         """What identifies an expression among those the query shares: its provisional text."""
         return self.text(sql)
 
-    def width(self, sql: x.Expr) -> int:
-        return len(self.text(sql))
+    def size(self, sql: x.Expr) -> int:
+        """How many nodes the expression's text holds; counted without writing the text."""
+        return x.size(sql, self.sizes)
+
+    def width(self, sql: x.Expr, limit: int) -> int:
+        """The length of the expression's text, or `limit + 1` when it is longer than `limit`: every node writes at
+        least one character, so an expression of more nodes than `limit` is never written out to be measured."""
+        return limit + 1 if self.size(sql) > limit else min(len(self.text(sql)), limit + 1)
 
     def cheap(self, sql: x.Expr) -> bool:
         """An expression cheap enough to repeat as a guard: short, and no list lambda."""
-        return self.width(sql) < CHEAP_GUARD_LENGTH and not has_lambda(sql, self.d.is_spark)
+        return self.width(sql, CHEAP_GUARD_LENGTH) < CHEAP_GUARD_LENGTH and not has_lambda(sql, self.d.is_spark)
 
     def unique(self, sqls: list[x.Expr]) -> list[x.Expr]:
         """The expressions, each text once, in order."""

@@ -288,12 +288,19 @@ def walk_once(expr: Expr) -> Iterator[Expr]:
         stack.extend(reversed(current.children()))
 
 
-def size(expr: Expr, memo: dict[int, int] | None = None) -> int:
+def size(expr: Expr, memo: dict[int, tuple[Expr, int]] | None = None) -> int:
     """How many nodes rendering writes: a node read in two places counts twice (it is written twice). Computed over
-    the distinct nodes, so measuring a tree whose text would be exponentially long takes linear time."""
-    counts = {} if memo is None else memo
-    order = list(walk_once(expr))
-    for node in reversed(order):
-        if id(node) not in counts:
-            counts[id(node)] = 1 + sum(counts[id(child)] for child in node.children())
-    return counts[id(expr)]
+    the distinct nodes, so measuring a tree whose text would be exponentially long takes linear time. `memo` keeps
+    each node it counts (so that its id is not reused while remembered)."""
+    counts: dict[int, tuple[Expr, int]] = {} if memo is None else memo
+    stack: list[tuple[Expr, bool]] = [(expr, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in counts:
+            continue
+        if expanded:
+            counts[id(node)] = (node, 1 + sum(counts[id(child)][1] for child in node.children()))
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in node.children() if id(child) not in counts)
+    return counts[id(expr)][1]

@@ -108,7 +108,7 @@ class Lists(WorkReads):
         value = x.Case(((x.IsNull(where), x.NULL),), body) if where is not None else body
         values = x.Lambda("transform", kept, variable, value)
         zero: x.Expr = x.Double(0.0) if node.type == t.HOURS else ZERO
-        if self.width(values) > BIND_LENGTH:
+        if self.width(values, BIND_LENGTH) > BIND_LENGTH:
             return x.Case(((x.IsNull(domain), x.NULL),), self.bound_aggregate(node, values, zero))
         total = self.total(node.kind, values, zero)
         missing = x.Infix("OR", (x.IsNull(domain), missing_in(values, "v_")), parens=False)

@@ -166,7 +166,7 @@ class NodeCompiler(Lists, Visitor[Value]):
                 keys.append(self.derived_key(key, env))
                 continue
             sql = self.sql(key, env)
-            if isinstance(value, Static) or self.width(sql) <= 60:
+            if isinstance(value, Static) or self.width(sql, 60) <= 60:
                 keys.append(sql)
             else:
                 variable = self.state.fresh("k")
@@ -218,7 +218,7 @@ class NodeCompiler(Lists, Visitor[Value]):
 
     def extreme(self, node: ir.Extreme) -> Value:
         operands = tuple(self.sql(o, self.env) for o in node.operands)
-        if sum(map(self.width, operands)) > BIND_LENGTH:
+        if sum(self.width(o, BIND_LENGTH) for o in operands) > BIND_LENGTH:
             return self.bound_extreme(node.kind, operands)
         return x.Case(((is_null_any(operands), x.NULL),),
                       x.Call("least" if node.kind == "min" else "greatest", operands))

@@ -16,6 +16,7 @@ from engine import ir
 from engine.ir.reasons import conjuncts, undetermined_reasons
 from engine.sql import expr as x
 from engine.sql.analyses import count_uses, pool_columns_read
+from engine.sql.context import MAX_SQL_NODES, SqlTooLarge
 from engine.sql.dialect import Dialect
 from engine.sql.nodes import NodeCompiler
 from engine.sql.render import Renderer
@@ -64,7 +65,10 @@ class Assembly:
         c, r, state = self.c, self.render, self.c.state
         outputs: list[str] = []
         for category in self.rulebook.categories:
-            parts = [(code, self.column(c.sql(node, {}))) for code, node in conjuncts(category)]
+            compiled = [(code, c.sql(node, {})) for code, node in conjuncts(category)]
+            self.check_size(sum(c.size(sql) for _, sql in compiled),
+                            f"{category.span.short}: category '{category.id}' compiles to SQL of")
+            parts = [(code, self.column(sql)) for code, sql in compiled]
             outputs.append(self.verdict_columns(category.id, parts, undetermined_reasons(category)))
         computed = self.computed_columns()
         windows = sorted(state.maps)
@@ -79,19 +83,28 @@ class Assembly:
             occ += ", qt._line AS qt_line" + "".join(f", qt.{alias} AS {alias}" for alias, _ in folds)
         shared = [(alias, sql) for alias, sql in state.hoisted.items()]
         shared += [(f"dl{index}", c.derived_list(index)) for index in range(len(state.derived))]
+        written = [sql for _, sql in shared + self.columns.items() + folds]
+        written += [sql for _, sql, _ in state.rule_columns.values()]
+        self.check_size(sum(c.size(sql) for sql in written), "the rulebook compiles to SQL of")
         hoisted = "".join(f", {r(sql)} AS {alias}" for alias, sql in shared)
         conditions = ", ".join(f"{r(sql)} AS {alias}" for alias, sql in self.columns.items())
         base = self.layers(f"SELECT p.*{occ}{hoisted} FROM {self.pool} p{joins}")
         query = (f"SELECT _line AS line, id, {computed}, {', '.join(outputs)} FROM ("
                  f"SELECT p._line, p.id, p.crs, p.eligible_programs, {conditions} FROM ({base}) p) q")
         views = self.views(windows)
-        read = [sql for _, sql in shared + self.columns.items() + folds]
-        read += [sql for _, sql, _ in state.rule_columns.values()]
-        read += [where for _, where, _ in state.hours_in.items() + state.hours_in_code.items()]
+        read = written + [where for _, where, _ in state.hours_in.items() + state.hours_in_code.items()]
         read += [guard for guards in state.reads.values() for guard in guards or ()]
         columns = ALWAYS_READ | pool_columns_read(read) | ({"work_history"} if views else set())
         return CompiledRulebook(tuple(views), query, tuple(category.id for category in self.rulebook.categories),
                                 frozenset(columns))
+
+    @staticmethod
+    def check_size(nodes: int, what: str) -> None:
+        """Refuses SQL larger than the limit before a character of it is written (the size is counted on the tree,
+        each shared node once per place it will be written)."""
+        if nodes > MAX_SQL_NODES:
+            raise SqlTooLarge(f"{what} {nodes:,} nodes; the limit on compiled SQL (MAX_SQL_NODES) is "
+                              f"{MAX_SQL_NODES:,}")
 
     def views(self, windows: list[int]) -> list[str]:
         c, d, r, state = self.c, self.d, self.render, self.c.state
