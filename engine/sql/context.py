@@ -69,6 +69,16 @@ class CompilerBase(ABC):
         """How many nodes the expression's text holds; counted without writing the text."""
         return x.size(sql, self.sizes)
 
+    def check_size(self, sql: x.Expr, what: str) -> None:
+        """Refuses SQL larger than the limit, counted on the tree before a character of it is written. A definition
+        with parameters is copied where it is called (its SQL reads its arguments), so a chain of definitions each
+        calling the one before twice doubles at each level: each call is measured, and the first copy past the limit
+        stops the compiler (its work is at most twice the limit)."""
+        nodes = self.size(sql)
+        if nodes > MAX_SQL_NODES:
+            raise SqlTooLarge(f"{what} {nodes:,} nodes; the limit on compiled SQL (MAX_SQL_NODES) is "
+                              f"{MAX_SQL_NODES:,}")
+
     def width(self, sql: x.Expr, limit: int) -> int:
         """The length of the expression's text, or `limit + 1` when it is longer than `limit`: every node writes at
         least one character, so an expression of more nodes than `limit` is never written out to be measured."""

@@ -149,7 +149,10 @@ class NodeCompiler(Lists, Visitor[Value]):
         derived = self.derived_call(node, arguments)
         if derived is not None:
             return derived
-        return self.value(node.rule.body, dict(zip(node.rule.parameters, arguments)))
+        value = self.value(node.rule.body, dict(zip(node.rule.parameters, arguments)))
+        if isinstance(value, x.Expr):
+            self.check_size(value, f"{node.span.short}: definition '{node.name}' compiles to SQL of")
+        return value
 
     def table_lookup(self, node: ir.TableLookup) -> Value:  # noqa: C901 - groups, rows and keys in one CASE
         """The first row whose key cells all match, as a CASE: rows are grouped by the leading key columns that are

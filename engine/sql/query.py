@@ -66,8 +66,8 @@ class Assembly:
         outputs: list[str] = []
         for category in self.rulebook.categories:
             compiled = [(code, c.sql(node, {})) for code, node in conjuncts(category)]
-            self.check_size(sum(c.size(sql) for _, sql in compiled),
-                            f"{category.span.short}: category '{category.id}' compiles to SQL of")
+            self.check_total(sum(c.size(sql) for _, sql in compiled),
+                             f"{category.span.short}: category '{category.id}' compiles to SQL of")
             parts = [(code, self.column(sql)) for code, sql in compiled]
             outputs.append(self.verdict_columns(category.id, parts, undetermined_reasons(category)))
         computed = self.computed_columns()
@@ -85,7 +85,7 @@ class Assembly:
         shared += [(f"dl{index}", c.derived_list(index)) for index in range(len(state.derived))]
         written = [sql for _, sql in shared + self.columns.items() + folds]
         written += [sql for _, sql, _ in state.rule_columns.values()]
-        self.check_size(sum(c.size(sql) for sql in written), "the rulebook compiles to SQL of")
+        self.check_total(sum(c.size(sql) for sql in written), "the rulebook compiles to SQL of")
         hoisted = "".join(f", {r(sql)} AS {alias}" for alias, sql in shared)
         conditions = ", ".join(f"{r(sql)} AS {alias}" for alias, sql in self.columns.items())
         base = self.layers(f"SELECT p.*{occ}{hoisted} FROM {self.pool} p{joins}")
@@ -99,7 +99,7 @@ class Assembly:
                                 frozenset(columns))
 
     @staticmethod
-    def check_size(nodes: int, what: str) -> None:
+    def check_total(nodes: int, what: str) -> None:
         """Refuses SQL larger than the limit before a character of it is written (the size is counted on the tree,
         each shared node once per place it will be written)."""
         if nodes > MAX_SQL_NODES:
