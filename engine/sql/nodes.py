@@ -14,7 +14,7 @@ from typing import Any
 from dsl import types as t
 from engine import ir
 from engine.ir.visitor import Visitor
-from engine.model.facts import CLAIMS, FIELD_PATHS, PRESENCE_FIELDS
+from engine.model.facts import CLAIMS, FIELD_DEFAULTS, FIELD_PATHS, PRESENCE_FIELDS
 from engine.model.quantities import Duration, Period
 from engine.sql import expr as x
 from engine.sql.context import BIND_LENGTH
@@ -24,14 +24,6 @@ from engine.sql.values import THIS_CODE, NotPerCode, SqlUnsupported, Static, Thi
 # The parts of a NOC code a rule may read (0: the TEER, the second digit; else the length of the group's prefix).
 NOC_PART_LENGTHS: Mapping[str, int] = {"noc_teer": 0, "noc_major_group": 2, "noc_sub_major_group": 3,
                                        "noc_minor_group": 4}
-
-# Record fields a profile may leave out that the profile model fills in (see `engine.model.facts`), by record and field.
-FIELD_DEFAULTS: Mapping[tuple[str, str], x.Expr] = {
-    ("education", "canadian"): x.FALSE, ("education", "completed"): x.TRUE,
-    ("spouse or partner", "canadian_citizen_or_pr"): x.FALSE,
-    ("spouse or partner", "canadian_work_years"): x.Token("0"),
-    ("spouse or partner", "language_tests"): x.Array(()),
-}
 
 # Facts that the profile model computes from others, or claims a profile that is silent does not make.
 COMPUTED_FACTS: Mapping[str, x.Expr] = {
@@ -106,7 +98,7 @@ class NodeCompiler(Lists, Visitor[Value]):
             return x.Call("substr", (sql, x.Token("1"), x.number(length)))
         default = FIELD_DEFAULTS.get((node.subject.type.name, node.name))
         if default is not None:
-            return x.Case(((x.IsNull(subject), x.NULL),), x.Call("coalesce", (sql, default)))
+            return x.Case(((x.IsNull(subject), x.NULL),), x.Call("coalesce", (sql, literal(default, node))))
         return sql
 
     def list_node(self, node: ir.ListNode) -> Value:
