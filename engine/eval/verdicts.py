@@ -72,6 +72,16 @@ def evaluate_verdicts(rulebook: ir.Rulebook, facts: Facts, as_of: date,
     return ProfileVerdicts(categories, programs, score, total, given, context, program)
 
 
+def evaluate_score(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> ProfileVerdicts:
+    """The score in force on `as_of` (or the profile's own) alone: no category or program is evaluated, so
+    `categories` and `programs` are empty; `value_of` reads any other node as after `evaluate_verdicts`. A what-if of
+    the score asks for nothing else, and the categories are most of an evaluation's work."""
+    program = BareClosures.of(rulebook)
+    context = ProfileContext(program, facts, as_of)
+    score, total, given = _score(context, program, rulebook, facts)
+    return ProfileVerdicts((), (), score, total, given, context, program)
+
+
 def _score(context: ProfileContext, program: BareClosures, rulebook: ir.Rulebook,
            facts: Facts) -> tuple[ir.Score | None, Any, bool]:
     if not rulebook.scores:

@@ -52,7 +52,7 @@ def advise_score(session: Session, baseline: ProfileVerdicts, limit: int | None 
         total = session.oracle.total(patch, day)
         if total is None or total <= base:
             continue
-        after = session.oracle.verdicts(patch, day, score=True)
+        after = session.oracle.scored(patch, day)
         found.append(Suggestion(kind, summary, patch, day or session.as_of, crs=total, gain=total - base,
                                 because=_changed(factors, baseline, after)))
     found = _best_per_change(found)
