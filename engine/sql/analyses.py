@@ -116,22 +116,13 @@ def pool_only(sql: x.Expr) -> bool:
 
 
 def reads_rule_column(sql: x.Expr) -> bool:
-    return any(isinstance(node, x.RuleColumn) for node in x.walk_once(sql))
+    return bool(sql.flags & x.HOLDS_RULE_COLUMN)
 
 
 def has_placeholder(sql: x.Expr) -> bool:
-    return any(isinstance(node, x.Needed) for node in x.walk_once(sql))
+    return bool(sql.flags & x.HOLDS_NEEDED)
 
 
 def has_lambda(sql: x.Expr, spark: bool) -> bool:
     """A list lambda in the expression (Spark writes a list's sum with one too)."""
-    return any(isinstance(node, x.Lambda) or spark and isinstance(node, x.ListCall) and node.function == "list_sum"
-               for node in x.walk_once(sql))
-
-
-def pool_columns_read(sql: Iterable[x.Expr]) -> set[str]:
-    """The pool's columns these expressions name."""
-    found: set[str] = set()
-    for root in sql:
-        found |= {node.name for node in x.walk_once(root) if isinstance(node, x.Column) and node.name in POOL_COLUMNS}
-    return found
+    return bool(sql.flags & (x.HOLDS_LAMBDA | (x.HOLDS_SUM if spark else 0)))

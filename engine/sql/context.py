@@ -45,7 +45,6 @@ class CompilerBase(ABC):
         self.state = CompileState(uses=uses)
         self.text = Renderer(dialect)  # provisional text: the keys of shared expressions, and their lengths
         self.env: Mapping[str, Value] = {}
-        self.sizes: dict[int, tuple[x.Expr, int]] = {}  # nodes written, by node (see `expr.size`)
 
     @abstractmethod
     def dispatch(self, node: ir.Node) -> Value:
@@ -67,7 +66,7 @@ class CompilerBase(ABC):
 
     def size(self, sql: x.Expr) -> int:
         """How many nodes the expression's text holds; counted without writing the text."""
-        return x.size(sql, self.sizes)
+        return x.size(sql)
 
     def check_size(self, sql: x.Expr, what: str) -> None:
         """Refuses SQL larger than the limit, counted on the tree before a character of it is written. A definition

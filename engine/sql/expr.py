@@ -8,13 +8,15 @@ would re-print every node in its own way and re-normalise what the planner sees,
 SQL we never parse.
 
 Nodes are immutable and compare by identity: a node built once and read in two places is one object (see `size`,
-which counts what rendering will write, and `engine.sql.render`, which renders each object once).
+which counts what rendering will write, and `engine.sql.render`, which renders each object once). Each node knows,
+from its construction, how many nodes its text holds and what kinds of node it holds (`flags`), so the compiler's
+questions about a subtree cost nothing however large it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
@@ -23,12 +25,34 @@ ListFunction = Literal["list_max", "list_min", "distinct", "sort", "length", "co
 LambdaFunction = Literal["transform", "filter", "bind"]
 
 
+# What a subtree holds (`Expr.flags`).
+HOLDS_LAMBDA = 1  # a list lambda
+HOLDS_SUM = 2  # a list's sum (Spark writes it with a lambda)
+HOLDS_NEEDED = 4  # a placeholder for where a definition's column is needed
+HOLDS_RULE_COLUMN = 8  # a definition's column
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Expr:
-    """A SQL expression."""
+    """A SQL expression. `nodes`: how many nodes its text holds (a node read twice counts twice); `flags`: the kinds
+    of node below it (the `HOLDS_` bits)."""
+
+    nodes: int = field(init=False, repr=False)
+    flags: int = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        nodes, flags = 1, self.own_flags()
+        for child in self.children():
+            nodes += child.nodes
+            flags |= child.flags
+        object.__setattr__(self, "nodes", nodes)
+        object.__setattr__(self, "flags", flags)
 
     def children(self) -> tuple[Expr, ...]:
         return ()
+
+    def own_flags(self) -> int:
+        return 0
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -73,6 +97,9 @@ class RuleColumn(Expr):
     """The column holding a definition's value, computed once per profile in a layer of the query."""
 
     alias: str
+
+    def own_flags(self) -> int:
+        return HOLDS_RULE_COLUMN
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -211,6 +238,9 @@ class Needed(Expr):
 
     name: str
 
+    def own_flags(self) -> int:
+        return HOLDS_NEEDED
+
 
 # What the dialects spell differently (see `engine.sql.dialect`).
 
@@ -234,6 +264,9 @@ class ListCall(Expr):
     def children(self) -> tuple[Expr, ...]:
         return self.arguments
 
+    def own_flags(self) -> int:
+        return HOLDS_SUM if self.function == "list_sum" else 0
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Lambda(Expr):
@@ -247,6 +280,9 @@ class Lambda(Expr):
 
     def children(self) -> tuple[Expr, ...]:
         return (self.values, self.body)
+
+    def own_flags(self) -> int:
+        return HOLDS_LAMBDA
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -288,19 +324,7 @@ def walk_once(expr: Expr) -> Iterator[Expr]:
         stack.extend(reversed(current.children()))
 
 
-def size(expr: Expr, memo: dict[int, tuple[Expr, int]] | None = None) -> int:
-    """How many nodes rendering writes: a node read in two places counts twice (it is written twice). Computed over
-    the distinct nodes, so measuring a tree whose text would be exponentially long takes linear time. `memo` keeps
-    each node it counts (so that its id is not reused while remembered)."""
-    counts: dict[int, tuple[Expr, int]] = {} if memo is None else memo
-    stack: list[tuple[Expr, bool]] = [(expr, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if id(node) in counts:
-            continue
-        if expanded:
-            counts[id(node)] = (node, 1 + sum(counts[id(child)][1] for child in node.children()))
-            continue
-        stack.append((node, True))
-        stack.extend((child, False) for child in node.children() if id(child) not in counts)
-    return counts[id(expr)][1]
+def size(expr: Expr) -> int:
+    """How many nodes rendering writes: a node read in two places counts twice (it is written twice). Known from
+    construction, so measuring a tree whose text would be exponentially long costs nothing."""
+    return expr.nodes

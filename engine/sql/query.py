@@ -14,8 +14,9 @@ from datetime import date
 
 from engine import ir
 from engine.ir.reasons import conjuncts, undetermined_reasons
+from engine.model.pool_columns import COLUMNS as POOL_COLUMNS
 from engine.sql import expr as x
-from engine.sql.analyses import count_uses, pool_columns_read
+from engine.sql.analyses import count_uses
 from engine.sql.context import MAX_SQL_NODES, SqlTooLarge
 from engine.sql.dialect import Dialect
 from engine.sql.nodes import NodeCompiler
@@ -50,7 +51,7 @@ class Assembly:
         self.pool = pool
         self.columns = Keyed()
         self.guards: dict[str, x.Expr] = {}
-        self.render = Renderer(dialect, self.column_guard)
+        self.render = Renderer(dialect, self.column_guard, self.c.text)
 
     def column_guard(self, name: str) -> x.Expr:
         if name not in self.guards:
@@ -92,9 +93,10 @@ class Assembly:
         query = (f"SELECT _line AS line, id, {computed}, {', '.join(outputs)} FROM ("
                  f"SELECT p._line, p.id, p.crs, p.eligible_programs, {conditions} FROM ({base}) p) q")
         views = self.views(windows)
-        read = written + [where for _, where, _ in state.hours_in.items() + state.hours_in_code.items()]
-        read += [guard for guards in state.reads.values() for guard in guards or ()]
-        columns = ALWAYS_READ | pool_columns_read(read) | ({"work_history"} if views else set())
+        # Every node of the statements is written by the final renderer or, holding no placeholder, by the
+        # provisional one: the columns they wrote are those the statements read (and perhaps a few more).
+        written_columns = (c.text.columns | r.columns) & POOL_COLUMNS.keys()
+        columns = ALWAYS_READ | written_columns | ({"work_history"} if views else set())
         return CompiledRulebook(tuple(views), query, tuple(category.id for category in self.rulebook.categories),
                                 frozenset(columns))
 

@@ -20,15 +20,20 @@ class Renderer:
     """Renders expressions for one dialect; `resolve` gives, for a definition's name, where its column is needed
     (when it is None the text is provisional: a placeholder stands there)."""
 
-    def __init__(self, dialect: Dialect, resolve: Callable[[str], x.Expr] | None = None) -> None:
+    def __init__(self, dialect: Dialect, resolve: Callable[[str], x.Expr] | None = None,
+                 provisional: Renderer | None = None) -> None:
         self.d = dialect
         self.resolve = resolve
+        self.provisional = provisional  # whose text serves for a node that holds no placeholder
         self.memo: dict[int, tuple[x.Expr, str]] = {}
+        self.columns: set[str] = set()  # the names of the columns of `p` written (the pool's, and computed ones)
 
     def __call__(self, node: x.Expr) -> str:
         known = self.memo.get(id(node))
         if known is not None:
             return known[1]
+        if self.provisional is not None and not node.flags & x.HOLDS_NEEDED:
+            return self.provisional(node)
         text = self.render(node)
         self.memo[id(node)] = (node, text)  # the node is kept so that its id is not reused while remembered
         return text
@@ -50,6 +55,8 @@ class Renderer:
             case x.Double(value):
                 return d.double(value)
             case x.Column(table, name, quoted):
+                if table == "p":
+                    self.columns.add(name)
                 return f"{table}.{d.ident(name) if quoted else name}"
             case x.RuleColumn(alias):
                 return f"p.{alias}"
