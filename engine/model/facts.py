@@ -146,6 +146,14 @@ DERIVED_FIELDS: Mapping[str, str] = {name: "noc" for name, _ in NOC_PARTS}
 # Fields that say whether the profile gives another field of the same record (given: true; left out: false).
 PRESENCE_FIELDS: Mapping[str, str] = {"has_caf_offer": "caf_offer"}
 
+# Record fields a profile may leave out that the profile model fills in, by record and field: what the evaluator's
+# facts hold and what the SQL backend writes where the pool's cell is NULL.
+FIELD_DEFAULTS: Mapping[tuple[str, str], Any] = {
+    (EDUCATION.name, "canadian"): False, (EDUCATION.name, "completed"): True,
+    (SPOUSE.name, "canadian_citizen_or_pr"): False, (SPOUSE.name, "canadian_work_years"): 0,
+    (SPOUSE.name, "language_tests"): (),
+}
+
 FUNCTIONS: Mapping[str, t.FunctionSignature] = {
     "count": t.FunctionSignature("count", (t.ListOf("list", t.ANY),), t.INT, "the number of {0}"),
     "worked_in": t.FunctionSignature(
@@ -237,8 +245,12 @@ def _record(profile: Mapping[str, Any], key: str, path: str, convert: Any) -> An
 
 
 def _education(entry: Mapping[str, Any], path: str) -> dict[str, Any]:
-    return {"level": entry.get("level", MISSING), "canadian": entry.get("canadian", False),
-            "completed": entry.get("completed", True)}
+    return {"level": entry.get("level", MISSING), "canadian": entry.get("canadian", _default(EDUCATION, "canadian")),
+            "completed": entry.get("completed", _default(EDUCATION, "completed"))}
+
+
+def _default(record: t.Record, name: str) -> Any:
+    return FIELD_DEFAULTS[(record.name, name)]
 
 
 def _spouse(entry: Mapping[str, Any], path: str) -> dict[str, Any]:
@@ -247,11 +259,12 @@ def _spouse(entry: Mapping[str, Any], path: str) -> dict[str, Any]:
     years = entry.get("canadian_work_years")
     return {
         "accompanying": entry.get("accompanying", MISSING),
-        "canadian_citizen_or_pr": entry.get("canadian_citizen_or_pr", False),
+        "canadian_citizen_or_pr": entry.get("canadian_citizen_or_pr", _default(SPOUSE, "canadian_citizen_or_pr")),
         "education": Item(f"{path}.education", _education(education, "")) if education is not None else MISSING,
-        "canadian_work_years": int(years) if years is not None else 0,
+        "canadian_work_years": int(years) if years is not None else _default(SPOUSE, "canadian_work_years"),
         "language_tests": tuple(Item(f"{path}.language_tests[{index}]", _language_result(test))
-                                for index, test in enumerate(tests or ())),
+                                for index, test in enumerate(tests)) if tests is not None
+        else _default(SPOUSE, "language_tests"),
     }
 
 

@@ -12,67 +12,83 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 ABILITIES = ("listening", "reading", "writing", "speaking")
-
-LEVELS_TYPE = "STRUCT(listening INTEGER, reading INTEGER, writing INTEGER, speaking INTEGER)"
-SCORES_TYPE = "STRUCT(listening DOUBLE, reading DOUBLE, writing DOUBLE, speaking DOUBLE)"
-TEST_TYPE = f"STRUCT(test VARCHAR, date DATE, levels {LEVELS_TYPE}, scores {SCORES_TYPE})"
-JOB_TYPE = ('STRUCT(noc VARCHAR, title VARCHAR, country VARCHAR, start DATE, "end" DATE, hours_per_week DOUBLE, '
-            'self_employed BOOLEAN)')
-
-EDUCATION_TYPE = "STRUCT(level VARCHAR, canadian BOOLEAN, completed BOOLEAN)"
-SPOUSE_TYPE = (f"STRUCT(accompanying BOOLEAN, canadian_citizen_or_pr BOOLEAN, education {EDUCATION_TYPE}, "
-               f"canadian_work_years INTEGER, language_tests {TEST_TYPE}[])")
-JOB_OFFER_TYPE = "STRUCT(noc VARCHAR, teer INTEGER, basis VARCHAR)"
-CAF_OFFER_TYPE = "STRUCT(noc VARCHAR, years INTEGER, full_time BOOLEAN, in_canada BOOLEAN)"
-MILITARY_TYPE = f"STRUCT(serving BOOLEAN, continuous_service_years INTEGER, caf_offer {CAF_OFFER_TYPE})"
 CLAIM_COLUMNS = ("provincial_nomination", "certificate_of_qualification", "sibling_in_canada", "relative_in_canada")
 
-# Column name -> DuckDB type, in the order pools are written.
-COLUMNS: Mapping[str, str] = {
-    "id": "VARCHAR",
-    "submitted_at": "TIMESTAMP",
-    "date_of_birth": "DATE",
-    "eligible_programs": "VARCHAR[]",
-    "crs": "INTEGER",
-    "language_tests": f"{TEST_TYPE}[]",
-    "work_history": f"{JOB_TYPE}[]",
-    "first_official_language": "VARCHAR",
-    "education": EDUCATION_TYPE,
-    "spouse": SPOUSE_TYPE,
-    "job_offer": JOB_OFFER_TYPE,
-    **{claim: "BOOLEAN" for claim in CLAIM_COLUMNS},
-    "military": MILITARY_TYPE,
+# The columns' shapes, declared once: a scalar's DuckDB name, a list of a shape, or a record of named shapes. Both the
+# DuckDB types (`COLUMNS`, for the statements that read a pool) and the Arrow schema (`arrow_schema`, for the files
+# written) are read off this declaration; `tests/model` holds it to the JSON Schema and the facts.
+Shape = str | list["Shape"] | tuple[tuple[str, "Shape"], ...]
+Fields = tuple[tuple[str, Shape], ...]
+
+TEXT, DATE, TIMESTAMP, INTEGER, DOUBLE, BOOLEAN = "VARCHAR", "DATE", "TIMESTAMP", "INTEGER", "DOUBLE", "BOOLEAN"
+LEVELS: Fields = tuple((ability, INTEGER) for ability in ABILITIES)
+SCORES: Fields = tuple((ability, DOUBLE) for ability in ABILITIES)
+TEST: Fields = (("test", TEXT), ("date", DATE), ("levels", LEVELS), ("scores", SCORES))
+JOB: Fields = (("noc", TEXT), ("title", TEXT), ("country", TEXT), ("start", DATE), ("end", DATE),
+               ("hours_per_week", DOUBLE), ("self_employed", BOOLEAN))
+EDUCATION: Fields = (("level", TEXT), ("canadian", BOOLEAN), ("completed", BOOLEAN))
+SPOUSE: Fields = (("accompanying", BOOLEAN), ("canadian_citizen_or_pr", BOOLEAN), ("education", EDUCATION),
+                  ("canadian_work_years", INTEGER), ("language_tests", [TEST]))
+JOB_OFFER: Fields = (("noc", TEXT), ("teer", INTEGER), ("basis", TEXT))
+CAF_OFFER: Fields = (("noc", TEXT), ("years", INTEGER), ("full_time", BOOLEAN), ("in_canada", BOOLEAN))
+MILITARY: Fields = (("serving", BOOLEAN), ("continuous_service_years", INTEGER), ("caf_offer", CAF_OFFER))
+
+# Column name -> shape, in the order pools are written.
+SHAPES: Mapping[str, Shape] = {
+    "id": TEXT,
+    "submitted_at": TIMESTAMP,
+    "date_of_birth": DATE,
+    "eligible_programs": [TEXT],
+    "crs": INTEGER,
+    "language_tests": [TEST],
+    "work_history": [JOB],
+    "first_official_language": TEXT,
+    "education": EDUCATION,
+    "spouse": SPOUSE,
+    "job_offer": JOB_OFFER,
+    **{claim: BOOLEAN for claim in CLAIM_COLUMNS},
+    "military": MILITARY,
 }
 
-JOB_FIELDS = ("noc", "title", "country", "start", "end", "hours_per_week", "self_employed")
+RESERVED = frozenset({"end"})  # field names DuckDB reads only in quotes
+
+
+def duckdb_type(shape: Shape) -> str:
+    if isinstance(shape, str):
+        return shape
+    if isinstance(shape, list):
+        return f"{duckdb_type(shape[0])}[]"
+    return "STRUCT(" + ", ".join(f"{quoted(name)} {duckdb_type(inner)}" for name, inner in shape) + ")"
+
+
+def quoted(name: str) -> str:
+    return f'"{name}"' if name in RESERVED else name
+
+
+def arrow_type(shape: Shape) -> Any:
+    """The shape as an Arrow type (timestamps are UTC, stored without a zone)."""
+    import pyarrow as pa
+
+    if isinstance(shape, list):
+        return pa.list_(arrow_type(shape[0]))
+    if isinstance(shape, tuple):
+        return pa.struct([(name, arrow_type(inner)) for name, inner in shape])
+    scalars = {TEXT: pa.string(), DATE: pa.date32(), TIMESTAMP: pa.timestamp("us"), INTEGER: pa.int32(),
+               DOUBLE: pa.float64(), BOOLEAN: pa.bool_()}
+    return scalars[shape]
+
+
+# Column name -> DuckDB type, in the order pools are written.
+COLUMNS: Mapping[str, str] = {name: duckdb_type(shape) for name, shape in SHAPES.items()}
+
+JOB_FIELDS = tuple(name for name, _ in JOB)
 
 
 def arrow_schema() -> Any:
-    """The same columns as an Arrow schema (timestamps are UTC, stored without a zone)."""
+    """The same columns as an Arrow schema."""
     import pyarrow as pa
 
-    levels = pa.struct([(a, pa.int32()) for a in ABILITIES])
-    scores = pa.struct([(a, pa.float64()) for a in ABILITIES])
-    test = pa.struct([("test", pa.string()), ("date", pa.date32()), ("levels", levels), ("scores", scores)])
-    job = pa.struct([("noc", pa.string()), ("title", pa.string()), ("country", pa.string()),
-                     ("start", pa.date32()), ("end", pa.date32()), ("hours_per_week", pa.float64()),
-                     ("self_employed", pa.bool_())])
-    education = pa.struct([("level", pa.string()), ("canadian", pa.bool_()), ("completed", pa.bool_())])
-    spouse = pa.struct([("accompanying", pa.bool_()), ("canadian_citizen_or_pr", pa.bool_()),
-                        ("education", education), ("canadian_work_years", pa.int32()),
-                        ("language_tests", pa.list_(test))])
-    offer = pa.struct([("noc", pa.string()), ("teer", pa.int32()), ("basis", pa.string())])
-    caf_offer = pa.struct([("noc", pa.string()), ("years", pa.int32()), ("full_time", pa.bool_()),
-                           ("in_canada", pa.bool_())])
-    military = pa.struct([("serving", pa.bool_()), ("continuous_service_years", pa.int32()),
-                          ("caf_offer", caf_offer)])
-    return pa.schema([
-        ("id", pa.string()), ("submitted_at", pa.timestamp("us")), ("date_of_birth", pa.date32()),
-        ("eligible_programs", pa.list_(pa.string())), ("crs", pa.int32()),
-        ("language_tests", pa.list_(test)), ("work_history", pa.list_(job)),
-        ("first_official_language", pa.string()), ("education", education), ("spouse", spouse),
-        ("job_offer", offer), *((claim, pa.bool_()) for claim in CLAIM_COLUMNS), ("military", military),
-    ])
+    return pa.schema([(name, arrow_type(shape)) for name, shape in SHAPES.items()])
 
 
 def row_from_profile(profile: Mapping[str, Any]) -> dict[str, Any]:

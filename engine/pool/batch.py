@@ -23,7 +23,7 @@ from engine.model.facts import facts_from_profile
 from engine.model.pool_columns import profile_from_row
 from engine.model.quantities import Points
 from engine.pool.load import POOL_VIEW, LoadedPool, Reject
-from engine.sql.duckdb_backend import RESULT_VIEW
+from engine.sql.duckdb_backend import RESULT_VIEW, time_limit
 
 FETCH = 10_000
 
@@ -154,8 +154,9 @@ def replaced_at_end(*paths: Path) -> Iterator[tuple[Path, ...]]:
 
 def write_results(connection: Any, out: Path, written: Path | None = None) -> None:
     """The verdicts, in the format `out`'s extension names, to `written` (a temporary file) or else `out`."""
-    connection.execute(f"COPY (SELECT * FROM {RESULT_VIEW} ORDER BY line) TO {_literal(written or out)} "
-                       f"{output_format(out)}")
+    with time_limit(connection):  # a lazy batch computes its verdicts here
+        connection.execute(f"COPY (SELECT * FROM {RESULT_VIEW} ORDER BY line) TO {_literal(written or out)} "
+                           f"{output_format(out)}")
 
 
 def write_rejects(connection: Any, rejects: list[Reject], out: Path, written: Path | None = None) -> None:

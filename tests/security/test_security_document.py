@@ -32,6 +32,8 @@ from engine.model.profile import (
 )
 from engine.serve.patches import MAX_OPERATIONS, MAX_VALUES
 from engine.serve.requests import Limits
+from engine.sql.context import MAX_SQL_NODES
+from engine.sql.duckdb_backend import STATEMENT_SECONDS
 from tests.conftest import ROOT
 
 DOCUMENT = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
@@ -50,7 +52,7 @@ def test_every_test_named_by_a_guarantee_exists() -> None:
 def test_every_limit_is_stated_with_the_value_in_force() -> None:
     for value in (MAX_FILE_BYTES, MAX_TOKENS, MAX_FILES, MAX_RULEBOOK_TOKENS, MAX_NESTING, MAX_EXPANSION,
                   LARGE_EXPANSION, MAX_EXPANDED_DEPTH, MAX_DURATION_YEARS, MAX_MONTHS, MAX_DAYS, MAX_DAYS // 7,
-                  MAX_STEPS, MAX_PER_FILE, EXCERPT_WIDTH, MAX_SUGGESTED_LENGTH):
+                  MAX_STEPS, MAX_PER_FILE, EXCERPT_WIDTH, MAX_SUGGESTED_LENGTH, MAX_SQL_NODES, int(STATEMENT_SECONDS)):
         assert f"{value:,}" in DOCUMENT, value
     assert f"{MAX_DIGITS} digits" in DOCUMENT
     schema = profile_schema()["properties"]
