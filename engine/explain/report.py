@@ -5,7 +5,6 @@ The same `ProfileReport` values feed every view, so the three always say the sam
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from engine.explain.explanation import (
     explain_sections,
     summarise,
 )
+from engine.model.json_document import document_text
 from engine.model.profile import ProfileInput
 from engine.model.quantities import Points
 
@@ -140,7 +140,7 @@ def verdict_words(report: CategoryReport) -> str:
 
 
 def to_json(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInput]) -> str:
-    return json.dumps(report_document(reports, rejected), indent=2, ensure_ascii=False) + "\n"
+    return document_text(report_document(reports, rejected)) + "\n"
 
 
 def report_document(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInput]) -> dict[str, Any]:
