@@ -18,8 +18,7 @@ from engine.explain.explanation import (
     HOLDS,
     Explanation,
     brief,
-    explain_results,
-    explain_sections,
+    explain_profile,
     summarise,
 )
 from engine.model.json_document import document_text
@@ -83,7 +82,8 @@ def build_report(profile_id: str, rulebook: ir.Rulebook, as_of: date, as_of_note
                  score: ScoreResult | None = None, given_programs: Sequence[str] | None = None) -> ProfileReport:
     """`given_programs`: the profile's `eligible_programs` when it states them; each program's verdict is then the
     profile's (eligible when listed, not eligible otherwise), shown beside the rules' verdict when they differ."""
-    explanations = explain_results([*results, *programs], rulebook)
+    sections = score.sections if score is not None and not score.given and score.score is not None else ()
+    explanations, section_explanations = explain_profile([*results, *programs], sections, rulebook)
     shorten = {"brief": brief, "summary": summarise}.get(detail)
     reports = []
     for index, (result, explanation) in enumerate(zip([*results, *programs], explanations, strict=True)):
@@ -97,17 +97,17 @@ def build_report(profile_id: str, rulebook: ir.Rulebook, as_of: date, as_of_note
         else:
             reports.append(CategoryReport(result.category.id, result.category.name, computed, explanation))
     return ProfileReport(profile_id, rulebook, as_of, as_of_note, tuple(reports[:len(results)]),
-                         tuple(reports[len(results):]), _score_report(score, rulebook), detail)
+                         tuple(reports[len(results):]), _score_report(score, section_explanations), detail)
 
 
-def _score_report(score: ScoreResult | None, rulebook: ir.Rulebook) -> ScoreReport | None:
+def _score_report(score: ScoreResult | None, explanations: Sequence[Explanation]) -> ScoreReport | None:
     if score is None:
         return None
     total = score.total.amount if isinstance(score.total, Points) else None
     if score.given or score.score is None:
         return ScoreReport("given", "given in the profile", total, ())
     sections = []
-    for section, explanation in zip(score.sections, explain_sections(score.sections, rulebook), strict=True):
+    for section, explanation in zip(score.sections, explanations, strict=True):
         value = section.trace.value
         sections.append(SectionReport(section.section.id, section.section.title,
                                       value.amount if isinstance(value, Points) else None, explanation))
@@ -153,6 +153,7 @@ def report_document(reports: Iterable[ProfileReport], rejected: Iterable[Profile
 
 
 def _report_json(report: ProfileReport) -> dict[str, Any]:
+    written: dict[int, dict[str, Any]] = {}  # the statements already built, shared by the profile's explanations
     document: dict[str, Any] = {
         "profile": report.profile,
         "rulebook": report.rulebook.year,
@@ -161,28 +162,28 @@ def _report_json(report: ProfileReport) -> dict[str, Any]:
     if report.as_of_note:
         document["as_of_note"] = report.as_of_note
     document["categories"] = [
-        {"id": c.id, "name": c.name, "verdict": c.verdict, "explanation": c.explanation.to_json()}
+        {"id": c.id, "name": c.name, "verdict": c.verdict, "explanation": c.explanation.to_json(written)}
         for c in report.categories
     ]
     if report.programs:
-        document["programs"] = [_program_json(p) for p in report.programs]
+        document["programs"] = [_program_json(p, written) for p in report.programs]
     if report.score is not None:
         document["crs"] = {
             "total": report.score.total,
             "version": report.score.version,
-            "sections": {s.id: {"title": s.title, "points": s.points, "explanation": s.explanation.to_json()}
+            "sections": {s.id: {"title": s.title, "points": s.points, "explanation": s.explanation.to_json(written)}
                          for s in report.score.sections},
         }
     return document
 
 
-def _program_json(program: CategoryReport) -> dict[str, Any]:
+def _program_json(program: CategoryReport, written: dict[int, dict[str, Any]]) -> dict[str, Any]:
     document: dict[str, Any] = {"id": program.id, "verdict": program.verdict}
     if program.given:
         document["given"] = True
         if program.computed is not None:
             document["computed_verdict"] = program.computed
-    document["explanation"] = program.explanation.to_json()
+    document["explanation"] = program.explanation.to_json(written)
     return document
 
 

@@ -7,8 +7,8 @@ level, `", "` never, `": "` after keys, `[]` and `{}` when empty, non-ASCII text
 round-trip digits for every float, but writes floats from 1e-9 to 1e-4 in magnitude in another notation: `0.00001`
 and `2e-7` where Python writes `1e-05` and `2e-07`. Its output is therefore checked for those two shapes (`0.0000`, an
 exponent of one digit), and a document where one appears, even inside a text, is written by Python's encoder instead,
-as is one orjson refuses (an integer beyond 64 bits, a key that is not text, a lone surrogate). The documents never hold a NaN
-or an infinity: profiles refuse them (Python would write `NaN`, orjson `null`).
+as is one orjson refuses (an integer beyond 64 bits, a key that is not text, a lone surrogate). The documents never
+hold a NaN or an infinity: profiles refuse them (Python would write `NaN`, orjson `null`).
 """
 
 from __future__ import annotations
