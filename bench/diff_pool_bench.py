@@ -1,0 +1,68 @@
+"""`rules diff --pool` on a synthetic pool: the SQL backend (the default) against the per-profile evaluator
+(`--engine python`), each a fresh process (wall time, peak resident memory), interleaved, the median kept; the two
+JSON documents must be equal, byte for byte.
+
+Usage: python bench/diff_pool_bench.py [--size 100000] [--repeat 1] [--data DIR]
+The pool (`rules pool synth --seed 2025`) is generated once per size and kept in DIR (default: bench/results/data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SEED = 2025
+
+
+def run(command: list[str]) -> tuple[float, float, bytes]:
+    """Wall seconds, peak MiB and standard output of a command in a fresh process."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        if status != 0:
+            raise SystemExit(f"{' '.join(command)} failed:\n{err.read().decode()}")
+        return elapsed, usage.ru_maxrss / 1024, out.read()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--data", type=Path, default=HERE / "results" / "data")
+    arguments = parser.parse_args()
+    rules = str(Path(sys.executable).with_name("rules"))
+    pool = arguments.data / f"pool-{arguments.size}-{SEED}.parquet"
+    if not pool.exists():
+        arguments.data.mkdir(parents=True, exist_ok=True)
+        subprocess.run([rules, "pool", "synth", "--size", str(arguments.size), "--seed", str(SEED), "--year", "2025",
+                        "--as-of", "2025-06-01", "--out", str(pool)], check=True, cwd=ROOT)
+    base = [rules, "diff", "2023", "2025", "--pool", str(pool), "--as-of", "2025-06-01", "--format", "json"]
+    runs: dict[str, list[tuple[float, float, bytes]]] = {"duckdb": [], "python": []}
+    for _ in range(arguments.repeat):
+        for engine in runs:
+            runs[engine].append(run([*base, "--engine", engine]))
+    outputs = {engine: {r[2] for r in measured} for engine, measured in runs.items()}
+    print(json.dumps({
+        "profiles": arguments.size,
+        **{f"{engine}: median seconds": round(statistics.median(r[0] for r in measured), 2)
+           for engine, measured in runs.items()},
+        **{f"{engine}: peak MiB": round(max(r[1] for r in measured)) for engine, measured in runs.items()},
+        "documents equal": len(outputs["duckdb"] | outputs["python"]) == 1,
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
