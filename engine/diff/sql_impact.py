@@ -38,20 +38,19 @@ def sql_pool_impact(old: ir.Rulebook, new: ir.Rulebook, path: Path, as_of: date)
     `SqlUnsupported` when either rulebook uses what the backend does not compile, `PoolError` when the file cannot be
     read."""
     from engine.pool.load import POOL_VIEW, load_pool, pool_connection
-    from engine.sql.compile import compile_rulebook
     from engine.sql.duckdb_backend import RESULT_VIEW, register_sql_results
 
-    for rulebook in (old, new):
-        compile_rulebook(rulebook, as_of)  # refuses before any loading
     connection = pool_connection()
     try:
         # Every column is kept: the first profile of each move is read back whole, for its explanations.
         loaded = load_pool(connection, path)
         for name, rulebook in (("old_verdicts", old), ("new_verdicts", new)):
-            register_sql_results(connection, rulebook, as_of)
+            # A view, of which only the categories' verdicts are kept: DuckDB then leaves out what only the CRS and
+            # the reasons need.
+            register_sql_results(connection, rulebook, as_of, lazy=True)
             columns = ", ".join(f'"{c.id}"' for c in rulebook.categories)
             connection.execute(f"CREATE TEMP TABLE {name} AS SELECT line, id, {columns} FROM {RESULT_VIEW}")
-            connection.execute(f"DROP TABLE {RESULT_VIEW}")
+            connection.execute(f"DROP VIEW {RESULT_VIEW}")
         evaluated = connection.execute("SELECT count(*) FROM new_verdicts").fetchone()
         categories = []
         for old_category, new_category, _ in match_categories(old, new):
