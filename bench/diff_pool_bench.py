@@ -1,6 +1,6 @@
 """`rules diff --pool` on a synthetic pool: the SQL backend (the default) against the per-profile evaluator
-(`--engine python`), each a fresh process (wall time, peak resident memory), interleaved, the median kept; the two
-JSON documents must be equal, byte for byte.
+(`--engine python`), each a fresh process (wall and CPU time, peak resident memory), interleaved, the median kept;
+the two JSON documents must be equal, byte for byte.
 
 Usage: python bench/diff_pool_bench.py [--size 100000] [--repeat 1] [--data DIR]
 The pool (`rules pool synth --seed 2025`) is generated once per size and kept in DIR (default: bench/results/data).
@@ -23,8 +23,8 @@ ROOT = HERE.parent
 SEED = 2025
 
 
-def run(command: list[str]) -> tuple[float, float, bytes]:
-    """Wall seconds, peak MiB and standard output of a command in a fresh process."""
+def run(command: list[str]) -> tuple[float, float, bytes, float]:
+    """Wall seconds, peak MiB, standard output and CPU seconds (user and system) of a command in a fresh process."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
@@ -34,7 +34,7 @@ def run(command: list[str]) -> tuple[float, float, bytes]:
         err.seek(0)
         if status != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{err.read().decode()}")
-        return elapsed, usage.ru_maxrss / 1024, out.read()
+        return elapsed, usage.ru_maxrss / 1024, out.read(), usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -50,7 +50,7 @@ def main() -> None:
         subprocess.run([rules, "pool", "synth", "--size", str(arguments.size), "--seed", str(SEED), "--year", "2025",
                         "--as-of", "2025-06-01", "--out", str(pool)], check=True, cwd=ROOT)
     base = [rules, "diff", "2023", "2025", "--pool", str(pool), "--as-of", "2025-06-01", "--format", "json"]
-    runs: dict[str, list[tuple[float, float, bytes]]] = {"duckdb": [], "python": []}
+    runs: dict[str, list[tuple[float, float, bytes, float]]] = {"duckdb": [], "python": []}
     for _ in range(arguments.repeat):
         for engine in runs:
             runs[engine].append(run([*base, "--engine", engine]))
@@ -59,7 +59,10 @@ def main() -> None:
         "profiles": arguments.size,
         **{f"{engine}: median seconds": round(statistics.median(r[0] for r in measured), 2)
            for engine, measured in runs.items()},
+        **{f"{engine}: median CPU seconds": round(statistics.median(r[3] for r in measured), 2)
+           for engine, measured in runs.items()},
         **{f"{engine}: peak MiB": round(max(r[1] for r in measured)) for engine, measured in runs.items()},
+        "load average": round(os.getloadavg()[0], 1),
         "documents equal": len(outputs["duckdb"] | outputs["python"]) == 1,
     }, indent=2))
 
