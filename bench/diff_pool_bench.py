@@ -2,7 +2,7 @@
 (`--engine python`), each a fresh process (wall and CPU time, peak resident memory), interleaved, the median kept;
 the two JSON documents must be equal, byte for byte.
 
-Usage: python bench/diff_pool_bench.py [--size 100000] [--repeat 1] [--data DIR]
+Usage: python bench/diff_pool_bench.py [--size 100000] [--repeat 1] [--data DIR] [--only duckdb|python]
 The pool (`rules pool synth --seed 2025`) is generated once per size and kept in DIR (default: bench/results/data).
 """
 
@@ -42,6 +42,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--data", type=Path, default=HERE / "results" / "data")
+    parser.add_argument("--only", choices=("duckdb", "python"), help="measure one engine only (no comparison)")
     arguments = parser.parse_args()
     rules = str(Path(sys.executable).with_name("rules"))
     pool = arguments.data / f"pool-{arguments.size}-{SEED}.parquet"
@@ -50,7 +51,8 @@ def main() -> None:
         subprocess.run([rules, "pool", "synth", "--size", str(arguments.size), "--seed", str(SEED), "--year", "2025",
                         "--as-of", "2025-06-01", "--out", str(pool)], check=True, cwd=ROOT)
     base = [rules, "diff", "2023", "2025", "--pool", str(pool), "--as-of", "2025-06-01", "--format", "json"]
-    runs: dict[str, list[tuple[float, float, bytes, float]]] = {"duckdb": [], "python": []}
+    engines = [arguments.only] if arguments.only else ["duckdb", "python"]
+    runs: dict[str, list[tuple[float, float, bytes, float]]] = {engine: [] for engine in engines}
     for _ in range(arguments.repeat):
         for engine in runs:
             runs[engine].append(run([*base, "--engine", engine]))
@@ -63,7 +65,7 @@ def main() -> None:
            for engine, measured in runs.items()},
         **{f"{engine}: peak MiB": round(max(r[1] for r in measured)) for engine, measured in runs.items()},
         "load average": round(os.getloadavg()[0], 1),
-        "documents equal": len(outputs["duckdb"] | outputs["python"]) == 1,
+        "documents equal": len(set().union(*outputs.values())) == 1,
     }, indent=2))
 
 
