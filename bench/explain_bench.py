@@ -7,7 +7,7 @@ In process (ms a profile, best of 5 batches):
   (the text `rules eval --format json` prints);
 - the size of that text.
 Through the shell: what one more profile adds to `rules eval --format json` (the same profile given 1 time and
-41 times, median of --runs runs of each, interleaved; the difference divided by 40).
+41 times, median of --runs runs of each, interleaved; the difference divided by 40), in wall and in CPU time.
 
 Usage: python bench/explain_bench.py [--runs 5]
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -68,20 +69,26 @@ def in_process(runs: int) -> dict[str, float]:
 
 
 def through_shell(runs: int) -> dict[str, float]:
+    """Wall and CPU time (user and system, of the child process) of `rules eval`, median of `runs`."""
     rules = str(Path(sys.executable).with_name("rules"))
     base = [rules, "eval", "--year", "2025", "--as-of", AS_OF.isoformat(), "--format", "json"]
-    one, many = [], []
+    measured: dict[int, tuple[list[float], list[float]]] = {1: ([], []), EXTRA + 1: ([], [])}
     for _ in range(runs):
-        for profiles, times in (([PROFILE], one), ([PROFILE] * (EXTRA + 1), many)):
+        for count, (walls, cpus) in measured.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            subprocess.run([*base, *map(str, profiles)], capture_output=True, check=True, cwd=ROOT)
-            times.append(time.perf_counter() - start)
-    return {
-        "rules eval, 1 profile, median ms": round(statistics.median(one) * 1000, 1),
-        f"rules eval, {EXTRA + 1} profiles, median ms": round(statistics.median(many) * 1000, 1),
-        "one more profile through rules eval, ms": round((statistics.median(many) - statistics.median(one))
-                                                         / EXTRA * 1000, 2),
-    }
+            subprocess.run([*base, *[str(PROFILE)] * count], capture_output=True, check=True, cwd=ROOT)
+            walls.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    results: dict[str, float] = {}
+    for kind, index in (("wall", 0), ("CPU", 1)):
+        one = statistics.median(measured[1][index])
+        many = statistics.median(measured[EXTRA + 1][index])
+        results[f"rules eval, 1 profile, median {kind} ms"] = round(one * 1000, 1)
+        results[f"rules eval, {EXTRA + 1} profiles, median {kind} ms"] = round(many * 1000, 1)
+        results[f"one more profile through rules eval, {kind} ms"] = round((many - one) / EXTRA * 1000, 2)
+    return results
 
 
 def main() -> None:
