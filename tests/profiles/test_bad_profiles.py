@@ -125,7 +125,8 @@ def test_nesting_deeper_than_the_limit_is_refused_where_it_starts() -> None:
     for _ in range(MAX_DEPTH + 1):
         nested = {"a": nested}
     [problem] = problems({"id": "x", "education": nested})
-    assert problem.startswith("$.education.a.a.") and problem.endswith(f"nested deeper than {MAX_DEPTH} levels of lists and mappings")
+    assert problem.startswith("$.education.a.a.")
+    assert problem.endswith(f"nested deeper than {MAX_DEPTH} levels of lists and mappings")
 
 
 def test_a_list_too_long_for_any_profile_is_refused_before_the_schema_reads_it() -> None:
