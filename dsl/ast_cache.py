@@ -33,7 +33,7 @@ from typing import Any
 
 from dsl import ast
 
-FORMAT = "2"
+FORMAT = "3"
 
 
 @cache

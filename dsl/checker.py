@@ -19,6 +19,7 @@ from dsl.calls import Cost, Uses, cost_of, references
 from dsl.descriptions import PLACEHOLDER, locate
 from dsl.diagnostics import Diagnostic, RuleErrors, Severity, did_you_mean
 from dsl.loader import SourceSet
+from dsl.standing import CONFIDENCES, STANDINGS
 
 RESERVED_NAMES = frozenset({"as_of"})
 # The longest duration a rule may write, in either measure: dates run from the year 1 to 9999, and no rule reaches
@@ -57,6 +58,7 @@ class CheckedRulebook:
     programs: tuple[ast.Program, ...] = ()
     scores: tuple[ast.Score, ...] = ()
     rounds: tuple[ast.Round, ...] = ()
+    pending: tuple[ast.Pending, ...] = ()
 
     def type_of(self, expression: ast.Expr) -> t.Type:
         return self.expression_types.get(id(expression), t.ANY)
@@ -97,6 +99,7 @@ class _Checker:
         self.scores: dict[str, ast.Score] = {}
         self.headers: list[ast.RulebookHeader] = []
         self.rounds: dict[str, ast.Round] = {}
+        self.pending: dict[str, ast.Pending] = {}
         self.references: dict[str, set[str]] = {}
         self.current: str | None = None
         self.suggestions_left = MAX_SUGGESTIONS
@@ -120,6 +123,8 @@ class _Checker:
             self.check_table(table)
         for value_table in self.value_tables.values():
             self.check_value_table(value_table)
+        for source in self.sources.values():
+            self.check_standing(source)
         for declaration in self.cited_declarations():
             self.check_citations(declaration)
         uses = Uses(self.definitions, self.constants)
@@ -145,6 +150,8 @@ class _Checker:
             self.expect_condition(found, program.condition, f"the rule of program '{program.name}'")
         for score in self.scores.values():
             self.check_score(score)
+        for pending in self.pending.values():
+            self.check_pending(pending)
         self.check_cycles()
         for round_ in self.rounds.values():
             self.check_round(round_, header)
@@ -165,6 +172,7 @@ class _Checker:
             programs=tuple(self.programs.values()),
             scores=tuple(self.scores.values()),
             rounds=tuple(sorted(self.rounds.values(), key=lambda r: int(r.name))),
+            pending=tuple(self.pending.values()),
         )
 
     # pass 1: collect
@@ -190,6 +198,9 @@ class _Checker:
         elif isinstance(declaration, ast.Round):
             if self.not_yet_declared("round", declaration, self.rounds):
                 self.rounds[declaration.name] = declaration
+        elif isinstance(declaration, ast.Pending):
+            if self.not_yet_declared("pending rule", declaration, self.pending):
+                self.pending[declaration.name] = declaration
         else:
             self.collect_value_name(declaration)
 
@@ -260,6 +271,7 @@ class _Checker:
         yield from self.constants.values()
         yield from self.headers[:1]
         yield from self.rounds.values()
+        yield from self.pending.values()
 
     def check_citations(self, declaration: ast.Declaration) -> None:
         cites: tuple[ast.Citation, ...] = getattr(declaration, "cites", ())
@@ -272,6 +284,17 @@ class _Checker:
                 self.error("E121", f"'{cite.source}' is not a declared source", cite.span,
                            suggestion=did_you_mean(cite.source, self.sources) or
                            f'declare it: source {cite.source} "Title" "https://..."')
+
+    def check_standing(self, source: ast.Source) -> None:
+        """A source's standing and confidence are words from fixed lists, so every view can say them plainly."""
+        if source.standing is not None and source.standing not in STANDINGS:
+            self.error("E122", f"'{source.standing}' is not a standing of a source",
+                       source.standing_span or source.span,
+                       suggestion=did_you_mean(source.standing, STANDINGS) or "standings: " + ", ".join(STANDINGS))
+        if source.confidence is not None and source.confidence not in CONFIDENCES:
+            self.error("E123", f"'{source.confidence}' is not a confidence level",
+                       source.confidence_span or source.span,
+                       suggestion=did_you_mean(source.confidence, CONFIDENCES) or "levels: " + ", ".join(CONFIDENCES))
 
     def check_constant(self, constant: ast.Constant) -> None:
         self.current = constant.name
@@ -300,6 +323,8 @@ class _Checker:
             for section in score.sections:
                 roots.append((f"section '{section.name}' of score '{score.name}'", section, section.value,
                               _uses_in(section.value, uses)))
+        for pending in self.pending.values():
+            roots.append((f"pending rule '{pending.name}'", pending, pending.reaches, _uses_in(pending.reaches, uses)))
         too_deep = False
         for what, declaration, body, used in roots:
             cost = costs.get(getattr(declaration, "name", "")) if isinstance(declaration, (ast.Define, ast.Constant)) \
@@ -857,6 +882,19 @@ class _Checker:
                 self.error("E301", f"a section of a score must be points, but this is {t.describe(found)}",
                            section.value.span)
 
+    def check_pending(self, pending: ast.Pending) -> None:
+        """A pending rule names whom it could reach with a condition, and some score is in force on its date: the
+        score it leaves incomplete."""
+        self.current = None
+        found = self.expression(pending.reaches, _Scope())
+        self.expect_condition(found, pending.reaches, f"whom pending rule '{pending.name}' reaches")
+        if self.scores and not any(s.in_force_from <= pending.in_force_from and
+                                   (s.in_force_until is None or pending.in_force_from <= s.in_force_until)
+                                   for s in self.scores.values()):
+            self.error("E155", f"pending rule '{pending.name}' is in force from {pending.in_force_from}, when no "
+                               f"score is in force", pending.span,
+                       suggestion="a pending rule leaves a score incomplete: declare the score in force on its date")
+
     # pass 4: cycles
     # pass 4: rounds of invitations
 
@@ -980,6 +1018,7 @@ def _kind_of(declaration: ast.Declaration) -> str:
         ast.Constant: "constant",
         ast.RulebookHeader: "rulebook",
         ast.Round: "round",
+        ast.Pending: "pending rule",
     }.get(type(declaration), "declaration")
 
 

@@ -335,7 +335,12 @@ def _import(declaration: ast.Import) -> list[_Line]:
 
 
 def _source(source: ast.Source) -> list[_Line]:
-    return [_Line(f"source {source.name} {quote(source.title)} {quote(source.url)}", [_start(source)])]
+    """One line, as a source has always been written: its standing and confidence, when given, follow the address
+    (so adding them moves no line of a rule file, and no `file:line` an explanation cites)."""
+    standing = ""
+    if source.standing is not None:
+        standing = f" {source.standing}" + (f" confidence {source.confidence}" if source.confidence is not None else "")
+    return [_Line(f"source {source.name} {quote(source.title)} {quote(source.url)}{standing}", [_start(source)])]
 
 
 def _constant(constant: ast.Constant, described_at: list[Position]) -> list[_Line]:
@@ -464,6 +469,12 @@ def _score(score: ast.Score, in_force_at: list[Position]) -> list[_Line]:
     return [*lines, _closing(score)]
 
 
+def _pending(pending: ast.Pending, in_force_at: list[Position]) -> list[_Line]:
+    return [_Line(f"pending {pending.name} {quote(pending.title)}", [_start(pending)]), *_cite_line(pending.cites),
+            _Line(f"{INDENT}in force {pending.in_force_from.isoformat()} {{", list(in_force_at)),
+            *_body(INDENT + "reaches when ", pending.reaches), _closing(pending)]
+
+
 def _closing(declaration: ast.Declaration) -> _Line:
     return _Line("}", [(declaration.span.end_line, declaration.span.end_column - 1)])
 
@@ -480,11 +491,12 @@ _LAYOUTS: dict[type, Callable[..., list[_Line]]] = {
     ast.Program: _program,
     ast.Score: _score,
     ast.Round: _round,
+    ast.Pending: _pending,
 }
 
 
 # Declarations with a part the AST keeps no position for: a description, an in-force period.
-_UNPLACED_PART = (ast.Constant, ast.Define, ast.RulebookHeader, ast.Score)
+_UNPLACED_PART = (ast.Constant, ast.Define, ast.RulebookHeader, ast.Score, ast.Pending)
 
 
 def layout_of(declaration: ast.Declaration, part_at: Position | None = None,
@@ -574,7 +586,7 @@ class _Formatter:
         first_string = next(((begin, end) for begin, end in self.strings if begin > start), None)
         if first_string is None:
             return None
-        if isinstance(declaration, (ast.RulebookHeader, ast.Score)):
+        if isinstance(declaration, (ast.RulebookHeader, ast.Score, ast.Pending)):
             offset = self.offset(first_string[1])
             found = _IN_FORCE.search(self.text, offset)
             return self.position(found.start()) if found else None

@@ -91,6 +91,8 @@ class _Linter:
         for score in self.checked.scores:
             found.extend((f"section '{s.name}' of score '{score.name}'", s.value, frozenset())
                          for s in score.sections)
+        for pending in self.checked.pending:
+            found.append((f"pending rule '{pending.name}'", pending.reaches, frozenset()))
         return found
 
     # W401 -----------------------------------------------------------------------------------------------------------

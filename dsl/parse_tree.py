@@ -220,9 +220,26 @@ class _ToAst:
         return ast.Import(_string_value(path), span=self._span(meta))
 
     def rule_source_decl(self, children: list[object], meta: Meta) -> ast.Source:
-        name, title, url = children
+        name, title, url, standing = children
         assert isinstance(name, Token) and isinstance(title, Token) and isinstance(url, Token)
-        return ast.Source(str(name), _string_value(title), _string_value(url), span=self._span(meta))
+        if not isinstance(standing, tuple):
+            return ast.Source(str(name), _string_value(title), _string_value(url), span=self._span(meta))
+        word, level = standing
+        return ast.Source(str(name), _string_value(title), _string_value(url), str(word),
+                          str(level) if level is not None else None, _token_span(self.path, word),
+                          _token_span(self.path, level) if level is not None else None, span=self._span(meta))
+
+    def rule_source_standing(self, children: list[object], meta: Meta) -> tuple[Token, Token | None]:
+        word, level = children
+        assert isinstance(word, Token) and (level is None or isinstance(level, Token))
+        return word, level
+
+    def rule_pending_decl(self, children: list[object], meta: Meta) -> ast.Pending:
+        name, title, cites, start, reaches = children
+        assert isinstance(name, Token) and isinstance(title, Token) and isinstance(start, Token)
+        assert isinstance(reaches, ast.Expr)
+        return ast.Pending(str(name), _string_value(title), self._cites(cites), self._date(start), reaches,
+                           span=self._span(meta))
 
     def rule_cite_clause(self, children: list[object], meta: Meta) -> tuple[ast.Citation, ...]:
         return tuple(ast.Citation(str(t), span=_token_span(self.path, t)) for t in children if isinstance(t, Token))

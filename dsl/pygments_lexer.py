@@ -27,9 +27,11 @@ from pygments.token import (
     Whitespace,
 )
 
+from dsl.standing import CONFIDENCES, STANDINGS
+
 # Words that open a declaration; the name that follows them is what the declaration defines.
 DECLARATION_WORDS = frozenset({"rulebook", "source", "constant", "occupations", "define", "category", "round",
-                               "table", "program", "score", "section"})
+                               "table", "program", "score", "section", "pending"})
 NAMESPACE_WORDS = frozenset({"import"})
 CONSTANT_WORDS = frozenset({"true", "false"})
 OPERATOR_WORDS = frozenset({"and", "or", "not", "in"})
@@ -94,6 +96,10 @@ class RulesLexer(RegexLexer):
             (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", Literal.Date),
             (r"[0-9]+\.[0-9]+", Number.Float),
             (r"[0-9]+", Number.Integer),
+            # A source's standing and confidence: plain names to the grammar, fixed words to the checker.
+            (r"(confidence)(\s+)(" + "|".join(sorted(CONFIDENCES, key=len, reverse=True)) + r")\b",
+             bygroups(Keyword, Whitespace, Name.Constant)),  # type: ignore[no-untyped-call]
+            (r"\b(?:" + "|".join(STANDINGS) + r")\b", Name.Constant),
             *_keyword_rules(),
             (r"[A-Za-z_][A-Za-z0-9_]*(?=\s*\()", Name.Function),
             (r"[A-Za-z_][A-Za-z0-9_]*", Name),

@@ -107,7 +107,7 @@ _PLAIN_NAMES = {
 }
 
 _DECLARATION_KEYWORDS = ["rulebook", "import", "source", "constant", "occupations", "define", "category", "table",
-                        "program", "score", "round"]
+                        "program", "score", "round", "pending"]
 
 
 def plain_token_name(name: str, parser: Lark) -> str:

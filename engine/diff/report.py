@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from engine.diff.impact import MOVE_WORDS, MOVES, CategoryImpact, PoolImpact, SideBySide, count_text, impact_json
+from engine.diff.policy import policy_changes
 from engine.diff.rule_diff import RuleChange
 from engine.diff.rulebook_diff import (
     ADDED,
@@ -51,7 +52,7 @@ def to_json(diff: RulebookDiff, impact: PoolImpact | None = None) -> str:
 
 def diff_document(diff: RulebookDiff, impact: PoolImpact | None = None) -> dict[str, Any]:
     """The JSON document of `rules diff --format json` (and of the web API's `GET /v1/diff/...`), before encoding."""
-    document: dict[str, Any] = {"diff": diff.to_json()}
+    document: dict[str, Any] = {"diff": {**diff.to_json(), "policy": [c.to_json() for c in policy_changes(diff)]}}
     if impact is not None:
         document["impact"] = impact_json(impact)
     return document
@@ -70,12 +71,15 @@ def to_text(diff: RulebookDiff, impact: PoolImpact | None = None, color: bool = 
         lines.append(f"  title: {new.title}")
     in_force = f"{old.in_force} {ARROW} {new.in_force}" if diff.in_force_changed else f"{new.in_force} (unchanged)"
     lines.append(f"  in force: {in_force}")
+    lines += ["", paint("In policy terms", bold=True)]
+    lines += [f"  - {change.text}" for change in policy_changes(diff)]
     if diff.sources:
         lines += ["", paint("Sources", bold=True)]
         for source in diff.sources:
             mark, colour = {ADDED: ("+", "green"), REMOVED: ("-", "red")}.get(source.kind, ("~", "yellow"))
             renamed = f" (was [{source.old_id}] {source.old_title})" if source.kind == CHANGED else ""
-            lines.append(paint(f"  {mark} [{source.id}] {source.title}{renamed}", fg=colour))
+            standing = f" ({source.standing_text})" if source.standing_text else ""
+            lines.append(paint(f"  {mark} [{source.id}] {source.title}{standing}{renamed}", fg=colour))
             lines.append(f"      {source.url}")
     groups: tuple[tuple[str, str, str | None], ...] = (
         (ADDED, "Categories added", "green"), (REMOVED, "Categories removed", "red"),
@@ -271,11 +275,13 @@ def to_markdown(diff: RulebookDiff, impact: PoolImpact | None = None) -> str:
              f"| | {_cell(old.label)} | {_cell(new.label)} |", "|---|---|---|",
              f"| Title | {_cell(old.title)} | {_cell(new.title)} |",
              f"| In force | {old.in_force} | {new.in_force} |", ""]
+    lines += ["## In policy terms", "", *(f"- {md.text(change.text)}" for change in policy_changes(diff)), ""]
     if diff.sources:
         lines += ["## Sources", ""]
         for source in diff.sources:
             renamed = f" (was `{source.old_id}`: {source.old_title})" if source.kind == CHANGED else ""
-            lines.append(f"- {source.kind}: `{source.id}` [{_cell(source.title)}]({source.url}){renamed}")
+            standing = f" ({source.standing_text})" if source.standing_text else ""
+            lines.append(f"- {source.kind}: `{source.id}` [{_cell(source.title)}]({source.url}){standing}{renamed}")
         lines.append("")
     lines += ["## Categories", "", _summary(diff), ""]
     for status in CATEGORY_STATUSES:

@@ -19,7 +19,9 @@ from typing import Any
 
 from engine import ir
 from engine.diff.rule_diff import DefinitionForms, RuleChange, diff_conditions
+from engine.diff.work import WorkRequirement, work_requirement
 from engine.explain.show import plain_rule
+from engine.explain.standing import source_standing
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 # A category whose policy (name, rule, occupations) is the same but whose citations changed.
@@ -89,9 +91,21 @@ class SourceChange:
     url: str
     old_id: str | None = None
     old_title: str | None = None
+    standing: str | None = None
+    confidence: str | None = None
+    old_standing: str | None = None
+
+    @property
+    def standing_text(self) -> str | None:
+        """`third-party, confidence medium-high`, as every view says a source's standing."""
+        return source_standing(ir.SourceRef(self.id, self.title, self.url, self.standing, self.confidence))
 
     def to_json(self) -> dict[str, Any]:
         document: dict[str, Any] = {"kind": self.kind, "id": self.id, "title": self.title, "url": self.url}
+        if self.standing is not None:
+            document["standing"] = self.standing
+        if self.confidence is not None:
+            document["confidence"] = self.confidence
         if self.old_id is not None:
             document["old_id"] = self.old_id
         if self.old_title is not None:
@@ -125,6 +139,8 @@ class CategoryDiff:
     new_occupation_count: int = 0
     old_rule: tuple[str, ...] = ()
     new_rule: tuple[str, ...] = ()
+    old_work: WorkRequirement | None = None
+    new_work: WorkRequirement | None = None
 
     @property
     def id(self) -> str:
@@ -383,13 +399,13 @@ def _category_diff(old: ir.Category | None, new: ir.Category | None, matched_by:
         return CategoryDiff(ADDED, None, new.id, None, new.name, None, new.span.short, None,
                             occupations_added=tuple(_entry(o) for o in _by_code(occupations)),
                             new_cites=tuple(c.id for c in new.cites), new_occupation_count=len(occupations),
-                            new_rule=rule_parts(new.condition))
+                            new_rule=rule_parts(new.condition), new_work=work_requirement(new))
     if new is None and old is not None:
         occupations = occupations_of(old)
         return CategoryDiff(REMOVED, old.id, None, old.name, None, old.span.short, None, None,
                             occupations_removed=tuple(_entry(o) for o in _by_code(occupations)),
                             old_cites=tuple(c.id for c in old.cites), old_occupation_count=len(occupations),
-                            old_rule=rule_parts(old.condition))
+                            old_rule=rule_parts(old.condition), old_work=work_requirement(old))
     assert old is not None and new is not None
     before, after = occupations_of(old), occupations_of(new)
     added = tuple(_entry(after[c]) for c in sorted(after.keys() - before.keys()))
@@ -409,6 +425,7 @@ def _category_diff(old: ir.Category | None, new: ir.Category | None, matched_by:
         old_cites=tuple(c.id for c in old.cites), new_cites=tuple(c.id for c in new.cites),
         cites_changed=cites_changed,
         old_occupation_count=len(before), new_occupation_count=len(after),
+        old_work=work_requirement(old), new_work=work_requirement(new),
     )
 
 
@@ -440,11 +457,14 @@ def _source_changes(old: ir.Rulebook, new: ir.Rulebook) -> tuple[SourceChange, .
     for url, source in sorted(new_by_url.items(), key=lambda item: item[1].id):
         before = old_by_url.get(url)
         if before is None:
-            changes.append(SourceChange(ADDED, source.id, source.title, url))
-        elif before.title != source.title:
+            changes.append(SourceChange(ADDED, source.id, source.title, url, standing=source.standing,
+                                        confidence=source.confidence))
+        elif before.title != source.title or source_standing(before) != source_standing(source):
             changes.append(SourceChange(CHANGED, source.id, source.title, url, old_id=before.id,
-                                        old_title=before.title))
+                                        old_title=before.title, standing=source.standing,
+                                        confidence=source.confidence, old_standing=source_standing(before)))
     for url, source in sorted(old_by_url.items(), key=lambda item: item[1].id):
         if url not in new_by_url:
-            changes.append(SourceChange(REMOVED, source.id, source.title, url))
+            changes.append(SourceChange(REMOVED, source.id, source.title, url, standing=source.standing,
+                                        confidence=source.confidence))
     return tuple(changes)

@@ -15,6 +15,7 @@ import click
 
 from dsl.ast import Span
 from engine import ir
+from engine.diff.policy import policy_changes
 from engine.diff.rule_diff import RuleChange
 from engine.diff.rulebook_diff import (
     ADDED,
@@ -29,6 +30,7 @@ from engine.diff.rulebook_diff import (
 )
 from engine.docs.chart import cutoff_chart
 from engine.explain.show import plain_rule
+from engine.explain.standing import source_standing, third_party_note
 from engine.ir.visitor import walk
 
 NavItem = str | dict[str, "list[NavItem] | str"]
@@ -146,16 +148,18 @@ def year_page(rulebook: ir.Rulebook, previous: ir.Rulebook | None) -> str:
         "",
         "## Categories",
         "",
-        "| Category | Id | Listed occupations | Rounds held | Lowest CRS invited |",
-        "|---|---|---|---|---|",
+        "| Category | Id | Listed occupations | Rounds held | Lowest CRS invited | Rests on |",
+        "|---|---|---|---|---|---|",
     ]
     for category in rulebook.categories:
         held = rounds_held(rulebook, category)
         count = sum(len(t.occupations) for t in category.occupation_lists)
         scores = [r.lowest_crs for r in held if r.lowest_crs is not None]
         score_range = _score_range(scores) if scores else "no round" if not held else "not published"
+        resting = "third-party sources" if category.third_party else "official sources"
         lines.append(f"| [{_cell(category.name)}]({category.id}.md) | `{category.id}` | "
-                     f"{count if category.occupation_lists else 'no list'} | {len(held)} | {score_range} |")
+                     f"{count if category.occupation_lists else 'no list'} | {len(held)} | {score_range} | "
+                     f"{resting} |")
     if rulebook.programs:
         lines += ["", "## Programs of the pool", "",
                   "A candidate is in the Express Entry pool through one of these programs; explanations show which.",
@@ -164,8 +168,18 @@ def year_page(rulebook: ir.Rulebook, previous: ir.Rulebook | None) -> str:
         lines += [f"| {_cell(p.name)} | `{p.id}` | {_cell(plain_rule(p.condition))} | `{p.span.short}` | "
                   f"{_cite_links(p.cites)} |" for p in rulebook.programs]
     round_pages = {c.id for r in rulebook.rounds for c in r.cites}
-    lines += ["", "## Sources", "", "| Id | Source |", "|---|---|"]
-    lines += [f"| `{s.id}` | {_cite_link(s)} |" for s in rulebook.sources.values() if s.id not in round_pages]
+    if rulebook.pending:
+        lines += ["", "## Known to exist, not encoded", "",
+                  "Rules in force during this rulebook whose content is not published. From its date, a CRS computed "
+                  "for a profile the rule could reach is a lower bound.", "",
+                  "| Rule | In force from | Could reach | Cites |", "|---|---|---|---|"]
+        lines += [f"| {_cell(p.title)} (`{p.id}`) | {_day(p.in_force_from)} | {_cell(plain_rule(p.reaches))} | "
+                  f"{_cite_links(p.cites)} |" for p in rulebook.pending]
+    lines += ["", "## Sources", "",
+              "Standing: *official* is the government's own text; *third-party* is anything else (a transcription, "
+              "a report, someone else's code).", "", "| Id | Source | Standing |", "|---|---|---|"]
+    lines += [f"| `{s.id}` | {_cite_link(s)} | {_standing_cell(s)} |" for s in rulebook.sources.values()
+              if s.id not in round_pages]
     if round_pages:
         lines += ["", f"Each round also cites its own page of the published round results ({len(round_pages)} pages, "
                       "linked from the rounds table below)."]
@@ -199,6 +213,7 @@ def category_page(rulebook: ir.Rulebook, category: ir.Category, previous: ir.Rul
         f"**Defined in:** `{category.span.short}`  ",
         f"**Cites:** {_cite_links(category.cites)}",
         "",
+        *_third_party_lines(category),
         "## The rule in plain language",
         "",
         *plain_rule_lines(category.condition),
@@ -247,6 +262,10 @@ def changes_page(old: ir.Rulebook, new: ir.Rulebook, diff: RulebookDiff | None =
         f"| Title | {_cell(old.title)} | {_cell(new.title)} |",
         f"| In force | {_period(old)} | {_period(new)} |",
         f"| Categories | {len(old.categories)} | {len(new.categories)} |",
+        "",
+        "## In policy terms",
+        "",
+        *(f"- {_cell(change.text)}" for change in policy_changes(diff)),
         "",
         "## Categories",
         "",
@@ -439,9 +458,23 @@ def _sources_section(category: ir.Category, rules_used: Sequence[ir.Rule],
         note(rule.cites, f"`{rule.name}`")
     for constant in constants:
         note(constant.cites, f"`{constant.name}`")
-    lines = ["## Sources", "", "| Source | Cited for |", "|---|---|"]
-    lines += [f"| {_cite_link(source)} | {', '.join(whats)} |" for source, whats in cited.values()]
+    lines = ["## Sources", "", "| Source | Standing | Cited for |", "|---|---|---|"]
+    lines += [f"| {_cite_link(source)} | {_standing_cell(source)} | {', '.join(whats)} |"
+              for source, whats in cited.values()]
     return lines + [""]
+
+
+def _third_party_lines(category: ir.Category) -> list[str]:
+    """A category resting on third-party sources says so before its rule, as every view of a verdict does."""
+    note = third_party_note(category.third_party)
+    if note is None:
+        return []
+    return [f"**Standing:** this category {_cell(note)}; its verdicts follow the law as others report it, not the "
+            f"government's own text.", ""]
+
+
+def _standing_cell(source: ir.SourceRef) -> str:
+    return _cell(source_standing(source) or "not stated")
 
 
 def _rounds_section(rulebook: ir.Rulebook, category: ir.Category, held: Sequence[ir.Round]) -> list[str]:
@@ -526,8 +559,11 @@ def _source_changes(old: ir.Rulebook, new: ir.Rulebook, changes: Sequence[Source
     shown = [c for c in changes if c.url not in round_pages]
     words = {ADDED: "Added", REMOVED: "No longer cited"}
     lines = ["## Sources", ""]
+    standing = {s.url: s for rulebook in (old, new) for s in rulebook.sources.values()}
     for change in shown:
         link = f"[{_cell(change.title)}]({change.url})"
+        said = source_standing(standing[change.url]) if change.url in standing else None
+        link += f" ({_cell(said)})" if said else ""
         if change.kind in words:
             lines.append(f"- **{words[change.kind]}:** {link}")
         else:

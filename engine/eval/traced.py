@@ -90,6 +90,23 @@ class ScoreResult:
     total: Any
     sections: tuple[SectionResult, ...]
     given: bool
+    pending: tuple[PendingResult, ...] = ()
+
+    @property
+    def bounded_by(self) -> tuple[ir.Pending, ...]:
+        """The pending rules that make the computed total a lower bound: in force, and reaching this profile (or
+        not known not to). Empty for a given total, or one that could not be computed."""
+        if self.given or self.total is MISSING:
+            return ()
+        return tuple(p.pending for p in self.pending if p.trace.value is not False)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingResult:
+    """Whether a pending rule in force on the as-of date could reach the profile, with the trace that says why."""
+
+    pending: ir.Pending
+    trace: Trace
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +149,8 @@ def _score(context: ProfileContext, rulebook: ir.Rulebook, facts: Facts) -> Scor
     sections = tuple(SectionResult(s, trace_of(context, s.value, {})) for s in score.sections)
     values = [s.trace.value for s in sections]
     total = MISSING if any(v is MISSING for v in values) else sum(values, Points(0))
-    return ScoreResult(score, total, sections, False)
+    pending = tuple(PendingResult(p, trace_of(context, p.reaches, {})) for p in rulebook.pending_on(context.as_of))
+    return ScoreResult(score, total, sections, False, pending)
 
 
 def trace_of(context: ProfileContext, node: ir.Node, env: Mapping[str, Any]) -> Trace:

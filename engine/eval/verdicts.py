@@ -43,8 +43,9 @@ class ProfileVerdicts:
     """One profile's verdicts (in the rulebook's order of categories and programs) and its score.
 
     `score` is the version in force (None when the rulebook has none for the day); `score_given` says the total is the
-    profile's own `crs`. `value_of` evaluates any other node of the rulebook for this profile, sharing the memoised
-    rule results (a batch reads the parts of a category's condition to name the reason of a `not_eligible`)."""
+    profile's own `crs`; `bounded_by` names the pending rules that make a computed total only a lower bound.
+    `value_of` evaluates any other node of the rulebook for this profile, sharing the memoised rule results (a batch
+    reads the parts of a category's condition to name the reason of a `not_eligible`)."""
 
     categories: tuple[tuple[ir.Category, Verdict], ...]
     programs: tuple[tuple[ir.Category, Verdict], ...]
@@ -53,6 +54,7 @@ class ProfileVerdicts:
     score_given: bool
     context: ProfileContext
     builder: BareClosures
+    bounded_by: tuple[ir.Pending, ...] = ()
 
     def value_of(self, node: ir.Node) -> Any:
         return self.builder.closure(node)(self.context, {})
@@ -69,7 +71,19 @@ def evaluate_verdicts(rulebook: ir.Rulebook, facts: Facts, as_of: date,
         return ProfileVerdicts(categories, (), None, MISSING, False, context, program)
     programs = tuple((p, verdict_of(program.closure(p.condition)(context, {}))) for p in rulebook.programs)
     score, total, given = _score(context, program, rulebook, facts)
-    return ProfileVerdicts(categories, programs, score, total, given, context, program)
+    bounded_by = () if given or total is MISSING or score is None else \
+        tuple(p for p in rulebook.pending_on(as_of) if program.closure(p.reaches)(context, {}) is not False)
+    return ProfileVerdicts(categories, programs, score, total, given, context, program, bounded_by)
+
+
+def evaluate_score(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> ProfileVerdicts:
+    """The score in force on `as_of` (or the profile's own) alone: no category or program is evaluated, so
+    `categories` and `programs` are empty; `value_of` reads any other node as after `evaluate_verdicts`. A what-if of
+    the score asks for nothing else, and the categories are most of an evaluation's work."""
+    program = BareClosures.of(rulebook)
+    context = ProfileContext(program, facts, as_of)
+    score, total, given = _score(context, program, rulebook, facts)
+    return ProfileVerdicts((), (), score, total, given, context, program)
 
 
 def _score(context: ProfileContext, program: BareClosures, rulebook: ir.Rulebook,

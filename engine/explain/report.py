@@ -21,6 +21,7 @@ from engine.explain.explanation import (
     explain_profile,
     summarise,
 )
+from engine.explain.standing import bound_note, source_standing, third_party_note
 from engine.model.json_document import document_text
 from engine.model.profile import ProfileInput
 from engine.model.quantities import Points
@@ -40,6 +41,7 @@ class CategoryReport:
     explanation: Explanation
     given: bool = False
     computed: str | None = None
+    third_party: tuple[ir.SourceRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,12 @@ class ScoreReport:
     title: str
     total: int | None
     sections: tuple[SectionReport, ...]
+    bounded_by: tuple[ir.Pending, ...] = ()
+
+    @property
+    def bound_note(self) -> str | None:
+        """Why the total is only a lower bound, or None when it is the score."""
+        return bound_note(self.bounded_by)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +101,10 @@ def build_report(profile_id: str, rulebook: ir.Rulebook, as_of: date, as_of_note
         if index >= len(results) and given_programs is not None:
             stated = "eligible" if result.category.id in given_programs else "not_eligible"
             reports.append(CategoryReport(result.category.id, result.category.name, stated, explanation, True,
-                                          computed if computed != stated else None))
+                                          computed if computed != stated else None, result.category.third_party))
         else:
-            reports.append(CategoryReport(result.category.id, result.category.name, computed, explanation))
+            reports.append(CategoryReport(result.category.id, result.category.name, computed, explanation,
+                                          third_party=result.category.third_party))
     return ProfileReport(profile_id, rulebook, as_of, as_of_note, tuple(reports[:len(results)]),
                          tuple(reports[len(results):]), _score_report(score, section_explanations), detail)
 
@@ -111,7 +120,7 @@ def _score_report(score: ScoreResult | None, explanations: Sequence[Explanation]
         value = section.trace.value
         sections.append(SectionReport(section.section.id, section.section.title,
                                       value.amount if isinstance(value, Points) else None, explanation))
-    return ScoreReport(score.score.id, score.score.title, total, tuple(sections))
+    return ScoreReport(score.score.id, score.score.title, total, tuple(sections), score.bounded_by)
 
 
 def _mark(outcome: str | None) -> str:
@@ -161,19 +170,24 @@ def _report_json(report: ProfileReport) -> dict[str, Any]:
     }
     if report.as_of_note:
         document["as_of_note"] = report.as_of_note
-    document["categories"] = [
-        {"id": c.id, "name": c.name, "verdict": c.verdict, "explanation": c.explanation.to_json(written)}
-        for c in report.categories
-    ]
+    document["categories"] = [_category_json(c, written) for c in report.categories]
     if report.programs:
         document["programs"] = [_program_json(p, written) for p in report.programs]
     if report.score is not None:
         document["crs"] = {
             "total": report.score.total,
             "version": report.score.version,
+            **_bound_json(report.score),
             "sections": {s.id: {"title": s.title, "points": s.points, "explanation": s.explanation.to_json(written)}
                          for s in report.score.sections},
         }
+    return document
+
+
+def _category_json(category: CategoryReport, written: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    document: dict[str, Any] = {"id": category.id, "name": category.name, "verdict": category.verdict}
+    document.update(_third_party_json(category))
+    document["explanation"] = category.explanation.to_json(written)
     return document
 
 
@@ -183,8 +197,24 @@ def _program_json(program: CategoryReport, written: dict[int, dict[str, Any]]) -
         document["given"] = True
         if program.computed is not None:
             document["computed_verdict"] = program.computed
+    document.update(_third_party_json(program))
     document["explanation"] = program.explanation.to_json(written)
     return document
+
+
+def _third_party_json(verdict: CategoryReport) -> dict[str, Any]:
+    """`third_party_sources`: the third-party sources a verdict rests on (absent when it rests on none)."""
+    if not verdict.third_party:
+        return {}
+    return {"third_party_sources": [{"id": s.id, "confidence": s.confidence} if s.confidence else {"id": s.id}
+                                    for s in verdict.third_party]}
+
+
+def _bound_json(score: ScoreReport) -> dict[str, Any]:
+    """A lower bound says so: `lower_bound` true, the pending rules' ids and the note in words."""
+    if not score.bounded_by:
+        return {}
+    return {"lower_bound": True, "not_encoded": [p.id for p in score.bounded_by], "note": score.bound_note}
 
 
 def _rejected_json(profile: ProfileInput) -> dict[str, Any]:
@@ -223,7 +253,7 @@ def _report_text(report: ProfileReport) -> str:
     cited: dict[str, ir.SourceRef] = {}
     for category in report.categories:
         lines.append("")
-        lines.extend(_explanation_lines(category.explanation, 0, cited, category.id))
+        lines.extend(_explanation_lines(category.explanation, 0, cited, category.id, category))
     for program in report.programs:
         lines.append("")
         lines.extend(_explanation_lines(program.explanation, 0, cited, program.id, program))
@@ -236,16 +266,23 @@ def _report_text(report: ProfileReport) -> str:
         lines.append("")
         lines.append("Sources")
         for source in sorted(cited.values(), key=lambda s: s.id):
-            lines.append(f"  [{source.id}] {source.title}")
+            standing = source_standing(source)
+            lines.append(f"  [{source.id}] {source.title}" + (f" ({standing})" if standing else ""))
             lines.append(f"      {source.url}")
     return "\n".join(lines)
 
 
 def _score_headline(score: ScoreReport) -> str:
+    """`472 points (title, computed)`; a lower bound reads `at least 472 points (title, computed): the high-wage
+    occupation points in force from 2026-11-03 are not encoded`."""
     total = "undetermined" if score.total is None else f"{score.total} points"
     if score.version == "given":
         return f"{total} (given in the profile)"
+    note = score.bound_note
+    if note is not None:
+        return f"at least {total} ({score.title}, computed): {note}"
     return f"{total} ({score.title}, computed)"
+
 
 
 def _explanation_lines(node: Explanation, depth: int, cited: dict[str, ir.SourceRef],
@@ -256,11 +293,15 @@ def _explanation_lines(node: Explanation, depth: int, cited: dict[str, ir.Source
         head = f"{indent}{_mark(node.outcome)} {node.label} [{category_id}]: {node.detail}"
         if shown is not None and shown.given:
             head = f"{indent}{verdict_mark(shown)} {node.label} [{category_id}]: {verdict_words(shown)}"
+
     elif node.kind == "check" and node.detail:
         head = f"{indent}{_mark(node.outcome)} {node.detail}"
     elif node.detail:
         head += f" — {node.detail}"
     lines = [head]
+    note = third_party_note(shown.third_party) if shown is not None and category_id is not None else None
+    if note is not None:
+        lines.append(f"{indent}    ({note})")
     references = []
     if node.rule and category_id is None:
         references.append(node.rule)
@@ -310,6 +351,9 @@ def _brief_text(report: ProfileReport) -> str:
 def _brief_verdict_lines(verdict: CategoryReport) -> list[str]:
     explanation = verdict.explanation
     lines = [f"{verdict_mark(verdict)} {verdict.name} [{verdict.id}]: {verdict_words(verdict)}"]
+    note = third_party_note(verdict.third_party)
+    if note is not None:
+        lines.append(f"    ({note})")
     if verdict.given and verdict.computed is None:
         return lines
     for condition in explanation.children:
@@ -360,6 +404,9 @@ def to_markdown(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInpu
             parts.append(f"CRS: **{md.text(_score_headline(report.score))}**.\n")
         for verdict in (*report.categories, *report.programs):
             parts.append(f"### {verdict_mark(verdict)} {md.text(verdict.name)}: {md.text(verdict_words(verdict))}\n")
+            note = third_party_note(verdict.third_party)
+            if note is not None:
+                parts.append(f"> {md.text(note[0].upper() + note[1:])}.\n")
             parts.extend(_markdown_missing(verdict.explanation))
             parts.extend(_markdown_lines(verdict.explanation.children, 0))
             parts.append("")
@@ -381,9 +428,12 @@ def _markdown_verdicts(kind: str, verdicts: Iterable[CategoryReport]) -> list[st
 def _markdown_score(score: ScoreReport) -> list[str]:
     """The CRS: its total and version, then each section with the table row behind every factor's points."""
     total = "undetermined" if score.total is None else f"{score.total} points"
-    lines = [f"### CRS: {total}\n"]
+    note = score.bound_note
+    lines = [f"### CRS: {'at least ' if note else ''}{total}\n"]
     if score.version == "given":
         return [*lines, "Given in the profile, so not computed.\n"]
+    if note is not None:
+        lines.append(f"> A lower bound: {md.text(note)}.\n")
     lines.append(f"Computed from the profile's facts with version {md.code(score.version)}: {md.text(score.title)}.\n")
     lines.append("| section | points |\n|---|---|")
     lines.extend(f"| {md.cell(s.title)} ({md.code(s.id)}) | {'undetermined' if s.points is None else s.points} |"

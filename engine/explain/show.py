@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import ir
+from engine.explain.standing import source_json, source_standing, third_party_note
 from engine.ir import wording
 from engine.ir.visitor import Visitor
 
@@ -58,10 +59,31 @@ def rulebook_json(rulebook: ir.Rulebook) -> dict[str, Any]:
         "rulebook": rulebook.year,
         "title": rulebook.title,
         "in_force": {"from": rulebook.in_force_from.isoformat(), "until": rulebook.in_force_until.isoformat()},
-        "sources": [{"id": s.id, "title": s.title, "url": s.url} for s in rulebook.sources.values()],
+        "sources": [source_json(s) for s in rulebook.sources.values()],
         "categories": [_category_json(c) for c in rulebook.categories],
+        "pending": [pending_json(p) for p in rulebook.pending],
         "rounds": [round_json(r) for r in rulebook.rounds],
     }
+
+
+def pending_json(pending: ir.Pending) -> dict[str, Any]:
+    return {
+        "id": pending.id,
+        "title": pending.title,
+        "in_force_from": pending.in_force_from.isoformat(),
+        "reaches": plain_rule(pending.reaches),
+        "note": pending.bound_note(),
+        "cites": [c.id for c in pending.cites],
+        "source": pending.span.short,
+    }
+
+
+def pending_text(pending: ir.Pending) -> list[str]:
+    """What a pending rule is, from when, and whose score it leaves a lower bound."""
+    return [f"  {pending.id}: {pending.title}, in force from {pending.in_force_from}  "
+            f"(cite {', '.join(c.id for c in pending.cites)}; {pending.span.short})",
+            f"    Not encoded: the content is not published. A CRS computed as of {pending.in_force_from} or later "
+            f"is a lower bound where: {plain_rule(pending.reaches)}"]
 
 
 def grouping_text(round_: ir.Round) -> str:
@@ -92,6 +114,7 @@ def _category_json(category: ir.Category) -> dict[str, Any]:
         "name": category.name,
         "rule": plain_rule(category.condition),
         "cites": [c.id for c in category.cites],
+        **({"third_party_sources": [c.id for c in category.third_party]} if category.third_party else {}),
         "source": category.span.short,
         "occupations": [
             {"noc": o.code, "title": o.title, "teer": o.teer}
@@ -107,7 +130,8 @@ def rulebook_text(rulebook: ir.Rulebook) -> str:
     for source in rulebook.sources.values():
         if source.id in round_pages:
             continue
-        lines.append(f"  [{source.id}] {source.title}")
+        standing = source_standing(source)
+        lines.append(f"  [{source.id}] {source.title}" + (f" ({standing})" if standing else ""))
         lines.append(f"      {source.url}")
     if round_pages:
         lines.append(f"  and {len(round_pages)} pages of round data, one cited by each round (--format json lists "
@@ -116,11 +140,18 @@ def rulebook_text(rulebook: ir.Rulebook) -> str:
         lines.append("")
         lines.append(f"Category {category.id}: {category.name}  (cite {', '.join(c.id for c in category.cites)}; "
                      f"{category.span.short})")
+        note = third_party_note(category.third_party)
+        if note is not None:
+            lines.append(f"  {note[0].upper()}{note[1:]}")
         lines.extend(_rule_lines(category.condition))
         occupations = [o for table in category.occupation_lists for o in table.occupations]
         if occupations:
             lines.append(f"  Occupations ({len(occupations)}):")
             lines.extend(f"    {o.code}  TEER {o.teer}  {o.title}" for o in occupations)
+    if rulebook.pending:
+        lines.extend(["", "Pending rules (known to exist, not encoded)"])
+        for pending in rulebook.pending:
+            lines.extend(pending_text(pending))
     if rulebook.rounds:
         lines.extend(["", f"Rounds of invitations ({len(rulebook.rounds)})"])
         lines.extend(_round_line(r) for r in rulebook.rounds)

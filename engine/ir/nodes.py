@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from dsl import types as t
 from dsl.ast import Span
+from dsl.standing import THIRD_PARTY
 
 if TYPE_CHECKING:
     from engine.ir.visitor import Visitor
@@ -34,9 +35,18 @@ Grouping = typing.Literal["all", "program", "category"]
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
+    """A cited source. `standing` is `official` or `third_party`, `confidence` a level (`dsl.standing`); either is
+    None when the rules do not say."""
+
     id: str
     title: str
     url: str
+    standing: str | None = None
+    confidence: str | None = None
+
+    @property
+    def third_party(self) -> bool:
+        return self.standing == THIRD_PARTY
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,6 +466,9 @@ class Rule:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Category:
+    """A category (or a program). `third_party` holds the third-party sources its verdict rests on: those it cites,
+    and those cited by the occupation lists and definitions its condition reaches."""
+
     id: str
     name: str
     cites: tuple[SourceRef, ...]
@@ -463,6 +476,7 @@ class Category:
     span: Span
     occupation_lists: tuple[OccupationList, ...]
     source_text: str
+    third_party: tuple[SourceRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -487,6 +501,27 @@ class Score:
 
     def in_force_on(self, day: date) -> bool:
         return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Pending:
+    """A rule known to be in force from `in_force_from` whose content is not published. From that day, the score of
+    a profile `reaches` holds for (or cannot be decided for) is only a lower bound."""
+
+    id: str
+    title: str
+    cites: tuple[SourceRef, ...]
+    in_force_from: date
+    reaches: Node
+    span: Span
+
+    def in_force_on(self, day: date) -> bool:
+        return self.in_force_from <= day
+
+    def bound_note(self) -> str:
+        """What a lower bound says about this rule: `the high-wage occupation points in force from 2026-11-03 are not
+        encoded`."""
+        return f"{self.title} in force from {self.in_force_from.isoformat()} are not encoded"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -536,6 +571,7 @@ class Rulebook:
     programs: tuple[Category, ...] = ()
     scores: tuple[Score, ...] = ()
     rounds: tuple[Round, ...] = ()
+    pending: tuple[Pending, ...] = ()
     # What the backends build from this rulebook and keep for as long as it lives (closures, compiled SQL), keyed by
     # the backend's class: the rulebook owns its caches, no module does.
     backends: dict[type, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -547,6 +583,10 @@ class Rulebook:
                 return score
         return None
 
+    def pending_on(self, day: date) -> tuple[Pending, ...]:
+        """The pending rules in force on `day`: the score computed for that day may fall short of the law."""
+        return tuple(p for p in self.pending if p.in_force_on(day))
+
     def round_pages(self) -> frozenset[str]:
         """The sources only rounds of invitations cite: pages that record an outcome, not a rule."""
         cited = {c.id for c in self.cites}
@@ -557,4 +597,5 @@ class Rulebook:
         cited.update(c.id for table in self.tables.values() for c in table.cites)
         cited.update(c.id for program in self.programs for c in program.cites)
         cited.update(c.id for score in self.scores for c in score.cites)
+        cited.update(c.id for pending in self.pending for c in pending.cites)
         return frozenset({c.id for r in self.rounds for c in r.cites} - cited)

@@ -24,12 +24,14 @@ class _Lowering:
     def __init__(self, checked: CheckedRulebook, folder: str) -> None:
         self.checked = checked
         self.folder = folder
-        self.sources = {name: ir.SourceRef(name, s.title, s.url) for name, s in sorted(checked.sources.items())}
+        self.sources = {name: ir.SourceRef(name, s.title, s.url, s.standing, s.confidence)
+                        for name, s in sorted(checked.sources.items())}
         self.rules: dict[str, ir.Rule] = {}
         self.lists = {name: self.occupation_list(table) for name, table in checked.tables.items()}
         self.constants: dict[str, ir.ConstantRef] = {}
         self.values: dict[str, tuple[Any, str] | None] = {}
         self.lists_of_rule: dict[str, dict[str, ir.OccupationList]] = {}
+        self.third_party_of_rule: dict[str, dict[str, ir.SourceRef]] = {}
         self.tables = {name: self.table(table) for name, table in sorted(checked.value_tables.items())}
 
     def cites(self, citations: tuple[ast.Citation, ...]) -> tuple[ir.SourceRef, ...]:
@@ -75,7 +77,12 @@ class _Lowering:
             programs=programs,
             scores=scores,
             rounds=tuple(self.round(r, categories) for r in checked.rounds),
+            pending=tuple(self.pending(p) for p in checked.pending),
         )
+
+    def pending(self, pending: ast.Pending) -> ir.Pending:
+        return ir.Pending(pending.name, pending.title, self.cites(pending.cites), pending.in_force_from,
+                          self.expr(pending.reaches, frozenset()), pending.span)
 
     def score(self, score: ast.Score) -> ir.Score:
         sections = tuple(ir.Section(s.name, s.title, self.expr(s.value, frozenset()), s.span) for s in score.sections)
@@ -189,8 +196,33 @@ class _Lowering:
     def category(self, category: ast.Category) -> ir.Category:
         condition = self.expr(category.condition, frozenset())
         lists = sorted(self.lists_used(condition).values(), key=lambda table: table.name)
-        return ir.Category(category.name, category.title, self.cites(category.cites), condition, category.span,
-                           tuple(lists), self.source_text(category.span))
+        cites = self.cites(category.cites)
+        third_party = {c.id: c for c in cites if c.third_party}
+        for table in lists:
+            third_party.update((c.id, c) for c in table.cites if c.third_party)
+        third_party.update(self.third_party_reached(condition))
+        return ir.Category(category.name, category.title, cites, condition, category.span, tuple(lists),
+                           self.source_text(category.span), tuple(sorted(third_party.values(), key=lambda c: c.id)))
+
+    def third_party_reached(self, node: ir.Node) -> dict[str, ir.SourceRef]:
+        """The third-party sources cited by the definitions a condition calls, directly or through others, and by
+        the occupation lists those definitions use."""
+        found: dict[str, ir.SourceRef] = {}
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, ir.RuleCall):
+                known = self.third_party_of_rule.get(current.name)
+                if known is None:
+                    self.third_party_of_rule[current.name] = {}  # the checker refuses cycles of definitions
+                    known = {c.id: c for c in current.rule.cites if c.third_party}
+                    known.update(self.third_party_reached(current.rule.body))
+                    self.third_party_of_rule[current.name] = known
+                found.update(known)
+            elif isinstance(current, ir.ListRef):
+                found.update((c.id, c) for c in current.table.cites if c.third_party)
+            stack.extend(current.children())
+        return found
 
     def lists_used(self, node: ir.Node) -> dict[str, ir.OccupationList]:
         """The lists a condition refers to, through the definitions it calls (the condition may itself be a call).

@@ -34,6 +34,7 @@ class BatchSummary:
     evaluated: int
     rejected: int
     counts: dict[str, dict[str, int]]
+    lower_bounds: int = 0
 
 
 def result_columns(rulebook: ir.Rulebook) -> list[str]:
@@ -77,12 +78,13 @@ def python_verdict_rows(connection: Any, rulebook: ir.Rulebook, as_of: date,
 
 def crs_of(evaluated: ProfileVerdicts, given: int | None) -> tuple[int | None, str | None]:
     """The profile's CRS and where it comes from: its own `crs` ("given"), else the score version in force on the
-    as-of date ("computed"); (None, None) when a fact the score needs is missing or no version is in force."""
+    as-of date ("computed", or "lower_bound" when a pending rule in force could reach the profile: the law may add
+    points the rules do not encode); (None, None) when a fact the score needs is missing or no version is in force."""
     if given is not None:
         return int(given), "given"
     total = evaluated.score_total
     if isinstance(total, Points) and not evaluated.score_given:
-        return total.amount, "computed"
+        return total.amount, "lower_bound" if evaluated.bounded_by else "computed"
     return None, None
 
 
@@ -171,16 +173,17 @@ def summarise(connection: Any, rulebook: ir.Rulebook, pool: LoadedPool, rejects:
               written: Path | None = None) -> BatchSummary:
     """The counts per category and verdict, from the verdicts in the connection or, given `written`, from the file
     they were written to (so a lazy view of verdicts is computed once)."""
-    source = RESULT_VIEW if written is None else _reader(written, [c.id for c in rulebook.categories])
-    columns = [f'"{category.id}"' for category in rulebook.categories]
+    source = RESULT_VIEW if written is None else _reader(written, [c.id for c in rulebook.categories] + ["crs_source"])
+    columns = [f'"{category.id}"' for category in rulebook.categories] + ["crs_source"]
     connection.execute(f"CREATE OR REPLACE TEMP TABLE verdict_counts AS SELECT {', '.join(columns)} FROM {source}")
     counts: dict[str, dict[str, int]] = {}
     for category, column in zip(rulebook.categories, columns):
         found = dict(connection.execute(f"SELECT {column}, count(*) FROM verdict_counts GROUP BY 1").fetchall())
         counts[category.id] = {v: int(found.get(v, 0)) for v in ("eligible", "not_eligible", "undetermined")}
-    evaluated = connection.execute("SELECT count(*) FROM verdict_counts").fetchone()
+    evaluated = connection.execute("SELECT count(*), count(*) FILTER (WHERE crs_source = 'lower_bound') "
+                                   "FROM verdict_counts").fetchone()
     assert evaluated is not None
-    return BatchSummary(pool.rows_in, int(evaluated[0]), len(rejects), counts)
+    return BatchSummary(pool.rows_in, int(evaluated[0]), len(rejects), counts, int(evaluated[1]))
 
 
 def _reader(path: Path, categories: list[str]) -> str:

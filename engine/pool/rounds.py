@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from engine import ir
+from engine.explain.standing import bound_note
 from engine.model.facts import PROGRAMS
 from engine.pool.load import POOL_VIEW
 from engine.sql.duckdb_backend import RESULT_VIEW
@@ -48,6 +49,8 @@ class RoundOutcome:
     tie_break: datetime | None
     by_category: dict[str, int]
     by_program: dict[str, int]
+    lower_bounds: int = 0  # ranked profiles whose CRS is only a lower bound (a pending rule could raise it)
+    bound_note: str | None = None
 
 
 def spec_of(round_: ir.Round) -> RoundSpec:
@@ -85,8 +88,11 @@ def simulate(connection: Any, rulebook: ir.Rulebook, spec: RoundSpec) -> RoundOu
     assert found is not None
     by_category = {c.id: int(n) for c, n in zip(rulebook.categories, found)}
     by_program = {program: int(n) for program, n in zip(PROGRAMS, found[len(rulebook.categories):])}
+    bounded = connection.execute("SELECT count(*) FROM ranked WHERE crs_source = 'lower_bound'").fetchone()
+    assert bounded is not None
     return RoundOutcome(spec, int(counts[0]), int(counts[1]), int(counts[2]), int(counts[3]), int(last[0]),
-                        int(last[1]) if last[1] is not None else None, tie_break, by_category, by_program)
+                        int(last[1]) if last[1] is not None else None, tie_break, by_category, by_program,
+                        int(bounded[0]), bound_note(rulebook.pending_on(spec.as_of)) if bounded[0] else None)
 
 
 def _condition(rulebook: ir.Rulebook, spec: RoundSpec) -> tuple[str, str]:
@@ -149,6 +155,7 @@ def outcome_json(outcome: RoundOutcome) -> dict[str, Any]:
         "tie_break": _moment(outcome.tie_break),
         "invited_by_category": outcome.by_category,
         "invited_by_program": outcome.by_program,
+        **({"ranked_by_lower_bound": outcome.lower_bounds, "note": outcome.bound_note} if outcome.lower_bounds else {}),
         "published": None if spec.published_lowest_crs is None else {
             "lowest_crs": spec.published_lowest_crs, "tie_break": _moment(spec.published_tie_break)},
     }
@@ -170,6 +177,9 @@ def outcome_text(outcome: RoundOutcome) -> str:
                      f"{_moment(spec.published_tie_break) or '-'}")
     lines.append("  invited by category: " + ", ".join(f"{k} {v:,}" for k, v in outcome.by_category.items()))
     lines.append("  invited by program: " + ", ".join(f"{k} {v:,}" for k, v in outcome.by_program.items()))
+    if outcome.lower_bounds:
+        lines.append(f"  note: {outcome.lower_bounds:,} ranked profiles have a CRS that is only a lower bound "
+                     f"({outcome.bound_note}): the ranking and the lowest CRS invited may differ")
     return "\n".join(lines)
 
 

@@ -26,6 +26,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine.diff.report import diff_document
 from engine.diff.rulebook_diff import compare
+from engine.eval.traced import EvaluationLimit
+from engine.explain.as_of import choose_as_of
 from engine.explain.evaluation import OutOfTime, evaluate_inputs
 from engine.explain.report import report_document
 from engine.explain.show import rulebook_json
@@ -35,10 +37,20 @@ from engine.model.profile import Problem
 from engine.serve.library import Library, load_library
 from engine.serve.openapi import openapi_document
 from engine.serve.problems import ApiProblem, problem_response
-from engine.serve.requests import EvalRequest, Limits, parse_json, read_eval_request
+from engine.serve.requests import (
+    EvalRequest,
+    Limits,
+    WhatIfRequest,
+    WhyNotRequest,
+    parse_json,
+    read_eval_request,
+    read_whatif_request,
+    read_whynot_request,
+)
 from engine.whynot.analyse import analyse
 from engine.whynot.context import Analyser
-from engine.whynot.report import with_why_not
+from engine.whynot.report import advice_json, with_why_not
+from engine.whynot.whatif import what_if, whatif_json
 
 JSON_TYPES = ("application/json", "application/problem+json")
 # The page runs only its own script and style, and is never framed; no response is sniffed into another type.
@@ -68,6 +80,8 @@ def create_app(library: Library, limits: Limits | None = None) -> Starlette:
         Route("/healthz", _endpoint(service, _health), methods=["GET"]),
         Route("/openapi.json", _endpoint(service, _openapi), methods=["GET"]),
         Route("/v1/eval", _endpoint(service, _evaluate), methods=["POST"]),
+        Route("/v1/whynot", _endpoint(service, _whynot), methods=["POST"]),
+        Route("/v1/whatif", _endpoint(service, _whatif), methods=["POST"]),
         Route("/v1/rulebooks", _endpoint(service, _rulebooks), methods=["GET"]),
         Route("/v1/rulebooks/{year}", _endpoint(service, _rulebook), methods=["GET"]),
         Route("/v1/diff/{old}/{new}", _endpoint(service, _diff), methods=["GET"]),
@@ -133,6 +147,30 @@ async def _evaluate(service: Service, request: Request) -> Response:
     return result
 
 
+async def _whynot(service: Service, request: Request) -> Response:
+    pretty = _pretty(request)
+    body = await _read_body(request, service.limits.body_bytes)
+    whynot_request = read_whynot_request(parse_json(body), service.library, service.limits)
+
+    def work() -> Response:
+        return _json_response(_whynot_document(whynot_request, service.library, service.limits), pretty)
+
+    result: Response = await anyio.to_thread.run_sync(work, limiter=request.state.evaluations)
+    return result
+
+
+async def _whatif(service: Service, request: Request) -> Response:
+    pretty = _pretty(request)
+    body = await _read_body(request, service.limits.body_bytes)
+    whatif_request = read_whatif_request(parse_json(body), service.library)
+
+    def work() -> Response:
+        return _json_response(_whatif_document(whatif_request), pretty)
+
+    result: Response = await anyio.to_thread.run_sync(work, limiter=request.state.evaluations)
+    return result
+
+
 async def _rulebooks(service: Service, request: Request) -> Response:
     summaries = [{"rulebook": r.year, "title": r.title,
                   "in_force": {"from": r.in_force_from.isoformat(), "until": r.in_force_until.isoformat()},
@@ -192,6 +230,44 @@ def _evaluated_document(eval_request: EvalRequest, library: Library, limits: Lim
             raise _out_of_time(limits, "$.why_not", f"stopped after {len(advices)} of {len(evaluated.pairs)} "
                                                     f"analyses")
     return with_why_not(document, advices)
+
+
+def _whynot_document(whynot_request: WhyNotRequest, library: Library, limits: Limits) -> dict[str, Any]:
+    """The document of `rules whynot --format json` for the request: per rulebook, then per profile, as the command
+    orders them; a 422 problem when a limit stopped an analysis."""
+    deadline = time.monotonic() + limits.seconds
+    total = len(whynot_request.inputs) * len(whynot_request.rulebooks)
+    advices, stopped = [], []
+    for rulebook in whynot_request.rulebooks:
+        analyser = Analyser(rulebook, library.before(rulebook))
+        when = choose_as_of(rulebook, whynot_request.as_of)
+        for profile in whynot_request.inputs:
+            assert profile.data is not None
+            try:
+                advices.append(analyse(analyser, profile.data, when.day, when.note, whynot_request.category))
+            except EvaluationLimit as limit:
+                stopped.append(Problem(profile.origin, str(limit)))
+            if time.monotonic() > deadline:
+                raise _out_of_time(limits, "$.profiles", f"stopped after {len(advices)} of {total} analyses")
+    if stopped:
+        raise ApiProblem(422, "A profile made the rules do more work than one evaluation may do.", stopped)
+    return {"results": [advice_json(advice) for advice in advices]}
+
+
+def _whatif_document(whatif_request: WhatIfRequest) -> dict[str, Any]:
+    """The document of `rules whatif --format json`: per rulebook, every category's and program's verdict before and
+    after the patch, whether it changed, and the CRS before and after."""
+    results = []
+    for rulebook in whatif_request.rulebooks:
+        when = choose_as_of(rulebook, whatif_request.as_of)
+        try:
+            result = what_if(rulebook, whatif_request.profile, whatif_request.edited, whatif_request.patch, when.day,
+                             when.note)
+        except EvaluationLimit as limit:
+            raise ApiProblem(422, "The profile made the rules do more work than one evaluation may do.",
+                             [Problem("$.profile", str(limit))]) from None
+        results.append(whatif_json(result))
+    return {"results": results}
 
 
 def _out_of_time(limits: Limits, path: str, message: str) -> ApiProblem:

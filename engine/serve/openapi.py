@@ -12,6 +12,7 @@ import copy
 from typing import Any
 
 from engine.model.profile import profile_schema
+from engine.serve.patches import MAX_OPERATIONS, MAX_VALUES, OPERATIONS
 from engine.serve.requests import DETAILS, Limits
 
 VERSION = "1"
@@ -47,10 +48,10 @@ def openapi_document(years: tuple[str, ...], limits: Limits) -> dict[str, Any]:
             "title": "Express Entry rules",
             "version": VERSION,
             "description": "Evaluate candidate profiles against the Express Entry category-based selection rules, "
-                           "with an explanation of every verdict; read the rulebooks and what changed between "
-                           "two of them. Every document is the one the `rules` command prints with "
-                           "`--format json`. Errors are RFC 9457 problem documents that name each problem by its "
-                           "JSON path in the request.",
+                           "with an explanation of every verdict, what would change each verdict, and what an edit of "
+                           "a profile changes; read the rulebooks and what changed between two of them. Every "
+                           "document is the one the `rules` command prints with `--format json`. Errors are RFC "
+                           "9457 problem documents that name each problem by its JSON path in the request.",
         },
         "paths": _paths(years, limits),
         "components": {"schemas": _schemas(limits)},
@@ -76,6 +77,40 @@ def _paths(years: tuple[str, ...], limits: Limits) -> dict[str, Any]:
                 "415": _problem("The body is not sent as application/json."),
                 "422": _problem("The request or a profile has problems (each named by its JSON path), or "
                                 "evaluating it went over a limit."),
+            },
+        }},
+        "/v1/whynot": {"post": {
+            "operationId": "whyNot",
+            "summary": "What would change each verdict: what `rules whynot --format json` prints",
+            "description": f"For each category a profile does not meet, the smallest changes of its facts that would "
+                           f"meet it, each as a JSON Patch with the verdict it promises and the day it holds from (or "
+                           f"why nothing within reach can); the changes that raise the CRS most; and, for the "
+                           f"categories met, the rounds of the rulebook and of the year before. At most "
+                           f"{limits.profiles} profiles and {limits.body_bytes:,} bytes per request; the analyses "
+                           f"may take at most {limits.seconds:g} s.",
+            "parameters": [_PRETTY],
+            "requestBody": {"required": True,
+                            "content": {"application/json": {"schema": _ref("WhyNotRequest")}}},
+            "responses": {
+                "200": _json(_ref("WhyNotResponse"), "An analysis per profile and rulebook."),
+                **_refusals(limits, "The request or a profile has problems (each named by its JSON path), or an "
+                                    "analysis went over a limit."),
+            },
+        }},
+        "/v1/whatif": {"post": {
+            "operationId": "whatIf",
+            "summary": "A profile with edits: what `rules whatif --format json` prints",
+            "description": f"The profile is evaluated as it is and with the patch (RFC 6902 JSON Patch; at most "
+                           f"{MAX_OPERATIONS} operations, leaving at most {MAX_VALUES:,} values), and every "
+                           f"category's and program's verdict and the CRS are given before and after, each marked "
+                           f"when it changed. A suggestion's `patch` from `/v1/whynot` can be sent as it is.",
+            "parameters": [_PRETTY],
+            "requestBody": {"required": True,
+                            "content": {"application/json": {"schema": _ref("WhatIfRequest")}}},
+            "responses": {
+                "200": _json(_ref("WhatIfResponse"), "Verdicts and CRS before and after, per rulebook."),
+                **_refusals(limits, "The request, the profile or the patch has problems, or the profile the patch "
+                                    "leaves does (each named by its JSON path)."),
             },
         }},
         "/v1/rulebooks": {"get": {
@@ -114,6 +149,13 @@ def _paths(years: tuple[str, ...], limits: Limits) -> dict[str, Any]:
                 "Up.")},
         }},
     }
+
+
+def _refusals(limits: Limits, unprocessable: str) -> dict[str, Any]:
+    return {"400": _problem("The body is not UTF-8 JSON."),
+            "413": _problem(f"The body is larger than {limits.body_bytes:,} bytes."),
+            "415": _problem("The body is not sent as application/json."),
+            "422": _problem(unprocessable)}
 
 
 def profile_schemas() -> dict[str, Any]:
@@ -158,6 +200,10 @@ def _schemas(limits: Limits) -> dict[str, Any]:
     verdict = {"type": "object", "required": ["id", "verdict", "explanation"], "properties": {
         "id": {"type": "string"}, "name": {"type": "string"},
         "verdict": {"enum": ["eligible", "not_eligible", "undetermined"]},
+        "third_party_sources": {
+            "type": "array", "description": "The third-party sources the verdict rests on (absent when none).",
+            "items": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "string"}, "confidence": {"enum": ["high", "medium_high", "medium", "low"]}}}},
         "explanation": _ref("Explanation")}}
     result = {
         "type": "object", "required": ["profile", "rulebook", "as_of", "categories"],
@@ -167,12 +213,17 @@ def _schemas(limits: Limits) -> dict[str, Any]:
             "as_of": {"type": "string", "format": "date"},
             "as_of_note": {"type": "string"},
             "categories": {"type": "array", "items": verdict},
-            "why_not": {"type": "object", "required": ["profile", "rulebook", "as_of", "categories", "standing"],
+            "why_not": {"allOf": [_ref("WhyNot")],
                         "description": "With `why_not`: the analysis `rules whynot --format json` gives."},
             "programs": {"type": "array", "items": verdict},
             "crs": {"type": "object", "required": ["total", "version", "sections"], "properties": {
                 "total": {"type": ["integer", "null"]},
                 "version": {"type": "string", "description": "The CRS version in force, or `given`."},
+                "lower_bound": {"type": "boolean", "description": "Present and true when the total is only a lower "
+                                "bound: a pending rule in force (known to exist, not encoded) could add points."},
+                "not_encoded": {"type": "array", "items": {"type": "string"},
+                                "description": "The pending rules that make the total a lower bound."},
+                "note": {"type": "string", "description": "Why the total is a lower bound, in words."},
                 "sections": {"type": "object", "additionalProperties": {
                     "type": "object", "required": ["title", "points", "explanation"], "properties": {
                         "title": {"type": "string"}, "points": {"type": ["integer", "null"]},
@@ -180,6 +231,53 @@ def _schemas(limits: Limits) -> dict[str, Any]:
         },
     }
     year = {"type": "string", "pattern": "^[0-9]{4}$"}
+    years = {"description": "A year, or several; default: the rulebook in force on the as-of date.",
+             "oneOf": [year, {"type": "array", "minItems": 1, "items": year}]}
+    as_of = {"type": "string", "format": "date",
+             "description": "Default: today, within the rulebook's in-force period."}
+    operation = {"type": "object", "required": ["op", "path"], "description": "An RFC 6902 operation.",
+                 "properties": {"op": {"enum": list(OPERATIONS)}, "path": {"type": "string"},
+                                "from": {"type": "string"}, "value": {}}}
+    reason = {"type": "object", "required": ["rule", "description", "source", "cites", "change"],
+              "description": "A rule that makes a change necessary (or that nothing within reach can meet).",
+              "properties": {"rule": {"type": "string"}, "description": {"type": "string"},
+                             "source": {"type": "string"}, "cites": {"type": "array", "items": {"type": "string"}},
+                             "change": {"type": ["string", "null"]}}}
+    suggestion = {"type": "object", "required": ["kind", "summary", "patch", "holds_from", "promise", "because"],
+                  "properties": {
+                      "kind": {"type": "string"}, "summary": {"type": "string"},
+                      "patch": {"type": "array", "items": _ref("PatchOperation")},
+                      "holds_from": {"type": "string", "format": "date"},
+                      "promise": {"type": "object", "description": "`category` and `verdict`, or `crs` and `gain`."},
+                      "because": {"type": "array", "items": _ref("Reason")},
+                      "note": {"type": "string"}}}
+    category_advice = {"type": "object", "required": ["id", "name", "verdict", "suggestions", "blockers"],
+                       "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                                      "verdict": {"enum": ["eligible", "not_eligible", "undetermined"]},
+                                      "suggestions": {"type": "array", "items": _ref("Suggestion")},
+                                      "blockers": {"type": "array", "items": _ref("Reason")}}}
+    why_not = {"type": "object", "required": ["profile", "rulebook", "as_of", "categories", "standing"],
+               "properties": {
+                   "profile": {"type": "string"}, "rulebook": year, "as_of": {"type": "string", "format": "date"},
+                   "as_of_note": {"type": "string"},
+                   "categories": {"type": "array", "items": category_advice},
+                   "crs": {"type": "object", "required": ["version", "total", "what_ifs"], "properties": {
+                       "version": {"type": "string"}, "total": {"type": ["integer", "null"]},
+                       "note": {"type": "string"}, "what_ifs": {"type": "array", "items": _ref("Suggestion")}}},
+                   "standing": {"type": "array", "items": {"type": "object"},
+                                "description": "For each category met: its rounds, and whether the score would have "
+                                               "been invited in each."}}}
+    change = {"type": "object", "required": ["id", "before", "after", "changed"], "properties": {
+        "id": {"type": "string"}, "before": {"enum": ["eligible", "not_eligible", "undetermined"]},
+        "after": {"enum": ["eligible", "not_eligible", "undetermined"]}, "changed": {"type": "boolean"}}}
+    whatif = {"type": "object", "required": ["profile", "rulebook", "as_of", "patch", "categories", "programs", "crs"],
+              "properties": {
+                  "profile": {"type": "string"}, "rulebook": year, "as_of": {"type": "string", "format": "date"},
+                  "as_of_note": {"type": "string"}, "patch": {"type": "array", "items": _ref("PatchOperation")},
+                  "categories": {"type": "array", "items": change}, "programs": {"type": "array", "items": change},
+                  "crs": {"type": "object", "required": ["before", "after", "change"], "properties": {
+                      "before": {"type": ["integer", "null"]}, "after": {"type": ["integer", "null"]},
+                      "change": {"type": ["integer", "null"]}}}}}
     in_force = {"type": "object", "required": ["from", "until"], "properties": {
         "from": {"type": "string", "format": "date"}, "until": {"type": "string", "format": "date"}}}
     return {
@@ -188,10 +286,8 @@ def _schemas(limits: Limits) -> dict[str, Any]:
             "type": "object", "required": ["profiles"], "additionalProperties": False,
             "properties": {
                 "profiles": {"type": "array", "minItems": 1, "maxItems": limits.profiles, "items": _ref("Profile")},
-                "year": {"description": "A year, or several; default: the rulebook in force on the as-of date.",
-                         "oneOf": [year, {"type": "array", "minItems": 1, "items": year}]},
-                "as_of": {"type": "string", "format": "date",
-                          "description": "Default: today, within the rulebook's in-force period."},
+                "year": years,
+                "as_of": as_of,
                 "explain": {"enum": list(DETAILS), "default": "full"},
                 "why_not": {"type": "boolean", "default": False,
                             "description": "Add each result's `why_not`: for each category not met, the smallest "
@@ -201,6 +297,35 @@ def _schemas(limits: Limits) -> dict[str, Any]:
         },
         "EvalResponse": {"type": "object", "required": ["results"], "properties": {
             "results": {"type": "array", "items": result}}},
+        "WhyNotRequest": {
+            "type": "object", "required": ["profiles"], "additionalProperties": False,
+            "properties": {
+                "profiles": {"type": "array", "minItems": 1, "maxItems": limits.profiles, "items": _ref("Profile")},
+                "year": years,
+                "as_of": as_of,
+                "category": {"type": "string", "description": "Only this category (an id every rulebook asked for "
+                                                              "holds). Default: every category."},
+            },
+        },
+        "WhyNotResponse": {"type": "object", "required": ["results"], "properties": {
+            "results": {"type": "array", "items": _ref("WhyNot")}}},
+        "WhyNot": why_not,
+        "Suggestion": suggestion,
+        "Reason": reason,
+        "PatchOperation": operation,
+        "WhatIfRequest": {
+            "type": "object", "required": ["profile", "patch"], "additionalProperties": False,
+            "properties": {
+                "profile": _ref("Profile"),
+                "patch": {"type": "array", "maxItems": MAX_OPERATIONS, "items": _ref("PatchOperation"),
+                          "description": "RFC 6902 operations, applied in order; the profile they leave is validated "
+                                         "as any profile is."},
+                "year": years,
+                "as_of": as_of,
+            },
+        },
+        "WhatIfResponse": {"type": "object", "required": ["results"], "properties": {
+            "results": {"type": "array", "items": whatif}}},
         "Explanation": explanation,
         "RulebookList": {"type": "object", "required": ["latest", "rulebooks"], "properties": {
             "latest": year,

@@ -286,7 +286,10 @@ class _Compiler:
         score version in force on the as-of date."""
         roots = [program.condition for program in self.rulebook.programs]
         score = self.rulebook.score_on(self.as_of)
-        return roots + ([section.value for section in score.sections] if score is not None else [])
+        if score is None:
+            return roots
+        return roots + [section.value for section in score.sections] + \
+            [pending.reaches for pending in self.rulebook.pending_on(self.as_of)]
 
     def compile(self) -> CompiledRulebook:
         self.count_uses()
@@ -331,8 +334,9 @@ class _Compiler:
     def computed_columns(self, columns: dict[str, str]) -> str:
         """The `crs`, `crs_source` and `programs` output columns: what the profile gives, else what the rules compute
         from its raw facts (the score version in force on the as-of date, the sum of its sections, NULL when one is
-        missing; the programs whose condition holds, in the rulebook's order). The compiled parts become columns of
-        the inner query (`columns`), computed only for the profiles that do not give what they compute."""
+        missing; `lower_bound` rather than `computed` when a pending rule in force could reach the profile; the
+        programs whose condition holds, in the rulebook's order). The compiled parts become columns of the inner query
+        (`columns`), computed only for the profiles that do not give what they compute."""
         d = self.d
         score = self.rulebook.score_on(self.as_of)
         if score is None:
@@ -341,8 +345,18 @@ class _Compiler:
             total = " + ".join(self.guarded("p.crs IS NULL", s.value, {}) for s in score.sections) or "0"
             alias = columns.setdefault(f"CASE WHEN p.crs IS NULL THEN CAST(({total}) AS INTEGER) END",
                                        f"c{len(columns)}")
+            computed = "'computed'"
+            reaches = []
+            for pending in self.rulebook.pending_on(self.as_of):
+                condition = self.guarded("p.crs IS NULL", pending.reaches, {})
+                reaches.append(columns.setdefault(f"CASE WHEN p.crs IS NULL THEN {condition} END",
+                                                  f"c{len(columns)}"))
+            if reaches:
+                # Unknown (NULL) counts as reaching: a total the pending rule may raise is only a lower bound.
+                reached = " OR ".join(f"{r} IS NOT FALSE" for r in reaches)
+                computed = f"CASE WHEN {reached} THEN 'lower_bound' ELSE 'computed' END"
             crs = (f"coalesce(crs, {alias}) AS crs, CASE WHEN crs IS NOT NULL THEN 'given' "
-                   f"WHEN {alias} IS NOT NULL THEN 'computed' END AS crs_source")
+                   f"WHEN {alias} IS NOT NULL THEN {computed} END AS crs_source")
         if not self.rulebook.programs:
             return f"{crs}, eligible_programs AS programs"
         ids = []

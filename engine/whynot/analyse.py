@@ -21,6 +21,8 @@ def analyse(analyser: Analyser, profile: Mapping[str, Any], as_of: date, as_of_n
     edits of it."""
     session = Session(analyser, profile, as_of)
     baseline = session.oracle.verdicts((), as_of, score=True)
+    if not isinstance(baseline.score_total, Points):
+        session.with_score = False  # an undetermined score has no what-ifs to share evaluations with
     categories = advise_categories(session, baseline, category)
     score = advise_score(session, baseline)
     total = baseline.score_total.amount if isinstance(baseline.score_total, Points) else None

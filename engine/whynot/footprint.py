@@ -14,6 +14,7 @@ Nothing here knows a category, a program or a test: the same analysis serves any
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from dsl import types as t
 from engine import ir
@@ -47,6 +48,10 @@ class Footprint:
     lists: dict[str, ir.OccupationList] = field(default_factory=dict)
     rules: dict[str, ir.Rule] = field(default_factory=dict)
     conversions: dict[tuple[str, str], Conversion] = field(default_factory=dict)
+    # Per conversion and lookup keys of a result, the lowest raw score of each level (see `levels.lowest_scores`):
+    # found once per rulebook, as the footprint is, because a table holds hundreds of rows and every analysis of
+    # every profile asks for the same few scales.
+    lowest_scores: dict[tuple[int, tuple[Any, ...]], dict[int, float]] = field(default_factory=dict)
 
     @property
     def reads_time(self) -> bool:

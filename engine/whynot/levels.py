@@ -74,7 +74,8 @@ def abilities_of(rulebook: ir.Rulebook, facts: Facts, as_of: date, footprint: Fo
         row = conversion.lookup.table.row_for(_with_score(conversion, keys, item.fields[conversion.score_field]))
         level = row.values.get(conversion.lookup.column) if row is not None else None
         if isinstance(level, LanguageLevel):
-            found.append(Ability(item, name, level.value, level.scale, conversion, keys, _lows(conversion, keys)))
+            found.append(Ability(item, name, level.value, level.scale, conversion, keys,
+                                 lowest_scores(footprint, conversion, keys)))
     return found
 
 
@@ -106,6 +107,25 @@ def lowest_score(ability: Ability, level: int) -> float | None:
     """The lowest raw score that the conversion table turns into `level` or more for this result, or None."""
     reaching = [low for at, low in ability.lows.items() if at >= level]
     return min(reaching) if reaching else None
+
+
+# How many (conversion, keys) pairs a footprint remembers: far more than the scales and abilities of any rulebook.
+MAX_REMEMBERED = 1024
+
+
+def lowest_scores(footprint: Footprint, conversion: Conversion, keys: tuple[Any, ...]) -> Mapping[int, float]:
+    """Per level, the lowest raw score giving it for a result with these keys, remembered by the footprint that
+    holds the conversion (the rows depend on the rulebook only)."""
+    key = (id(conversion), keys)
+    try:
+        found = footprint.lowest_scores.get(key)
+    except TypeError:  # a key the rules computed that cannot be hashed: found again each time
+        return _lows(conversion, keys)
+    if found is None:
+        found = _lows(conversion, keys)
+        if len(footprint.lowest_scores) < MAX_REMEMBERED:
+            footprint.lowest_scores[key] = found
+    return found
 
 
 def _lows(conversion: Conversion, keys: tuple[Any, ...]) -> dict[int, float]:

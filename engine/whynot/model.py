@@ -62,6 +62,14 @@ class ScoreAdvice:
     total: int | None
     suggestions: tuple[Suggestion, ...]
     note: str | None = None
+    lower_bound: bool = False  # a pending rule in force could add points the rules do not encode (see `note`)
+
+    @property
+    def total_text(self) -> str:
+        """`468 points`, `at least 468 points` for a lower bound, or `undetermined`."""
+        if self.total is None:
+            return "undetermined"
+        return f"{'at least ' if self.lower_bound else ''}{self.total} points"
 
 
 @dataclass(frozen=True, slots=True)

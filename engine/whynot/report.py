@@ -62,6 +62,8 @@ def _category_json(category: CategoryAdvice) -> dict[str, Any]:
 
 def _score_json(score: ScoreAdvice) -> dict[str, Any]:
     document: dict[str, Any] = {"version": score.version, "total": score.total}
+    if score.lower_bound:
+        document["lower_bound"] = True
     if score.note:
         document["note"] = score.note
     document["what_ifs"] = [suggestion_json(s) for s in score.suggestions]
@@ -132,8 +134,7 @@ def _suggestion_lines(suggestion: Suggestion, head: str = "  → ") -> list[str]
 
 
 def _score_lines(score: ScoreAdvice) -> list[str]:
-    total = "undetermined" if score.total is None else f"{score.total} points"
-    lines = [f"CRS what-ifs ({score.version or 'no version in force'}): now {total}"]
+    lines = [f"CRS what-ifs ({score.version or 'no version in force'}): now {score.total_text}"]
     if score.note:
         lines.append(f"  {score.note}")
     for rank, suggestion in enumerate(score.suggestions, 1):
@@ -181,8 +182,7 @@ def advice_markdown(advice: Advice) -> list[str]:
         parts.append("")
     if advice.score is not None:
         score = advice.score
-        total = "undetermined" if score.total is None else f"{score.total} points"
-        parts.append(f"### CRS what-ifs: now {total}\n")
+        parts.append(f"### CRS what-ifs: now {score.total_text}\n")
         if score.note:
             parts.append(f"{score.note}.\n")
         if score.suggestions:

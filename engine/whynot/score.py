@@ -17,6 +17,7 @@ from typing import Any
 from dsl import types as t
 from engine import ir
 from engine.eval.verdicts import ProfileVerdicts
+from engine.explain.standing import bound_note
 from engine.ir.visitor import walk
 from engine.model.facts import MISSING
 from engine.model.quantities import Points
@@ -52,12 +53,15 @@ def advise_score(session: Session, baseline: ProfileVerdicts, limit: int | None 
         total = session.oracle.total(patch, day)
         if total is None or total <= base:
             continue
-        after = session.oracle.verdicts(patch, day, score=True)
+        after = session.oracle.scored(patch, day)
         found.append(Suggestion(kind, summary, patch, day or session.as_of, crs=total, gain=total - base,
                                 because=_changed(factors, baseline, after)))
     found = _best_per_change(found)
     found.sort(key=lambda s: (-(s.gain or 0), _KIND_ORDER.get(s.kind, 9), s.summary))
-    return ScoreAdvice(score.id, base, tuple(found[:limit] if limit else found))
+    note = bound_note(baseline.bounded_by)
+    if note is not None:
+        note = f"a lower bound: {note}; the what-ifs leave those points out too"
+    return ScoreAdvice(score.id, base, tuple(found[:limit] if limit else found), note, bool(baseline.bounded_by))
 
 
 def _changes(session: Session, footprint: Footprint, base: int) -> Iterator[tuple[str, str, Patch, date | None]]:

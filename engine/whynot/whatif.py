@@ -16,6 +16,7 @@ from typing import Any
 
 from engine import ir
 from engine.eval.verdicts import ProfileVerdicts, evaluate_verdicts
+from engine.explain.standing import bound_note
 from engine.model.facts import facts_from_profile
 from engine.model.profile import Problem, validate
 from engine.model.quantities import Points
@@ -49,6 +50,13 @@ class WhatIf:
     programs: tuple[Change, ...]
     crs_before: int | None
     crs_after: int | None
+    # The pending rules that leave each total a lower bound (points in force the rules do not encode).
+    bounded_before: tuple[ir.Pending, ...] = ()
+    bounded_after: tuple[ir.Pending, ...] = ()
+
+    @property
+    def bound_note(self) -> str | None:
+        return bound_note(dict.fromkeys((*self.bounded_before, *self.bounded_after)))
 
 
 def parse_edits(profile: Mapping[str, Any], edits: Sequence[str]) -> Patch:
@@ -99,7 +107,7 @@ def what_if(rulebook: ir.Rulebook, profile: Mapping[str, Any], edited: Mapping[s
     after = evaluate_verdicts(rulebook, facts_from_profile(edited), as_of)
     return WhatIf(str(profile["id"]), rulebook, as_of, as_of_note, patch,
                   _changes(before.categories, after.categories), _changes(before.programs, after.programs),
-                  _total(before), _total(after))
+                  _total(before), _total(after), before.bounded_by, after.bounded_by)
 
 
 def _changes(before: Iterable[tuple[ir.Category, Any]], after: Iterable[tuple[ir.Category, Any]]) -> tuple[Change,
@@ -123,7 +131,10 @@ def whatif_json(result: WhatIf) -> dict[str, Any]:
         "programs": [_change_json(c) for c in result.programs],
         "crs": {"before": result.crs_before, "after": result.crs_after,
                 "change": None if result.crs_before is None or result.crs_after is None
-                else result.crs_after - result.crs_before},
+                else result.crs_after - result.crs_before,
+                **({"before_lower_bound": True} if result.bounded_before else {}),
+                **({"after_lower_bound": True} if result.bounded_after else {}),
+                **({"note": result.bound_note} if result.bound_note else {})},
     }
 
 
@@ -173,10 +184,14 @@ def _word(verdict: str) -> str:
 
 
 def _crs(result: WhatIf) -> str:
-    def shown(total: int | None) -> str:
-        return "undetermined" if total is None else str(total)
+    def shown(total: int | None, bounded: bool) -> str:
+        return "undetermined" if total is None else f"at least {total}" if bounded else str(total)
 
-    text = f"{shown(result.crs_before)} → {shown(result.crs_after)}"
+    text = f"{shown(result.crs_before, bool(result.bounded_before))} → " \
+        f"{shown(result.crs_after, bool(result.bounded_after))}"
     if result.crs_before is not None and result.crs_after is not None:
         text += f" ({result.crs_after - result.crs_before:+d})"
+    note = result.bound_note
+    if note is not None:
+        text += f"; {note}"
     return text

@@ -23,10 +23,11 @@ from engine.pool.batch import reason_for
 from tests.evaluator_speed.test_shared_compilation import every_example
 from tests.raw_profiles import raw_profile
 
-# Days on both sides of the CRS versions' change (job-offer points end on 2025-03-24) and in each rulebook's year.
+# Days on both sides of the CRS versions' change (job-offer points end on 2025-03-24), in each rulebook's year, and on
+# both sides of the day the pending high-wage points come into force (2026-11-03).
 AS_OF_DAYS = {"2023": (date(2023, 6, 1), date(2023, 12, 31)), "2024": (date(2024, 6, 1),),
               "2025": (date(2025, 3, 24), date(2025, 3, 25), date(2025, 6, 1)),
-              "2026": (date(2026, 2, 18), date(2026, 9, 3))}
+              "2026": (date(2026, 2, 18), date(2026, 9, 3), date(2026, 11, 2), date(2026, 11, 3))}
 
 
 def assert_same(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> None:
@@ -44,6 +45,7 @@ def assert_same(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> None:
     else:
         assert (bare.score_total, bare.score_given) == (traced.score.total, traced.score.given)
         assert bare.score is traced.score.score
+        assert bare.bounded_by == traced.score.bounded_by
 
 
 @pytest.mark.parametrize("year", ["2023", "2024", "2025", "2026"])
@@ -79,7 +81,7 @@ def test_a_profile_that_gives_its_crs_keeps_it_and_one_that_does_not_gets_it_com
     assert computed.score.in_force_from == date(2025, 3, 25)
 
 
-@pytest.mark.parametrize("year", ["2023", "2025"])
+@pytest.mark.parametrize("year", ["2023", "2025", "2026"])
 def test_generated_profiles_of_raw_facts_get_the_same_verdicts_programs_and_score(
         year: str, request: pytest.FixtureRequest) -> None:
     rulebook: ir.Rulebook = request.getfixturevalue(f"rulebook_{year}")

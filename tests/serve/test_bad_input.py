@@ -147,7 +147,8 @@ def test_a_body_not_sent_as_json(client: TestClient) -> None:
     ("GET", "/v1/rulebooks/2025?pretty=yes", 400, [("?pretty", "'yes' is not one of: true, false")]),
     ("GET", "/v1/eval", 405, []),
     ("DELETE", "/v1/rulebooks", 405, []),
-    ("GET", "/v1/whynot", 404, []),
+    ("GET", "/v1/whynot", 405, []),
+    ("GET", "/v1/whynot/2025", 404, []),
 ])
 def test_urls_the_api_does_not_serve(client: TestClient, method: str, url: str, status: int,
                                      expected: list[tuple[str, str]]) -> None:

@@ -60,6 +60,14 @@ def requests(client: TestClient) -> list[Callable[[], Any]]:
         lambda: client.post("/v1/eval", json={"profiles": [{**profile, "date_of_birth": "x"},
                                                            {"id": "y", "$ref": "/etc/passwd"}]}),
         lambda: client.post("/v1/eval", json={"profiles": [profile], "year": "../../etc"}),
+        lambda: client.post("/v1/whynot", json={"profiles": [profile], "year": "2025"}),
+        lambda: client.post("/v1/whatif", json={"profile": profile, "patch": [
+            {"op": "add", "path": "/language_tests/-", "value": {"test": "tef_canada", "date": "2025-01-10",
+                                                                 "levels": {"reading": 9}}}]}),
+        lambda: client.post("/v1/whynot", json={"profiles": [profile], "year": "/etc/passwd"}),
+        lambda: client.post("/v1/whatif", json={"profile": profile, "patch": [
+            {"op": "add", "path": "/$ref", "value": "file:///etc/passwd"}, {"op": "copy", "from": "/$ref",
+                                                                             "path": "/id"}]}),
         lambda: client.post("/v1/eval", json={"profiles": [profile], "year": "common"}),
         lambda: client.get("/v1/rulebooks/..%2F2025"),
         lambda: client.get("/v1/rulebooks/%2e%2e"),
@@ -82,7 +90,8 @@ def test_no_request_opens_a_file_or_a_socket(client: TestClient, recorder: Recor
     finally:
         recorder.active.clear()
     assert recorder.events == []
-    assert statuses == [200, 200, 200, 200, 200, 200, 200, 422, 422, 422, 404, 404, 404, 404, 404, 404, 404]
+    assert statuses == [200, 200, 200, 200, 200, 200, 200, 422, 422, 200, 200, 422, 422, 422, 404, 404, 404, 404, 404,
+                        404, 404]
 
 
 def test_the_page_folder_serves_the_page_and_nothing_beside_it(client: TestClient) -> None:

@@ -39,7 +39,7 @@ def test_every_route_is_described(document: dict[str, Any], library: Library) ->
     served = {route.path.replace("{old}", "{from}").replace("{new}", "{to}")
               for route in create_app(library).routes if isinstance(route, Route)}
     assert set(document["paths"]) == served - {"/", "/openapi.json"}
-    assert "/v1/whynot" not in document["paths"]
+    assert {"/v1/eval", "/v1/whynot", "/v1/whatif"} <= set(document["paths"])
 
 
 def test_the_profile_schema_is_the_shipped_one(document: dict[str, Any]) -> None:
@@ -69,10 +69,36 @@ def test_a_request_the_server_takes_fits_the_document_and_one_it_refuses_does_no
     assert client.post("/v1/eval", json=bad).status_code == 422
 
 
+@pytest.mark.parametrize(("schema", "good", "bad", "refused_at"), [
+    ("WhyNotRequest", {"profiles": [example("kwame-cook.yaml")], "category": "trades"},
+     {"profiles": [example("kwame-cook.yaml")], "category": ["trades"]}, ("category",)),
+    ("WhatIfRequest",
+     {"profile": example("kwame-cook.yaml"), "patch": [{"op": "remove", "path": "/eligible_programs"}]},
+     {"profile": example("kwame-cook.yaml"), "patch": [{"op": "merge", "path": "/spouse"}]}, ("patch", 0, "op")),
+])
+def test_the_analyses_requests_the_server_takes_fit_the_document(document: dict[str, Any], client: TestClient,
+                                                                 schema: str, good: Any, bad: Any,
+                                                                 refused_at: tuple[Any, ...]) -> None:
+    validator = schema_validator(document, schema)
+    url = "/v1/whynot" if schema == "WhyNotRequest" else "/v1/whatif"
+    assert list(validator.iter_errors(good)) == []
+    assert client.post(url, json=good).status_code == 200
+    assert refused_at in {tuple(e.absolute_path) for e in validator.iter_errors(bad)}
+    assert client.post(url, json=bad).status_code == 422
+
+
 @pytest.mark.parametrize(("method", "url", "body", "schema"), [
     ("POST", "/v1/eval", {"profiles": [example("aisha-nurse-french-first.yaml"), example("fatima-incomplete.yaml")],
                           "year": ["2023", "2025"]}, "EvalResponse"),
     ("POST", "/v1/eval", {"profiles": [{"id": "x", "date_of_birth": "1990-02-30"}]}, "Problem"),
+    ("POST", "/v1/eval", {"profiles": [example("kwame-cook.yaml")], "year": "2025", "why_not": True}, "EvalResponse"),
+    ("POST", "/v1/whynot", {"profiles": [example("kwame-cook.yaml"), example("fatima-incomplete.yaml")],
+                            "year": "2025", "as_of": "2025-06-01"}, "WhyNotResponse"),
+    ("POST", "/v1/whynot", {"profiles": [{"id": "x"}], "category": "none"}, "Problem"),
+    ("POST", "/v1/whatif", {"profile": example("kwame-cook.yaml"), "year": ["2023", "2025"], "patch": [
+        {"op": "replace", "path": "/work_history/0/noc", "value": "72400"}]}, "WhatIfResponse"),
+    ("POST", "/v1/whatif", {"profile": example("kwame-cook.yaml"), "patch": [{"op": "copy", "path": "/x"}]},
+     "Problem"),
     ("GET", "/v1/rulebooks", None, "RulebookList"),
     ("GET", "/v1/rulebooks/2025", None, "Rulebook"),
     ("GET", "/v1/rulebooks/1999", None, "Problem"),

@@ -1,6 +1,7 @@
 """`POST /v1/eval` answers with the document `rules eval --format json` prints for the same profiles and options:
-for every example profile, under both rulebooks, with the full and the summary explanation, and with the defaults
-(latest year, today) when the request leaves the options out. `?pretty=true` gives the very bytes."""
+for every example profile, under several rulebooks (2026 after the high-wage points, with its lower bounds and its
+third-party sources), with the full and the summary explanation, and with the defaults (latest year, today) when the
+request leaves the options out. `?pretty=true` gives the very bytes."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from engine.lower.rulebook import available_years
 from tests.conftest import ROOT, RULES
 from tests.serve.conftest import EXAMPLE_FILES, example_of
 
-RUNS = [("2023", "2023-11-30", "full"), ("2025", "2025-06-01", "full"), ("2025", "2025-11-30", "summary")]
+RUNS = [("2023", "2023-11-30", "full"), ("2025", "2025-06-01", "full"), ("2025", "2025-11-30", "summary"),
+        ("2026", "2026-11-20", "full")]
 
 
 def cli_eval(*arguments: str) -> str:

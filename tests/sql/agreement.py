@@ -29,7 +29,8 @@ OUTPUTS = ("crs", "crs_source", "programs")
 def python_verdicts(rulebook: ir.Rulebook, profiles: Sequence[Mapping[str, Any]],
                     as_of: date) -> list[dict[str, Any]]:
     """Each profile's verdicts and reason codes by the traced evaluator, with the CRS (given, else the score in force
-    computed) and the programs (given, else those the rulebook's programs find eligible)."""
+    computed, a lower bound when a pending rule in force could reach the profile) and the programs (given, else those
+    the rulebook's programs find eligible)."""
     found = []
     for profile in profiles:
         row: dict[str, Any] = {}
@@ -41,7 +42,7 @@ def python_verdicts(rulebook: ir.Rulebook, profiles: Sequence[Mapping[str, Any]]
         if profile.get("crs") is not None:
             row["crs"], row["crs_source"] = int(profile["crs"]), "given"
         elif score is not None and isinstance(score.total, Points):
-            row["crs"], row["crs_source"] = score.total.amount, "computed"
+            row["crs"], row["crs_source"] = score.total.amount, "lower_bound" if score.bounded_by else "computed"
         else:
             row["crs"], row["crs_source"] = None, None
         given = profile.get("eligible_programs")

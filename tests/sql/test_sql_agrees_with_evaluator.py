@@ -120,6 +120,18 @@ def test_sql_verdicts_equal_evaluator_verdicts_on_a_synthetic_pool(year: str, re
     _agree(rulebook, profiles, as_of)
 
 
+def test_sql_and_evaluator_agree_on_which_scores_the_pending_high_wage_points_leave_a_lower_bound(
+        rulebook_2026: ir.Rulebook) -> None:
+    """After 2026-11-03 a computed CRS is `lower_bound` for a profile with work in Canada or a job offer, `computed`
+    otherwise; a pool of raw facts (no stated CRS) has both kinds, and the two backends split it the same way."""
+    as_of = date(2026, 11, 20)
+    profiles = [profile_from_row(r) for r in rows(settings_for(800, 5, as_of, [rulebook_2026],
+                                                               stated_conclusions=False))]
+    expected = python_verdicts(rulebook_2026, profiles, as_of)
+    assert {row["crs_source"] for row in expected} >= {"lower_bound", "computed"}
+    _agree(rulebook_2026, profiles, as_of)
+
+
 def test_a_profile_with_nothing_but_an_id_is_undetermined_in_both_engines(given_programs_2025: ir.Rulebook) -> None:
     expected = python_verdicts(given_programs_2025, [{"id": "bare"}], AS_OF)
     assert {expected[0][c.id] for c in given_programs_2025.categories} == {"undetermined"}

@@ -42,6 +42,7 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
     import duckdb
 
     from engine.cli.common import choose_as_of, load_rulebooks
+    from engine.explain.standing import standing_lines
     from engine.lower.rulebook import Compiler
     from engine.pool.batch import (
         EngineRefused,
@@ -89,5 +90,7 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
     summary = summarise(connection, rulebook, loaded, rejects, written=out)
     for category, counts in summary.counts.items():
         click.echo(f"{category:<12} " + "  ".join(f"{k} {v:,}" for k, v in counts.items()), err=True)
+    for line in standing_lines(rulebook, when.day, summary.lower_bounds):
+        click.echo(line, err=True)
     click.echo(f"rows in {summary.rows_in:,} = evaluated {summary.evaluated:,} + rejected {summary.rejected:,}"
                f" (errors in {errors})", err=True)

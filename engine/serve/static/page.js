@@ -349,6 +349,11 @@ function verdictBlock(entry, name) {
   if (explanation.detail && explanation.kind !== "category") {
     details.append(element("p", {class: "detail", text: explanation.detail}));
   }
+  if (entry.third_party_sources) {
+    const sources = entry.third_party_sources.map(s => s.confidence
+      ? `${s.id} (confidence ${s.confidence.replace("_", "-")})` : s.id);
+    details.append(element("p", {class: "third-party", text: `Rests on third-party sources: ${sources.join(", ")}`}));
+  }
   if (explanation.missing) {
     details.append(element("p", {class: "missing", text: `Missing facts: ${explanation.missing.join(", ")}`}));
   }
@@ -421,7 +426,9 @@ function showResult(result) {
   if (crs) {
     const total = crs.total === null ? "undetermined" : `${crs.total} points`;
     document.getElementById("crs-total").textContent =
-      crs.version === "given" ? `${total}, as given in the profile.` : `${total} (computed, version ${crs.version}).`;
+      crs.version === "given" ? `${total}, as given in the profile.`
+        : crs.lower_bound ? `at least ${total} (computed, version ${crs.version}): ${crs.note}.`
+        : `${total} (computed, version ${crs.version}).`;
     const rows = Object.entries(crs.sections).map(([id, section]) => element("tr", {"data-id": id},
       element("th", {scope: "row", text: section.title}),
       element("td", {class: "number", text: section.points === null ? "undetermined" : String(section.points)})));

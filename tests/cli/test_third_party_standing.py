@@ -1,0 +1,86 @@
+"""A verdict resting on a third-party source says so wherever it is shown: each view of `rules eval` (text at every
+level of explanation, JSON, Markdown) and `rules show` (the web API answers with the JSON document: tests/serve).
+The 2026 occupation categories rest on third-party transcriptions of the official lists; French proficiency (official
+sources only) and every 2025 category do not, and say nothing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from engine.cli.main import main
+from tests.conftest import ROOT
+
+NURSE = str(ROOT / "examples" / "profiles" / "aisha-nurse-french-first.yaml")
+HEALTHCARE_NOTE = ("rests on third-party sources: bearing_ai_catalogue (confidence medium-high), bearing_ai_categories "
+                   "(confidence medium-high), financial_express_12_months (confidence medium-high), leamss_streams "
+                   "(confidence medium-high)")
+MILITARY_SOURCES = ["bearing_ai_military", "cic_news_military", "ehcanadavisa_military", "immicalculator_military",
+                    "studybuddy_military"]
+
+
+def _run(*arguments: str) -> str:
+    result = CliRunner().invoke(main, list(arguments), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _eval_json(year: str, as_of: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(_run("eval", NURSE, "--year", year, "--as-of", as_of, "--format", "json"))
+    return document["results"][0]
+
+
+@pytest.mark.parametrize("explain", ["brief", "summary", "full"])
+def test_the_text_view_names_the_third_party_sources_under_each_verdict_resting_on_them(explain: str) -> None:
+    lines = _run("eval", NURSE, "--year", "2026", "--as-of", "2026-06-01", "--explain", explain).splitlines()
+    healthcare = next(i for i, line in enumerate(lines) if "[healthcare]:" in line)
+    french = next(i for i, line in enumerate(lines) if "[french]:" in line)
+    assert lines[healthcare + 1] == f"    ({HEALTHCARE_NOTE})"
+    assert "third-party" not in lines[french + 1]
+
+
+def test_the_full_text_view_lists_each_source_with_its_standing_and_confidence() -> None:
+    text = _run("eval", NURSE, "--year", "2026", "--as-of", "2026-06-01", "--explain", "full")
+    assert "[bearing_ai_catalogue] Third-party: bearing-ai NOC catalogue" in text
+    assert "(code, not official) (third-party, confidence medium-high)" in text
+    assert "[crs_criteria] Comprehensive Ranking System (CRS) criteria (official, confidence high)" in text
+
+
+def test_json_gives_the_third_party_sources_of_each_verdict_and_none_where_there_are_none() -> None:
+    result = _eval_json("2026", "2026-06-01")
+    categories = {c["id"]: c for c in result["categories"]}
+    assert "third_party_sources" not in categories["french"]
+    assert [s["id"] for s in categories["skilled_military_recruits"]["third_party_sources"]] == MILITARY_SOURCES
+    assert {s["confidence"] for s in categories["healthcare"]["third_party_sources"]} == {"medium_high"}
+    assert all("third_party_sources" not in p for p in result["programs"])
+
+
+def test_2025_verdicts_rest_on_official_sources_and_say_nothing_of_third_parties() -> None:
+    result = _eval_json("2025", "2025-06-01")
+    assert all("third_party_sources" not in c for c in result["categories"])
+    assert "third-party" not in _run("eval", NURSE, "--year", "2025", "--as-of", "2025-06-01", "--explain", "full")
+
+
+def test_markdown_quotes_the_note_under_the_verdict() -> None:
+    markdown = _run("eval", NURSE, "--year", "2026", "--as-of", "2026-06-01", "--format", "markdown")
+    healthcare = markdown.split(" Healthcare and social services occupations: ")[1].split("###")[0]
+    assert f"> R{HEALTHCARE_NOTE[1:]}." in healthcare.replace("\\_", "_")
+
+
+def test_show_gives_each_source_its_standing_and_each_category_its_third_party_sources() -> None:
+    text = _run("show", "--year", "2026")
+    assert "  [mondaq_12_months] Third-party: Mondaq" in text
+    assert "candidates (third-party, confidence medium-high)" in text
+    physicians = text.split("Category physicians:")[1].split("Category ")[0]
+    assert "Rests on third-party sources: bearing_ai_catalogue (confidence medium-high)" in physicians
+    document = json.loads(_run("show", "--year", "2026", "--format", "json"))
+    sources = {s["id"]: s for s in document["sources"]}
+    assert (sources["cbs_page_2026"]["standing"], sources["cbs_page_2026"]["confidence"]) == ("official", "medium")
+    assert sources["leamss_streams"]["standing"] == "third_party"
+    french = next(c for c in document["categories"] if c["id"] == "french")
+    assert "third_party_sources" not in french
+    assert [p["id"] for p in document["pending"]] == ["high_wage_occupation_points"]
+
