@@ -135,9 +135,10 @@ class _LineOffsets:
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts = [0]
-        for index, char in enumerate(text):
-            if char == "\n":
-                self.starts.append(index + 1)
+        index = text.find("\n")
+        while index != -1:  # str.find, not a loop over characters: rule files run to thousands of lines
+            self.starts.append(index + 1)
+            index = text.find("\n", index + 1)
 
     def at(self, span: ast.Span) -> str | None:
         """The text a span covers; None when it lies outside the text."""

@@ -11,9 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from dsl.ast import Span
 
 MAX_SUGGESTED_LENGTH = 64  # no name in a rulebook or a profile is longer; a longer word is no typo of one
@@ -178,6 +175,10 @@ def closest(word: str, candidates: Iterable[str], max_distance: int = 3) -> str 
     length), and the comparison runs in RapidFuzz's compiled code."""
     if len(word) > MAX_SUGGESTED_LENGTH:
         return None
+    # Imported here: only a misspelling needs it, and every command would pay for the import at start.
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
     limit = min(max_distance, max(1, len(word) // 3 + 1))
     near = sorted({c for c in candidates if abs(len(c) - len(word)) <= limit})
     found = process.extractOne(word, near, scorer=OSA.distance, score_cutoff=limit) if near else None

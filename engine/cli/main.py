@@ -6,7 +6,6 @@ Exit codes: 0 done, 1 errors in rule files (or, for `check`, problems found), 2 
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -132,9 +131,10 @@ def _analysers(compiler: Compiler, rulebooks: list[Any], from_years: bool) -> di
 def _with_advice_json(reports: list[Any], rejected: list[Any], advices: list[Any]) -> str:
     """The evaluation's JSON with each result's `why_not`."""
     from engine.explain.report import report_document
+    from engine.model.json_document import document_text
     from engine.whynot.report import with_why_not
 
-    return json.dumps(with_why_not(report_document(reports, rejected), advices), indent=2, ensure_ascii=False) + "\n"
+    return document_text(with_why_not(report_document(reports, rejected), advices)) + "\n"
 
 
 def _read_inputs(path: Path) -> list[Any]:
@@ -153,11 +153,12 @@ def _read_inputs(path: Path) -> list[Any]:
 def show_command(years: tuple[str, ...], folders: tuple[Path, ...], output_format: str) -> None:
     """Print a compiled rulebook: in-force period, sources, categories with their rule and occupations."""
     from engine.explain.show import rulebook_json, rulebook_text
+    from engine.model.json_document import document_text
 
     rulebooks = load_rulebooks(Compiler(), years, folders)
     if output_format == "json":
         documents = [rulebook_json(r) for r in rulebooks]
-        click.echo(json.dumps(documents[0] if len(documents) == 1 else documents, indent=2, ensure_ascii=False))
+        click.echo(document_text(documents[0] if len(documents) == 1 else documents))
     else:
         click.echo("\n\n".join(rulebook_text(r) for r in rulebooks))
 

@@ -87,6 +87,13 @@ class PoolImpact:
         return self.evaluated + len(self.rejected)
 
 
+def is_columnar_pool(path: Path) -> bool:
+    """Whether the pool is read by `rules batch`'s loader alone, rows and problems alike (Parquet, CSV): the SQL
+    backend can then evaluate it with the same rows rejected in the same words. JSON Lines, JSON and YAML are read
+    here, line by line or as one document, and go through the evaluator."""
+    return path.suffix.lower() not in (".yaml", ".yml", ".json", *JSON_LINES_SUFFIXES)
+
+
 def read_pool(path: Path) -> list[ProfileInput]:
     """Every row of a pool file, each valid or with its problems; `PoolError` when the file cannot be read."""
     from engine.pool.load import PoolError
@@ -162,7 +169,7 @@ def _loaded_rows(path: Path) -> list[ProfileInput]:
     connection = pool_connection()
     loaded = load_pool(connection, path)
     read: dict[int, ProfileInput] = {
-        reject.line: ProfileInput(f"{path}:{reject.line}", None, _problems(reject.reason))
+        reject.line: ProfileInput(f"{path}:{reject.line}", None, problems_of(reject.reason))
         for reject in loaded.rejects}
     cursor = connection.execute(f"SELECT * FROM {POOL_VIEW} ORDER BY _line")
     names = [column[0] for column in cursor.description]
@@ -177,7 +184,7 @@ def _loaded_rows(path: Path) -> list[ProfileInput]:
     return [read[line] for line in sorted(read)]
 
 
-def _problems(reason: str) -> tuple[Problem, ...]:
+def problems_of(reason: str) -> tuple[Problem, ...]:
     """A rejected row's reason ("$.crs: ...; $.id: ...") as its problems, each at its JSON path."""
     problems: list[Problem] = []
     for piece in reason.split("; "):
@@ -239,14 +246,14 @@ def pool_impact(old: ir.Rulebook, new: ir.Rulebook, pool: Sequence[ProfileInput]
         shown = new_category or old_category
         assert shown is not None
         status = "added" if old_category is None else "removed" if new_category is None else "kept"
-        explanations = {move: _side_by_side(old, new, old_category, new_category, facts, as_of)
+        explanations = {move: side_by_side(old, new, old_category, new_category, facts, as_of)
                         for move, facts in tally.first.items()}
         categories.append(CategoryImpact(
             shown.id, shown.name, status, tally.eligible_before, tally.eligible_after, dict(tally.counts),
             {move: tuple(ids) for move, ids in tally.examples.items()},
             {move: explanations[move] for move in MOVES if move in explanations},
         ))
-    return PoolImpact(as_of, evaluated, tuple(rejected), tuple(categories), _in_force_notes(old, new, as_of))
+    return PoolImpact(as_of, evaluated, tuple(rejected), tuple(categories), in_force_notes(old, new, as_of))
 
 
 def _category_verdicts(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> dict[str, Verdict]:
@@ -254,7 +261,7 @@ def _category_verdicts(rulebook: ir.Rulebook, facts: Facts, as_of: date) -> dict
     return {c.id: v for c, v in evaluate_verdicts(rulebook, facts, as_of, with_programs_and_score=False).categories}
 
 
-def _in_force_notes(old: ir.Rulebook, new: ir.Rulebook, as_of: date) -> tuple[str, ...]:
+def in_force_notes(old: ir.Rulebook, new: ir.Rulebook, as_of: date) -> tuple[str, ...]:
     """Comparing years means applying one year's rules on a day it was not in force: say so, once per rulebook."""
     return tuple(f"{as_of} is outside the in-force period of rulebook {r.year} ({r.in_force_from} to "
                  f"{r.in_force_until}); its rules are applied as written"
@@ -271,7 +278,7 @@ def move_of(old: Verdict, new: Verdict) -> str | None:
     return NOW_UNDETERMINED if new == Verdict.UNDETERMINED else NOW_DETERMINED
 
 
-def _side_by_side(old: ir.Rulebook, new: ir.Rulebook, old_category: ir.Category | None,
+def side_by_side(old: ir.Rulebook, new: ir.Rulebook, old_category: ir.Category | None,
                   new_category: ir.Category | None, facts: Facts, as_of: date) -> SideBySide:
     old_result = _result_for(old, old_category, facts, as_of)
     new_result = _result_for(new, new_category, facts, as_of)

@@ -6,7 +6,6 @@ styled with `click.style`; `click.echo` drops the styling when the output is not
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +30,7 @@ from engine.diff.rulebook_diff import (
 )
 from engine.explain import markdown as md
 from engine.explain.explanation import FAILS, HOLDS, Explanation
+from engine.model.json_document import document_text
 
 ARROW = "→"
 _MARKS = {HOLDS: "✓", FAILS: "✗"}
@@ -47,7 +47,7 @@ def _plain(text: str, **_: Any) -> str:
 
 
 def to_json(diff: RulebookDiff, impact: PoolImpact | None = None) -> str:
-    return json.dumps(diff_document(diff, impact), indent=2, ensure_ascii=False) + "\n"
+    return document_text(diff_document(diff, impact)) + "\n"
 
 
 def diff_document(diff: RulebookDiff, impact: PoolImpact | None = None) -> dict[str, Any]:

@@ -67,7 +67,15 @@ class Explanation:
         for child in self.children:
             yield from child.walk()
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, written: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The statement as a JSON object. A statement shared by several trees (a rule explained once for every
+        category that reads it) is built once per `written`, the objects already built, keyed by statement; the
+        same object then stands at each place, and is encoded at each."""
+        if written is None:
+            written = {}
+        known = written.get(id(self))
+        if known is not None:
+            return known
         document: dict[str, Any] = {"kind": self.kind, "label": self.label}
         if self.outcome is not None:
             document["outcome"] = self.outcome
@@ -84,7 +92,8 @@ class Explanation:
         if self.outcome == UNKNOWN and self.missing:
             document["missing"] = list(self.missing)
         if self.children:
-            document["children"] = [c.to_json() for c in self.children]
+            document["children"] = [c.to_json(written) for c in self.children]
+        written[id(self)] = document
         return document
 
 
@@ -120,7 +129,20 @@ def explain_results(results: Iterable[CategoryResult], rulebook: ir.Rulebook) ->
 
 def explain_sections(sections: Iterable[SectionResult], rulebook: ir.Rulebook) -> list[Explanation]:
     """One statement per section of a score: its points, and every factor with the table row behind it."""
+    return _explain_sections(sections, _Builder(rulebook))
+
+
+def explain_profile(results: Iterable[CategoryResult], sections: Iterable[SectionResult],
+                    rulebook: ir.Rulebook) -> tuple[list[Explanation], list[Explanation]]:
+    """A profile's categories and programs, then its score's sections, with one builder: a rule both read (a
+    language result's levels, the first official language) is explained once, and its JSON built once."""
     builder = _Builder(rulebook)
+    explained = [_explain_one(result, builder) for result in results]
+    builder.current_program = None
+    return explained, _explain_sections(sections, builder)
+
+
+def _explain_sections(sections: Iterable[SectionResult], builder: _Builder) -> list[Explanation]:
     return [Explanation(kind="section", label=s.section.title, outcome=outcome_of(s.trace.value),
                         detail=value_text(s.trace.value), rule=f"section {s.section.id}",
                         source=s.section.span.short, children=tuple(builder.lines(s.trace)))

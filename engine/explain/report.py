@@ -5,7 +5,6 @@ The same `ProfileReport` values feed every view, so the three always say the sam
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,11 +18,11 @@ from engine.explain.explanation import (
     HOLDS,
     Explanation,
     brief,
-    explain_results,
-    explain_sections,
+    explain_profile,
     summarise,
 )
 from engine.explain.standing import bound_note, source_standing, third_party_note
+from engine.model.json_document import document_text
 from engine.model.profile import ProfileInput
 from engine.model.quantities import Points
 
@@ -91,7 +90,8 @@ def build_report(profile_id: str, rulebook: ir.Rulebook, as_of: date, as_of_note
                  score: ScoreResult | None = None, given_programs: Sequence[str] | None = None) -> ProfileReport:
     """`given_programs`: the profile's `eligible_programs` when it states them; each program's verdict is then the
     profile's (eligible when listed, not eligible otherwise), shown beside the rules' verdict when they differ."""
-    explanations = explain_results([*results, *programs], rulebook)
+    sections = score.sections if score is not None and not score.given and score.score is not None else ()
+    explanations, section_explanations = explain_profile([*results, *programs], sections, rulebook)
     shorten = {"brief": brief, "summary": summarise}.get(detail)
     reports = []
     for index, (result, explanation) in enumerate(zip([*results, *programs], explanations, strict=True)):
@@ -106,17 +106,17 @@ def build_report(profile_id: str, rulebook: ir.Rulebook, as_of: date, as_of_note
             reports.append(CategoryReport(result.category.id, result.category.name, computed, explanation,
                                           third_party=result.category.third_party))
     return ProfileReport(profile_id, rulebook, as_of, as_of_note, tuple(reports[:len(results)]),
-                         tuple(reports[len(results):]), _score_report(score, rulebook), detail)
+                         tuple(reports[len(results):]), _score_report(score, section_explanations), detail)
 
 
-def _score_report(score: ScoreResult | None, rulebook: ir.Rulebook) -> ScoreReport | None:
+def _score_report(score: ScoreResult | None, explanations: Sequence[Explanation]) -> ScoreReport | None:
     if score is None:
         return None
     total = score.total.amount if isinstance(score.total, Points) else None
     if score.given or score.score is None:
         return ScoreReport("given", "given in the profile", total, ())
     sections = []
-    for section, explanation in zip(score.sections, explain_sections(score.sections, rulebook), strict=True):
+    for section, explanation in zip(score.sections, explanations, strict=True):
         value = section.trace.value
         sections.append(SectionReport(section.section.id, section.section.title,
                                       value.amount if isinstance(value, Points) else None, explanation))
@@ -149,7 +149,7 @@ def verdict_words(report: CategoryReport) -> str:
 
 
 def to_json(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInput]) -> str:
-    return json.dumps(report_document(reports, rejected), indent=2, ensure_ascii=False) + "\n"
+    return document_text(report_document(reports, rejected)) + "\n"
 
 
 def report_document(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInput]) -> dict[str, Any]:
@@ -162,6 +162,7 @@ def report_document(reports: Iterable[ProfileReport], rejected: Iterable[Profile
 
 
 def _report_json(report: ProfileReport) -> dict[str, Any]:
+    written: dict[int, dict[str, Any]] = {}  # the statements already built, shared by the profile's explanations
     document: dict[str, Any] = {
         "profile": report.profile,
         "rulebook": report.rulebook.year,
@@ -169,35 +170,35 @@ def _report_json(report: ProfileReport) -> dict[str, Any]:
     }
     if report.as_of_note:
         document["as_of_note"] = report.as_of_note
-    document["categories"] = [_category_json(c) for c in report.categories]
+    document["categories"] = [_category_json(c, written) for c in report.categories]
     if report.programs:
-        document["programs"] = [_program_json(p) for p in report.programs]
+        document["programs"] = [_program_json(p, written) for p in report.programs]
     if report.score is not None:
         document["crs"] = {
             "total": report.score.total,
             "version": report.score.version,
             **_bound_json(report.score),
-            "sections": {s.id: {"title": s.title, "points": s.points, "explanation": s.explanation.to_json()}
+            "sections": {s.id: {"title": s.title, "points": s.points, "explanation": s.explanation.to_json(written)}
                          for s in report.score.sections},
         }
     return document
 
 
-def _category_json(category: CategoryReport) -> dict[str, Any]:
+def _category_json(category: CategoryReport, written: dict[int, dict[str, Any]]) -> dict[str, Any]:
     document: dict[str, Any] = {"id": category.id, "name": category.name, "verdict": category.verdict}
     document.update(_third_party_json(category))
-    document["explanation"] = category.explanation.to_json()
+    document["explanation"] = category.explanation.to_json(written)
     return document
 
 
-def _program_json(program: CategoryReport) -> dict[str, Any]:
+def _program_json(program: CategoryReport, written: dict[int, dict[str, Any]]) -> dict[str, Any]:
     document: dict[str, Any] = {"id": program.id, "verdict": program.verdict}
     if program.given:
         document["given"] = True
         if program.computed is not None:
             document["computed_verdict"] = program.computed
     document.update(_third_party_json(program))
-    document["explanation"] = program.explanation.to_json()
+    document["explanation"] = program.explanation.to_json(written)
     return document
 
 

@@ -575,31 +575,20 @@ def _date_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
 COUNTRY_HINT = "write its ISO 3166 code (CA or CAN) or its name in English or French (Canada)"
 
 
+COUNTRY_TABLE = "countries.json"  # in engine/model/data: written by `python -m engine.model.country_table`
+
+
 @cache
 def country_names() -> Mapping[str, str]:
     """Every spelling of a country a profile may give, folded (`fold_country`), to its canonical value: the ISO 3166
     English short name (`Canada`, `France`, `United States`, `Korea, Republic of`), the spelling the rules compare
-    with (`job.country == "Canada"`). Spellings: the alpha-2 and alpha-3 codes, and the short, official and common
-    names in English and in French (pycountry's ISO 3166 data and translations), in any case, with or without accents.
-    A spelling that would name two countries is left out."""
-    import gettext
-
-    import pycountry
-
-    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
-    names: dict[str, str] = {}
-    ambiguous: set[str] = set()
-    for country in pycountry.countries:
-        english = [n for n in (country.name, getattr(country, "official_name", None),
-                               getattr(country, "common_name", None)) if n]
-        for spelling in (country.alpha_2, country.alpha_3, *english, *(french.gettext(n) for n in english)):
-            folded = fold_country(spelling)
-            for key in (folded, _without_accents(folded)):
-                if names.setdefault(key, country.name) != country.name:
-                    ambiguous.add(key)
-    for key in ambiguous:
-        del names[key]
-    return names
+    with (`job.country == "Canada"`). The table is derived from pycountry's ISO 3166 data and French translations
+    (`engine.model.country_table`, which a test re-derives and compares) and shipped with the package, so that
+    reading a profile does not import pycountry and build the table again (about 50 ms of every command's start)."""
+    # Read beside this module: importlib.resources would first import the data folder as a package (about 6 ms).
+    table = json.loads((Path(__file__).parent / "data" / COUNTRY_TABLE).read_text(encoding="utf-8"))
+    assert isinstance(table, dict)
+    return table
 
 
 def fold_country(text: str) -> str:
@@ -607,7 +596,7 @@ def fold_country(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().lower()
 
 
-def _without_accents(text: str) -> str:
+def without_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
@@ -615,14 +604,14 @@ def normalise_country(text: str) -> str | None:
     """The canonical value of a country however it is written, or None when no country is written so."""
     names = country_names()
     folded = fold_country(text)
-    return names.get(folded) or names.get(_without_accents(folded))
+    return names.get(folded) or names.get(without_accents(folded))
 
 
 def country_problem(text: str) -> str:
     """What is wrong with a country no spelling matches, with the likely country: the one whose name starts so
     (`Russia`: `Russian Federation`), else the nearest by edit distance (`Frnace`: `France`)."""
     names = country_names()
-    word = _without_accents(fold_country(text))
+    word = without_accents(fold_country(text))
     spelt = [key for key in names if len(key) > 3]
     starting = {names[key] for key in spelt if key.startswith(word)} if len(word) > 3 else set()
     near = closest(word, spelt)

@@ -8,7 +8,6 @@ handler did not expect becomes a 500 problem document without a traceback (the t
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -33,6 +32,7 @@ from engine.explain.evaluation import OutOfTime, evaluate_inputs
 from engine.explain.report import report_document
 from engine.explain.show import rulebook_json
 from engine.lower.rulebook import default_rules_tree
+from engine.model.json_document import document_text
 from engine.model.profile import Problem
 from engine.serve.library import Library, load_library
 from engine.serve.openapi import openapi_document
@@ -278,7 +278,7 @@ def _out_of_time(limits: Limits, path: str, message: str) -> ApiProblem:
 def _json_response(document: Any, pretty: bool) -> Response:
     """Compact JSON; or, with `?pretty=true`, the very bytes the command prints (indented, a final newline)."""
     if pretty:
-        return Response(json.dumps(document, indent=2, ensure_ascii=False) + "\n", media_type="application/json")
+        return Response(document_text(document) + "\n", media_type="application/json")
     return JSONResponse(document)
 
 

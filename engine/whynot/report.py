@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from engine.model.json_document import document_text
 from engine.whynot.model import Advice, CategoryAdvice, Reason, ScoreAdvice, Standing, Suggestion
 
 # JSON ----------------------------------------------------------------------------------------------------------------
@@ -33,7 +34,7 @@ def with_why_not(document: dict[str, Any], advices: Iterable[Advice]) -> dict[st
 
 
 def to_json(advices: Iterable[Advice]) -> str:
-    return json.dumps({"results": [advice_json(a) for a in advices]}, indent=2, ensure_ascii=False) + "\n"
+    return document_text({"results": [advice_json(a) for a in advices]}) + "\n"
 
 
 def suggestion_json(suggestion: Suggestion) -> dict[str, Any]:

@@ -175,3 +175,11 @@ def test_physicians_in_canada_written_as_a_code_are_eligible_in_a_batch(engine: 
     assert rows["french-name"]["physicians"] == "not_eligible"  # 7 months in Canada; the rest in the United States
     assert rows["french-name"]["healthcare"] == "eligible"
     assert "unknown" not in rows
+
+
+def test_the_shipped_table_of_spellings_is_the_one_pycountry_gives() -> None:
+    """The table profiles are read with is derived from pycountry's data again, entry for entry and in order; when
+    pycountry changes, `python -m engine.model.country_table` writes it anew."""
+    from engine.model.country_table import derive_country_names
+
+    assert list(country_names().items()) == list(derive_country_names().items())

@@ -5,7 +5,6 @@ Exit code 1 when an error is found; warnings and information never fail the run.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from dsl.loader import load_folder, read_rule_file
 from dsl.parser import parse
 from engine.lower.rulebook import available_years, default_rules_tree
 from engine.model.facts import PRELUDE
+from engine.model.json_document import document_text
 
 EXIT_RULE_ERRORS = 1
 
@@ -138,7 +138,7 @@ def check_command(paths: tuple[Path, ...], output_format: str) -> None:
             document["notes"] = notes
         document["diagnostics"] = [d.to_json() for d in capped(diagnostics)]
         document["counts"] = {s.value: n for s, n in counts.items()}
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        click.echo(document_text(document))
     else:
         for note in notes:
             click.echo(f"note: {note}", err=True)

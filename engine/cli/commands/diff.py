@@ -53,8 +53,11 @@ def resolve_rulebook(compiler: Compiler, given: str) -> ir.Rulebook:
                    ".csv) or a JSON or YAML list of profiles.")
 @click.option("--as-of", "as_of", type=CalendarDay(),
               help="The day the pool is evaluated on, under both rulebooks. Default: the first day NEW is in force.")
+@click.option("--engine", "engine_name", type=click.Choice(["duckdb", "python"]),
+              help="What evaluates a Parquet or CSV pool: duckdb (the SQL backend, the default) or python (the "
+                   "single-profile evaluator). JSON Lines, JSON and YAML pools go through the evaluator.")
 def diff_command(old: str, new: str, output_format: str, exit_code: bool, pool: Path | None,
-                 as_of: datetime | None) -> None:
+                 as_of: datetime | None, engine_name: str | None) -> None:
     """Compare two rulebooks (years like 2023 2025, or rulebook folders): categories, occupations, rules, sources.
 
     With --pool, also count per category the profiles that gain or lose eligibility, with examples and, for each
@@ -65,13 +68,16 @@ def diff_command(old: str, new: str, output_format: str, exit_code: bool, pool: 
 
     if as_of is not None and pool is None:
         raise click.UsageError("--as-of needs --pool: it is the day the pool is evaluated on")
+    if engine_name is not None and pool is None:
+        raise click.UsageError("--engine needs --pool: it is what evaluates the pool")
     compiler = Compiler()
     old_rulebook = resolve_rulebook(compiler, old)
     new_rulebook = resolve_rulebook(compiler, new)
     difference = compare(old_rulebook, new_rulebook)
     impact = None
     if pool is not None:
-        impact = _impact(old_rulebook, new_rulebook, pool, as_of.date() if as_of else new_rulebook.in_force_from)
+        impact = _impact(old_rulebook, new_rulebook, pool, as_of.date() if as_of else new_rulebook.in_force_from,
+                         engine_name)
     if output_format == "json":
         click.echo(to_json(difference, impact), nl=False)
     elif output_format == "markdown":
@@ -84,11 +90,25 @@ def diff_command(old: str, new: str, output_format: str, exit_code: bool, pool: 
         sys.exit(EXIT_DIFFERENCES)
 
 
-def _impact(old: ir.Rulebook, new: ir.Rulebook, pool: Path, day: date) -> PoolImpact:
-    from engine.diff.impact import pool_impact, read_pool
+def _impact(old: ir.Rulebook, new: ir.Rulebook, pool: Path, day: date, engine_name: str | None) -> PoolImpact:
+    """Through the SQL backend for a Parquet or CSV pool, unless the evaluator is asked for; through the evaluator
+    for JSON Lines and JSON or YAML lists of profiles, or (with a note) for rules the backend does not compile."""
+    from engine.diff.impact import is_columnar_pool, pool_impact, read_pool
     from engine.pool.load import PoolError
 
     try:
+        if engine_name != "python" and is_columnar_pool(pool):
+            from engine.diff.sql_impact import sql_pool_impact
+            from engine.sql.compile import SqlUnsupported
+
+            try:
+                return sql_pool_impact(old, new, pool, day)
+            except SqlUnsupported as error:
+                if engine_name == "duckdb":
+                    click.echo(f"error: the SQL backend does not compile {error}; run with --engine python", err=True)
+                    sys.exit(EXIT_ERROR)
+                click.echo(f"note: the SQL backend does not compile {error}; each profile goes through the "
+                           "evaluator instead", err=True)
         rows = read_pool(pool)
     except PoolError as error:
         click.echo(f"error: {error}", err=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import click
 
 from engine.cli.common import EXIT_USAGE, choose_as_of, load_rulebooks
 from engine.lower.rulebook import Compiler
+from engine.model.json_document import document_text
 
 
 @click.command("whatif")
@@ -64,7 +64,7 @@ def whatif_command(profile: Path, edits: tuple[str, ...], years: tuple[str, ...]
         results.append(what_if(rulebook, read.data, edited, patch, when.day, when.note))
     if output_format == "json":
         documents = [whatif_json(r) for r in results]
-        click.echo(json.dumps({"results": documents}, indent=2, ensure_ascii=False))
+        click.echo(document_text({"results": documents}))
     elif output_format == "markdown":
         click.echo(whatif_markdown(results), nl=False)
     else:
