@@ -241,12 +241,14 @@ class Declaration(Node):
 
 @dataclass(frozen=True, slots=True)
 class RulebookHeader(Declaration):
-    """`rulebook 2025 "title" in force 2025-02-27 until 2026-02-17`; `name` is the year as text."""
+    """`rulebook 2025 "title" in force 2025-02-27 until 2026-02-17`; `name` is the year as text. With `until ... or
+    later` (`end_known` false) the end is not known: `in_force_until` is the last day the facts were checked."""
 
     title: str
     in_force_from: date
     in_force_until: date
     cites: tuple[Citation, ...]
+    end_known: bool = True
 
 
 @dataclass(frozen=True, slots=True)

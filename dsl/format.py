@@ -324,7 +324,8 @@ def _body(prefix: str, expr: ast.Expr) -> list[_Line]:
 def _rulebook(header: ast.RulebookHeader, in_force_at: list[Position]) -> list[_Line]:
     return [
         _Line(f"rulebook {header.name} {quote(header.title)}", [_start(header)]),
-        _Line(f"{INDENT}in force {header.in_force_from.isoformat()} until {header.in_force_until.isoformat()}",
+        _Line(f"{INDENT}in force {header.in_force_from.isoformat()} until {header.in_force_until.isoformat()}"
+              + ("" if header.end_known else " or later"),
               list(in_force_at)),
         *_cite_line(header.cites),
     ]

@@ -205,14 +205,14 @@ class _ToAst:
     def rule_rulebook_decl(self, children: list[object], meta: Meta) -> ast.RulebookHeader:
         year, title, period, cites = children
         assert isinstance(year, Token) and isinstance(title, Token) and isinstance(period, tuple)
-        start, until = period
-        return ast.RulebookHeader(str(year), _string_value(title), start, until, self._cites(cites),
+        start, until, end_known = period
+        return ast.RulebookHeader(str(year), _string_value(title), start, until, self._cites(cites), end_known,
                                   span=self._span(meta))
 
-    def rule_in_force(self, children: list[object], meta: Meta) -> tuple[date, date]:
-        start, until = children
+    def rule_in_force(self, children: list[object], meta: Meta) -> tuple[date, date, bool]:
+        start, until, or_later = children
         assert isinstance(start, Token) and isinstance(until, Token)
-        return self._date(start), self._date(until)
+        return self._date(start), self._date(until), or_later is None
 
     def rule_import_decl(self, children: list[object], meta: Meta) -> ast.Import:
         (path,) = children

@@ -265,7 +265,7 @@ def in_force_notes(old: ir.Rulebook, new: ir.Rulebook, as_of: date) -> tuple[str
     """Comparing years means applying one year's rules on a day it was not in force: say so, once per rulebook."""
     return tuple(f"{as_of} is outside the in-force period of rulebook {r.year} ({r.in_force_from} to "
                  f"{r.in_force_until}); its rules are applied as written"
-                 for r in (old, new) if not r.in_force_from <= as_of <= r.in_force_until)
+                 for r in (old, new) if not r.in_force_on(as_of))
 
 
 def move_of(old: Verdict, new: Verdict) -> str | None:

@@ -582,7 +582,8 @@ def _span_text(texts: Mapping[str, str], span: Span) -> str:
 
 
 def _period(rulebook: ir.Rulebook) -> str:
-    return f"{_day(rulebook.in_force_from)} to {_day(rulebook.in_force_until)}"
+    return f"{_day(rulebook.in_force_from)} to {_day(rulebook.in_force_until)}" + \
+        ("" if rulebook.end_known else " or later (the last day its facts were checked)")
 
 
 def _day(day: date) -> str:

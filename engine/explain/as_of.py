@@ -26,13 +26,19 @@ def today() -> date:
 
 
 def choose_as_of(rulebook: ir.Rulebook, given: date | None) -> AsOf:
-    """The as-of date: the one given, or today, or the rulebook's last in-force day when today is past it."""
+    """The as-of date: the one given, or today, or the rulebook's last in-force day when today is past it. A rulebook
+    whose end is not known (`until DATE or later`) stays in force past DATE, the last day its facts were checked:
+    today is then the day, and the note says the facts were checked only to DATE."""
     if given is not None:
-        if given > rulebook.in_force_until or given < rulebook.in_force_from:
+        if given < rulebook.in_force_from or (given > rulebook.in_force_until and rulebook.end_known):
             return AsOf(given, f"{given} is outside the rulebook's in-force period "
                                f"({rulebook.in_force_from} to {rulebook.in_force_until})")
+        if given > rulebook.in_force_until:
+            return AsOf(given, _unchecked(given, rulebook))
         return AsOf(given, None)
     now = today()
+    if now > rulebook.in_force_until and not rulebook.end_known:
+        return AsOf(now, _unchecked(now, rulebook))
     if now > rulebook.in_force_until:
         return AsOf(rulebook.in_force_until,
                     f"today ({now}) is past the rulebook's in-force period; evaluated as of its last in-force day, "
@@ -40,6 +46,11 @@ def choose_as_of(rulebook: ir.Rulebook, given: date | None) -> AsOf:
     if now < rulebook.in_force_from:
         return AsOf(now, f"today ({now}) is before the rulebook comes into force on {rulebook.in_force_from}")
     return AsOf(now, None)
+
+
+def _unchecked(day: date, rulebook: ir.Rulebook) -> str:
+    return (f"{day} is past {rulebook.in_force_until}, the last day this rulebook's facts were checked; its "
+            f"instructions stay in force until new ones replace them, so it is applied as written")
 
 
 def rulebook_in_force(newest_first: Iterable[ir.Rulebook], day: date) -> ir.Rulebook:

@@ -58,7 +58,8 @@ def rulebook_json(rulebook: ir.Rulebook) -> dict[str, Any]:
     return {
         "rulebook": rulebook.year,
         "title": rulebook.title,
-        "in_force": {"from": rulebook.in_force_from.isoformat(), "until": rulebook.in_force_until.isoformat()},
+        "in_force": {"from": rulebook.in_force_from.isoformat(), "until": rulebook.in_force_until.isoformat(),
+                     "end_known": rulebook.end_known},
         "sources": [source_json(s) for s in rulebook.sources.values()],
         "categories": [_category_json(c) for c in rulebook.categories],
         "pending": [pending_json(p) for p in rulebook.pending],
@@ -125,7 +126,7 @@ def _category_json(category: ir.Category) -> dict[str, Any]:
 
 def rulebook_text(rulebook: ir.Rulebook) -> str:
     lines = [f"Rulebook {rulebook.year}: {rulebook.title}",
-             f"In force {rulebook.in_force_from} until {rulebook.in_force_until}", "", "Sources"]
+             f"In force {rulebook.period_text()}", "", "Sources"]
     round_pages = rulebook.round_pages()
     for source in rulebook.sources.values():
         if source.id in round_pages:

@@ -572,9 +572,21 @@ class Rulebook:
     scores: tuple[Score, ...] = ()
     rounds: tuple[Round, ...] = ()
     pending: tuple[Pending, ...] = ()
+    # False for `until DATE or later`: the end is not known, `in_force_until` is the last day the facts were checked,
+    # and the instructions stay in force until new ones replace them.
+    end_known: bool = True
     # What the backends build from this rulebook and keep for as long as it lives (closures, compiled SQL), keyed by
     # the backend's class: the rulebook owns its caches, no module does.
     backends: dict[type, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def in_force_on(self, day: date) -> bool:
+        """Whether `day` falls in the in-force period; past its last checked day, a rulebook whose end is not known
+        is still in force."""
+        return self.in_force_from <= day and (day <= self.in_force_until or not self.end_known)
+
+    def period_text(self) -> str:
+        """The in-force period in words: `2025-02-27 until 2026-02-17`, or `... until 2026-12-02 or later`."""
+        return f"{self.in_force_from} until {self.in_force_until}" + ("" if self.end_known else " or later")
 
     def score_on(self, day: date) -> Score | None:
         """The score version in force on `day`, if any."""

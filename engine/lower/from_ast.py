@@ -64,6 +64,7 @@ class _Lowering:
             title=header.title,
             in_force_from=header.in_force_from,
             in_force_until=header.in_force_until,
+            end_known=header.end_known,
             cites=self.cites(header.cites),
             sources=self.sources,
             constants=self.constants,

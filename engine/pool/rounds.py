@@ -116,7 +116,7 @@ def fit_warnings(connection: Any, rulebook: ir.Rulebook, spec: RoundSpec) -> lis
     that describes a later day (profiles submitted after the round, tests and jobs dated after it)."""
     warnings = []
     day = spec.as_of
-    if not rulebook.in_force_from <= day <= rulebook.in_force_until:
+    if not rulebook.in_force_on(day):
         warnings.append(f"the round's day {day} is outside the in-force period of rulebook {rulebook.year} "
                         f"({rulebook.in_force_from} to {rulebook.in_force_until}); its rules are applied as written")
     day_after = f"TIMESTAMP '{day + timedelta(days=1)} 00:00:00'"

@@ -173,7 +173,8 @@ async def _whatif(service: Service, request: Request) -> Response:
 
 async def _rulebooks(service: Service, request: Request) -> Response:
     summaries = [{"rulebook": r.year, "title": r.title,
-                  "in_force": {"from": r.in_force_from.isoformat(), "until": r.in_force_until.isoformat()},
+                  "in_force": {"from": r.in_force_from.isoformat(), "until": r.in_force_until.isoformat(),
+                               "end_known": r.end_known},
                   "categories": [{"id": c.id, "name": c.name} for c in r.categories]}
                  for r in service.library.rulebooks.values()]
     return JSONResponse({"latest": service.library.latest, "rulebooks": summaries})

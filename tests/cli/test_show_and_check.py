@@ -17,7 +17,7 @@ def test_show_json_gives_in_force_sources_and_each_category_with_its_occupations
     result = CliRunner().invoke(main, ["show", "--year", "2025", "--format", "json"])
     assert result.exit_code == 0
     document = json.loads(result.output)
-    assert document["in_force"] == {"from": "2025-02-27", "until": "2026-02-17"}
+    assert document["in_force"] == {"from": "2025-02-27", "until": "2026-02-17", "end_known": True}
     assert {s["id"] for s in document["sources"]} >= {"cbs_page", "report_2024_25"}
     education = next(c for c in document["categories"] if c["id"] == "education")
     assert education["name"] == "Education occupations"

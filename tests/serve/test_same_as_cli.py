@@ -59,7 +59,7 @@ def test_pretty_gives_the_bytes_the_command_prints(client: TestClient,
 
 def test_the_defaults_are_the_commands(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """No year: the rulebook in force on the as-of date; no as-of: today, or the last in-force day (with a note) once
-    today is past it."""
+    today is past it; past the last day a rulebook of no known end was checked, today with a note."""
     path = ROOT / "examples" / "profiles" / "aisha-nurse-french-first.yaml"
     rulebooks = {}
     for today in ("2023-11-30", "2025-06-01", "2099-01-01"):
@@ -69,7 +69,7 @@ def test_the_defaults_are_the_commands(client: TestClient, monkeypatch: pytest.M
         assert response.json() == printed
         rulebooks[today] = printed["results"][0]["rulebook"]
     assert rulebooks == {"2023-11-30": "2023", "2025-06-01": "2025", "2099-01-01": available_years(RULES)[-1]}
-    assert "is past the rulebook's in-force period" in printed["results"][0]["as_of_note"]
+    assert "the last day this rulebook's facts were checked" in printed["results"][0]["as_of_note"]
     monkeypatch.setenv("RULES_TODAY", "2099-01-01")
     printed = json.loads(cli_eval(str(path), "--as-of", "2024-01-10"))
     assert client.post("/v1/eval", json={"profiles": [example_of(path)], "as_of": "2024-01-10"}).json() == printed

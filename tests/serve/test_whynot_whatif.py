@@ -219,5 +219,5 @@ def test_the_defaults_are_the_commands(client: TestClient, monkeypatch: pytest.M
         edited = json.loads(cli("whatif", relative(name), "--set", "/date_of_birth=\"1990-01-01\""))
         response = client.post("/v1/whatif", json={"profile": example(name), "patch": edited["results"][0]["patch"]})
         assert response.json() == edited
-    assert "is past the rulebook's in-force period" in analysed["results"][0]["as_of_note"]
-    assert "is past the rulebook's in-force period" in edited["results"][0]["as_of_note"]
+    assert "the last day this rulebook's facts were checked" in analysed["results"][0]["as_of_note"]
+    assert "the last day this rulebook's facts were checked" in edited["results"][0]["as_of_note"]
