@@ -108,11 +108,16 @@ def handwritten_sql(rulebook: ir.Rulebook, pool: Path, out: Path | None) -> str:
     for cat, codes in lists.items():
         condition = "f.french_ok" if not codes else \
             f"CASE WHEN p.work_history IS NULL THEN NULL WHEN e.line IS NULL THEN false ELSE e.{cat} END"
-        reason_code = "not_french_proficiency" if not codes else "not_experience_in"
+        part, facts = ("french_proficiency", "language_tests") if not codes else ("experience_in", "work_history")
+        # A verdict not met names its first false part; an undetermined one its first undecided part and the facts
+        # that part reads.
         outputs.append(f"""CASE WHEN in_pool AND {condition} THEN 'eligible' WHEN NOT (in_pool AND {condition})
             THEN 'not_eligible' ELSE 'undetermined' END AS {cat},
             CASE WHEN NOT coalesce(in_pool AND {condition}, true) THEN
-              CASE WHEN NOT coalesce(in_pool, true) THEN 'not_in_pool' ELSE '{reason_code}' END END AS {cat}_reason""")
+              CASE WHEN NOT coalesce(in_pool, true) THEN 'not_in_pool' ELSE 'not_{part}' END
+            WHEN (in_pool AND {condition}) IS NULL THEN
+              CASE WHEN in_pool IS NULL THEN 'unknown_in_pool: eligible_programs' ELSE 'unknown_{part}: {facts}' END
+            END AS {cat}_reason""")
     # Written out, the verdicts stream to the file (as `rules batch` does); kept for a round, they are a table.
     start, end = ("COPY (", f" ORDER BY line) TO '{out}' (FORMAT parquet);") if out else \
         ("CREATE TEMP TABLE verdicts AS ", ";")
