@@ -37,6 +37,17 @@ class Fact:
         return fact_text(self.raw)
 
 
+# The facts present a statement lists; the rest are counted (missing facts are always listed).
+MAX_FACTS_LISTED = 20
+
+
+@dataclass(frozen=True, slots=True)
+class FactsNotListed:
+    """How many more facts present a statement read under one root than it lists."""
+
+    count: int
+
+
 @dataclass(frozen=True, slots=True)
 class Explanation:
     """One statement. `kind` is `category`, `rule` (a named definition), `group` (and/or/not, a quantifier),
@@ -99,6 +110,8 @@ class Explanation:
 
 def _fact_json(fact: Fact) -> dict[str, Any]:
     document: dict[str, Any] = {"path": fact.path, "value": None if fact.missing else fact.value}
+    if isinstance(fact.raw, FactsNotListed):
+        document["not_listed"] = fact.raw.count
     if fact.given:
         document["given"] = True
     if fact.missing:
@@ -520,8 +533,14 @@ class _Builder:
         return value_text(element)
 
     def facts(self, trace: Trace, skip: Iterable[Trace] = ()) -> Iterator[Fact]:
-        """The profile facts read under this trace, except those of nested statements (and of `skip`)."""
+        """The profile facts read under this trace, except those of nested statements (and of `skip`). Past
+        MAX_FACTS_LISTED facts present, the rest are counted, not listed, under their root: an aggregate over a
+        long work history reads every job, and each job a quantifier goes over shows that aggregate again, so
+        listing them all would make the explanation grow with the square of the list. Missing facts are always
+        listed: they are what a reader must supply."""
         seen: set[str] = set()
+        listed = 0
+        not_listed: dict[str, int] = {}
         skipped = [id(t) for t in skip]
         folded = _folded_facts(trace) if not skipped else \
             (pair for child in (trace, *(c for c in trace.children if id(c) not in skipped))
@@ -534,7 +553,14 @@ class _Builder:
                 continue  # a record read whole is shown by the fields read from it
             root = path.split("[", 1)[0].split(".", 1)[0]
             missing = value is MISSING
+            if not missing:
+                if listed >= MAX_FACTS_LISTED:
+                    not_listed[root] = not_listed.get(root, 0) + 1
+                    continue
+                listed += 1
             yield Fact(path, value, given=root in GIVEN_CONCLUSIONS and not missing, missing=missing)
+        for root, count in not_listed.items():
+            yield Fact(root, FactsNotListed(count))
 
 
 Labeler = Callable[[Trace], str]
@@ -671,6 +697,9 @@ def value_text(value: Any) -> str:
     return str(value)
 
 def fact_text(value: Any) -> str:
+    if isinstance(value, FactsNotListed):
+        return (f"{value.count:,} more fact{'s' if value.count != 1 else ''} read from it, not listed (a statement "
+                f"lists at most {MAX_FACTS_LISTED} of the facts it reads)")
     if isinstance(value, tuple) and value and isinstance(value[0], Item):
         return "1 entry" if len(value) == 1 else f"{len(value)} entries"
     return value_text(value)

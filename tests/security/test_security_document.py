@@ -18,6 +18,7 @@ from dsl.loader import MAX_FILE_BYTES, MAX_FILES, MAX_RULEBOOK_TOKENS
 from dsl.parse_tree import MAX_DIGITS, MAX_NESTING
 from dsl.parser import MAX_TOKENS
 from engine.eval.traced import MAX_STEPS
+from engine.explain.explanation import MAX_FACTS_LISTED
 from engine.model.json_text import MAX_DEPTH
 from engine.model.profile import (
     FIRST_YEAR,
@@ -65,6 +66,7 @@ def test_every_limit_is_stated_with_the_value_in_force() -> None:
     assert f"at most {MAX_SUGGESTIONS} searches per check" in DOCUMENT
     assert f"dates from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31" in DOCUMENT
     assert f"at most {MAX_PROBLEMS} problems listed per profile" in DOCUMENT
+    assert f"{MAX_FACTS_LISTED} facts present per statement (`MAX_FACTS_LISTED`)" in DOCUMENT
     limits = Limits()
     assert (f"bodies of {limits.body_bytes:,} bytes, {limits.profiles} profiles, {limits.seconds:g} s of evaluation"
             in DOCUMENT)
