@@ -210,9 +210,9 @@ class _ToAst:
                                   span=self._span(meta))
 
     def rule_in_force(self, children: list[object], meta: Meta) -> tuple[date, date, bool]:
-        start, until, or_later = children
+        start, until, later = children
         assert isinstance(start, Token) and isinstance(until, Token)
-        return self._date(start), self._date(until), or_later is None
+        return self._date(start), self._date(until), later is None
 
     def rule_import_decl(self, children: list[object], meta: Meta) -> ast.Import:
         (path,) = children

@@ -108,6 +108,7 @@ _PLAIN_NAMES = {
     "_OR": "'or'",
     "_NOT": "'not'",
     "_IN": "'in'",
+    "LATER": "'later'",
 }
 
 _DECLARATION_KEYWORDS = ["rulebook", "import", "source", "constant", "occupations", "define", "category", "table",

@@ -49,8 +49,8 @@ def choose_as_of(rulebook: ir.Rulebook, given: date | None) -> AsOf:
 
 
 def _unchecked(day: date, rulebook: ir.Rulebook) -> str:
-    return (f"{day} is past {rulebook.in_force_until}, the last day this rulebook's facts were checked; its "
-            f"instructions stay in force until new ones replace them, so it is applied as written")
+    return (f"{day} is past {rulebook.in_force_until}, the last day this rulebook's facts were checked: no later "
+            f"instructions are known, so it is applied on the assumption that it is still in force")
 
 
 def rulebook_in_force(newest_first: Iterable[ir.Rulebook], day: date) -> ir.Rulebook:

@@ -24,11 +24,17 @@ def source_standing(source: ir.SourceRef) -> str | None:
 
 
 def third_party_note(sources: Iterable[ir.SourceRef]) -> str | None:
-    """`rests on third-party sources: bearing_ai_catalogue (confidence medium-high)`; None when it rests on none."""
-    listed = [f"{s.id} (confidence {shown(s.confidence)})" if s.confidence else s.id for s in sources]
-    if not listed:
+    """`rests on third-party sources: bearing_ai_catalogue, leamss_streams (confidence medium-high)`: the sources of
+    one confidence named together, so that a category resting on several reads in one line; None when it rests on
+    none."""
+    by_confidence: dict[str | None, list[str]] = {}
+    for source in sources:
+        by_confidence.setdefault(source.confidence, []).append(source.id)
+    if not by_confidence:
         return None
-    return "rests on third-party sources: " + ", ".join(listed)
+    groups = [", ".join(ids) + (f" (confidence {shown(confidence)})" if confidence else "")
+              for confidence, ids in by_confidence.items()]
+    return "rests on third-party sources: " + "; ".join(groups)
 
 
 def bound_note(pending: Iterable[ir.Pending]) -> str | None:

@@ -51,8 +51,8 @@ def test_past_the_last_checked_day_of_a_rulebook_with_no_known_end_today_is_the_
     # new ones replace them, so the law applied on a later day is the 2026 rulebook on that very day.
     assert rulebook_applied(today="2026-12-20") == ("2026", "2026-12-20")
     assert as_of_note(today="2026-12-20") == (
-        "2026-12-20 is past 2026-12-02, the last day this rulebook's facts were checked; its instructions stay in "
-        "force until new ones replace them, so it is applied as written")
+        "2026-12-20 is past 2026-12-02, the last day this rulebook's facts were checked: no later instructions are "
+        "known, so it is applied on the assumption that it is still in force")
     assert as_of_note(today="2026-11-20") is None
 
 

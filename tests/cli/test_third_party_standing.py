@@ -15,9 +15,8 @@ from engine.cli.main import main
 from tests.conftest import ROOT
 
 NURSE = str(ROOT / "examples" / "profiles" / "aisha-nurse-french-first.yaml")
-HEALTHCARE_NOTE = ("rests on third-party sources: bearing_ai_catalogue (confidence medium-high), bearing_ai_categories "
-                   "(confidence medium-high), financial_express_12_months (confidence medium-high), leamss_streams "
-                   "(confidence medium-high)")
+HEALTHCARE_NOTE = ("rests on third-party sources: bearing_ai_catalogue, bearing_ai_categories, "
+                   "financial_express_12_months, leamss_streams (confidence medium-high)")
 MILITARY_SOURCES = ["bearing_ai_military", "cic_news_military", "ehcanadavisa_military", "immicalculator_military",
                     "studybuddy_military"]
 
@@ -75,7 +74,8 @@ def test_show_gives_each_source_its_standing_and_each_category_its_third_party_s
     assert "  [mondaq_12_months] Third-party: Mondaq" in text
     assert "candidates (third-party, confidence medium-high)" in text
     physicians = text.split("Category physicians:")[1].split("Category ")[0]
-    assert "Rests on third-party sources: bearing_ai_catalogue (confidence medium-high)" in physicians
+    assert "Rests on third-party sources: bearing_ai_catalogue, bearing_ai_categories" in physicians
+    assert "(confidence medium-high)" in physicians
     document = json.loads(_run("show", "--year", "2026", "--format", "json"))
     sources = {s["id"]: s for s in document["sources"]}
     assert (sources["cbs_page_2026"]["standing"], sources["cbs_page_2026"]["confidence"]) == ("official", "medium")

@@ -61,7 +61,7 @@ def test_a_category_page_says_what_its_verdicts_rest_on_and_gives_each_source_it
     page = site.pages["years/2026/transport.md"]
     standing = next(line for line in page.splitlines() if line.startswith("**Standing:**"))
     assert standing.replace("\\_", "_").startswith(
-        "**Standing:** this category rests on third-party sources: bearing_ai_catalogue (confidence medium-high)")
+        "**Standing:** this category rests on third-party sources: bearing_ai_catalogue, bearing_ai_categories")
     assert "| Source | Standing | Cited for |" in page
     french = site.pages["years/2026/french.md"]
     assert "**Standing:**" not in french
