@@ -14,27 +14,13 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+from timing import Measure, run
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SEED = 2025
-
-
-def run(command: list[str]) -> tuple[float, float, bytes, float]:
-    """Wall seconds, peak MiB, standard output and CPU seconds (user and system) of a command in a fresh process."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        out.seek(0)
-        err.seek(0)
-        if status != 0:
-            raise SystemExit(f"{' '.join(command)} failed:\n{err.read().decode()}")
-        return elapsed, usage.ru_maxrss / 1024, out.read(), usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -52,18 +38,18 @@ def main() -> None:
                         "--as-of", "2025-06-01", "--out", str(pool)], check=True, cwd=ROOT)
     base = [rules, "diff", "2023", "2025", "--pool", str(pool), "--as-of", "2025-06-01", "--format", "json"]
     engines = [arguments.only] if arguments.only else ["duckdb", "python"]
-    runs: dict[str, list[tuple[float, float, bytes, float]]] = {engine: [] for engine in engines}
+    runs: dict[str, list[Measure]] = {engine: [] for engine in engines}
     for _ in range(arguments.repeat):
         for engine in runs:
-            runs[engine].append(run([*base, "--engine", engine]))
-    outputs = {engine: {r[2] for r in measured} for engine, measured in runs.items()}
+            runs[engine].append(run([*base, "--engine", engine], ROOT))
+    outputs = {engine: {r.output for r in measured} for engine, measured in runs.items()}
     print(json.dumps({
         "profiles": arguments.size,
-        **{f"{engine}: median seconds": round(statistics.median(r[0] for r in measured), 2)
+        **{f"{engine}: median seconds": round(statistics.median(r.seconds for r in measured), 2)
            for engine, measured in runs.items()},
-        **{f"{engine}: median CPU seconds": round(statistics.median(r[3] for r in measured), 2)
+        **{f"{engine}: median CPU seconds": round(statistics.median(r.cpu_seconds for r in measured), 2)
            for engine, measured in runs.items()},
-        **{f"{engine}: peak MiB": round(max(r[1] for r in measured)) for engine, measured in runs.items()},
+        **{f"{engine}: peak MiB": round(max(r.peak_mib for r in measured)) for engine, measured in runs.items()},
         "load average": round(os.getloadavg()[0], 1),
         "documents equal": len(set().union(*outputs.values())) == 1,
     }, indent=2))

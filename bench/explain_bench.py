@@ -25,6 +25,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from timing import best_of
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PROFILE = ROOT / "examples" / "profiles" / "meera-data-analyst-raw-scores.yaml"
@@ -33,13 +35,7 @@ EXTRA = 40
 
 
 def best_ms(function: Callable[[], object], runs: int) -> float:
-    samples = []
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(runs):
-            function()
-        samples.append((time.perf_counter() - start) / runs)
-    return round(min(samples) * 1000, 3)
+    return round(best_of(function, runs) * 1000, 3)
 
 
 def in_process(runs: int) -> dict[str, float]:

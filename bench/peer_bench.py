@@ -19,41 +19,18 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
+
+from timing import run
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RULES = HERE / "peer" / "rules" / "2025"
 AS_OF = "2025-06-01"
 SEED = 2025
-
-
-@dataclass(frozen=True, slots=True)
-class Measure:
-    seconds: float
-    peak_mib: float
-    output: str
-
-
-def run(command: list[str]) -> Measure:
-    """A command in a fresh process: its wall time, its own peak resident memory and its standard output."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        out.seek(0)
-        err.seek(0)
-        if status != 0:
-            raise SystemExit(f"{' '.join(command)} failed:\n{err.read().decode()}")
-        return Measure(elapsed, usage.ru_maxrss / 1024, out.read().decode())
 
 
 def ensure_pool(size: int, data: Path) -> Path:
@@ -112,11 +89,11 @@ def measure_size(size: int, data: Path, pairs: int) -> dict[str, object]:
     hand_round: dict[str, object] = {}
     for pair in range(pairs):
         if pair % 2:
-            hand_run = run(hand)
-            batch_run, round_run = run(batch), run(round_)
+            hand_run = run(hand, ROOT)
+            batch_run, round_run = run(batch, ROOT), run(round_, ROOT)
         else:
-            batch_run, round_run = run(batch), run(round_)
-            hand_run = run(hand)
+            batch_run, round_run = run(batch, ROOT), run(round_, ROOT)
+            hand_run = run(hand, ROOT)
         project_seconds = batch_run.seconds + round_run.seconds
         ratios.append(project_seconds / hand_run.seconds)
         batch_ratios.append(batch_run.seconds / hand_run.seconds)

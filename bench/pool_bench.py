@@ -20,18 +20,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
-import tempfile
-import time
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import Measure, run  # noqa: E402
 
 from engine import ir  # noqa: E402
 from engine.lower.rulebook import Compiler  # noqa: E402
@@ -44,28 +42,6 @@ RULES = ROOT / "examples" / "rulebooks" / "given-programs" / "2025"
 ROUND_CATEGORY = "healthcare"
 ROUND_INVITATIONS = 2500
 SEED = 2025
-
-
-@dataclass(frozen=True, slots=True)
-class Measure:
-    what: str
-    seconds: float
-    peak_mb: float
-    output: str
-
-
-def run(what: str, command: list[str]) -> Measure:
-    """Run a command in a fresh process; its wall time and its own peak resident memory."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        out.seek(0)
-        err.seek(0)
-        if status != 0:
-            raise SystemExit(f"{what} failed:\n{err.read().decode()}")
-        return Measure(what, elapsed, usage.ru_maxrss / 1024, out.read().decode())
 
 
 def median(measures: list[Measure]) -> Measure:
@@ -242,7 +218,7 @@ def main() -> None:
     runs: dict[str, list[Measure]] = {what: [] for what, _ in tasks}
     for _ in range(arguments.repeat):
         for what, command in tasks:
-            runs[what].append(run(what, command))
+            runs[what].append(run(command, ROOT, what))
     measures = {what: median(runs[what]) for what, _ in tasks}
     import duckdb
 
@@ -252,7 +228,7 @@ def main() -> None:
         return int(found[0]) if found else None
 
     results: dict[str, object] = {
-        what: {"seconds": round(measure.seconds, 2), "peak_mb": round(measure.peak_mb),
+        what: {"seconds": round(measure.seconds, 2), "peak_mb": round(measure.peak_mib),
                "all_runs_seconds": [round(r.seconds, 2) for r in runs[what]]} for what, measure in measures.items()}
     results["rows differing between rules batch and the hand-written query"] = differing(out, hand_out)
     results["shipped rules: rows differing between duckdb and the evaluator"] = differing(

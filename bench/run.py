@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from timing import best_of
+
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = ROOT / "examples" / "profiles" / "julien-nurse-francophone.json"
 RAW_PROFILE = ROOT / "examples" / "profiles" / "meera-data-analyst-raw-scores.yaml"  # test scores, 2024
@@ -102,17 +104,6 @@ def evaluate_raw_in_process(year: str, runs: int) -> tuple[float, float]:
     as_of = rulebook.in_force_until
     return (best_of(lambda: evaluate_verdicts(rulebook, facts, as_of), runs),
             best_of(lambda: evaluate_profile(rulebook, facts, as_of), runs))
-
-
-def best_of(function: object, runs: int) -> float:
-    assert callable(function)
-    samples = []
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(runs):
-            function()
-        samples.append((time.perf_counter() - start) / runs)
-    return min(samples)
 
 
 def eval_from_shell(runs: int) -> float:
