@@ -39,11 +39,12 @@ class RulebookSide:
     folder: str
     in_force_from: date
     in_force_until: date
+    end_known: bool = True
 
     @staticmethod
     def of(rulebook: ir.Rulebook) -> RulebookSide:
         return RulebookSide(rulebook.year, rulebook.title, rulebook.folder, rulebook.in_force_from,
-                            rulebook.in_force_until)
+                            rulebook.in_force_until, rulebook.end_known)
 
     @property
     def label(self) -> str:
@@ -52,7 +53,7 @@ class RulebookSide:
 
     @property
     def in_force(self) -> str:
-        return f"{self.in_force_from} to {self.in_force_until}"
+        return f"{self.in_force_from} to {self.in_force_until}" + ("" if self.end_known else " or later")
 
     def to_json(self) -> dict[str, Any]:
         return {"year": self.year, "label": self.label, "title": self.title, "folder": self.folder,
@@ -269,7 +270,7 @@ class RulebookDiff:
 
     @property
     def in_force_changed(self) -> bool:
-        return (self.old.in_force_from, self.old.in_force_until) != (self.new.in_force_from, self.new.in_force_until)
+        return self.old.in_force != self.new.in_force
 
     @property
     def has_differences(self) -> bool:

@@ -30,14 +30,12 @@ def choose_as_of(rulebook: ir.Rulebook, given: date | None) -> AsOf:
     whose end is not known (`until DATE or later`) stays in force past DATE, the last day its facts were checked:
     today is then the day, and the note says the facts were checked only to DATE."""
     if given is not None:
-        if given < rulebook.in_force_from or (given > rulebook.in_force_until and rulebook.end_known):
+        if not rulebook.in_force_on(given):
             return AsOf(given, f"{given} is outside the rulebook's in-force period "
                                f"({rulebook.in_force_from} to {rulebook.in_force_until})")
-        if given > rulebook.in_force_until:
-            return AsOf(given, _unchecked(given, rulebook))
-        return AsOf(given, None)
+        return AsOf(given, _unchecked(given, rulebook) if given > rulebook.in_force_until else None)
     now = today()
-    if now > rulebook.in_force_until and not rulebook.end_known:
+    if now > rulebook.in_force_until and rulebook.in_force_on(now):
         return AsOf(now, _unchecked(now, rulebook))
     if now > rulebook.in_force_until:
         return AsOf(rulebook.in_force_until,

@@ -302,8 +302,8 @@ def _time(session: Session, baseline: ProfileVerdicts, category: ir.Category, fo
         summary = f"with nothing else changed, you meet it on {day}"
     note = None
     if day > session.rulebook.in_force_until:
-        note = (f"after this rulebook's in-force period (until {session.rulebook.in_force_until}): it holds if the "
-                f"rules stay as they are")
+        note = (f"after this rulebook's in-force period ({session.rulebook.period_text()}): it holds if the rules "
+                f"stay as they are")
     yield _made(session, baseline, category, "time", summary, (), day, note=note)
 
 

@@ -86,3 +86,14 @@ def test_spark_gives_the_evaluator_verdicts_for_the_shipped_rules(spark: Any, ye
     profiles = EDGES + [profile_from_row(r) for r in rows(settings_for(400, 7, as_of, [rulebook]))]
     expected = python_verdicts(rulebook, profiles, as_of)
     assert _spark_verdicts(spark, rulebook, profiles, as_of, tmp_path) == expected
+
+
+def test_spark_gives_the_evaluator_lower_bounds_under_a_pending_rule(spark: Any, rulebook_2026: ir.Rulebook,
+                                                                      tmp_path: Path) -> None:
+    """From 2026-11-03 the high-wage occupation points are pending: a computed CRS the rule could reach is a lower
+    bound (`crs_source` = `lower_bound`), on Spark as in the evaluator."""
+    as_of = date(2026, 11, 20)
+    profiles = EDGES + [profile_from_row(r) for r in rows(settings_for(200, 11, as_of, [rulebook_2026]))]
+    expected = python_verdicts(rulebook_2026, profiles, as_of)
+    assert any(row["crs_source"] == "lower_bound" for row in expected)
+    assert _spark_verdicts(spark, rulebook_2026, profiles, as_of, tmp_path) == expected
