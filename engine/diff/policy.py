@@ -1,8 +1,8 @@
 """A rulebook diff in policy terms: what a reader of the instructions would say changed.
 
 Read off the compared categories: the work experience asked in one listed occupation (how long, whether continuous,
-where; `engine.diff.work`), the categories added (with what they ask), dropped (and where their occupations went),
-renamed, and the occupations each list gains or loses. Every sentence is derived from the rules, none is written by
+where; `engine.diff.work`), the categories added (with what they ask; one an earlier rulebook had is said to come
+back), dropped (and where their occupations went), renamed, and the occupations each list gains or loses. Every sentence is derived from the rules, none is written by
 hand, so a new rulebook is described without anyone remembering to.
 """
 
@@ -15,14 +15,16 @@ from typing import Any
 from engine.diff.rulebook_diff import ADDED, CHANGED, REMOVED, CategoryDiff, RulebookDiff
 from engine.diff.work import WorkRequirement, months_text
 
+# A category added that an earlier rulebook (before the older one compared) had: a return, not new policy.
+RETURNED = "returned"
 # A list change of more occupations than this is said by codes alone; the detailed diff gives the titles.
 MAX_NAMED = 4
 
 
 @dataclass(frozen=True, slots=True)
 class PolicyChange:
-    """One change in policy terms: `kind` (`experience`, `added`, `removed`, `renamed`, `occupations`, or `none` when
-    nothing changed) and its sentence."""
+    """One change in policy terms: `kind` (`experience`, `added`, `returned` (added, and in an earlier rulebook),
+    `removed`, `renamed`, `occupations`, or `none` when nothing changed) and its sentence."""
 
     kind: str
     text: str
@@ -36,8 +38,15 @@ def policy_changes(diff: RulebookDiff) -> tuple[PolicyChange, ...]:
     dropped and renamed, and the occupations each list gains or loses."""
     changes = list(_experience_changes(diff))
     for category in diff.with_status(ADDED):
-        changes.append(PolicyChange(ADDED, f"Category added: {category.new_name} ({category.new_id}), "
-                                           f"{_asks(category)}"))
+        seen = category.last_seen
+        if seen is None:
+            changes.append(PolicyChange(ADDED, f"Category added: {category.new_name} ({category.new_id}), "
+                                               f"{_asks(category)}"))
+        else:
+            then = f"{seen.occupation_count} occupation{'s' if seen.occupation_count != 1 else ''}"
+            changes.append(PolicyChange(RETURNED, f"Category back: {category.new_name} ({category.new_id}), last in "
+                                                  f"the {seen.label} rulebook (until {seen.in_force_until}, {then} "
+                                                  f"then); now {_asks(category)}"))
     for category in diff.with_status(REMOVED):
         moved = sorted({f"{o.code} {o.title} {o.moved}" for o in category.occupations_removed if o.moved})
         where = f"; moved: {', '.join(moved)}" if moved else ""

@@ -141,6 +141,8 @@ def _category_text(category: CategoryDiff, paint: Paint, colour: str | None) -> 
     if category.kept:
         where = f"{category.old_source} {ARROW} {category.new_source}"
     lines.append(f"      {where}")
+    if category.last_seen is not None:
+        lines.append(paint(f"      back: {_last_seen(category)}", fg="green"))
     if category.renamed:
         lines.append(paint(f"      renamed: {category.old_name} {ARROW} {category.new_name}", fg="yellow"))
     if category.id_changed:
@@ -183,6 +185,15 @@ def _occupations_text(category: CategoryDiff, paint: Paint) -> list[str]:
         lines.extend(paint(f"        ~ {o.code}  {o.old_title} {ARROW} {o.title}", fg="yellow")
                      for o in category.title_changes)
     return lines
+
+
+def _last_seen(category: CategoryDiff) -> str:
+    """`last in the 2024 rulebook (until 2025-02-26) as 'Transport occupations', 10 occupations`."""
+    seen = category.last_seen
+    assert seen is not None
+    named = f" as '{seen.name}'" if seen.name != category.name else ""
+    return (f"last in the {seen.label} rulebook (until {seen.in_force_until}){named}, {seen.occupation_count} "
+            f"occupation{'s' if seen.occupation_count != 1 else ''}")
 
 
 def _occupation(occupation: OccupationChange) -> str:
@@ -306,6 +317,8 @@ def _category_markdown(category: CategoryDiff) -> list[str]:
     else:
         lines.append(f"Source: `{category.new_source or category.old_source}`")
     lines.append("")
+    if category.last_seen is not None:
+        lines += [f"Back: {md.text(_last_seen(category))}", ""]
     if category.renamed:
         lines += [f"Renamed: {category.old_name} {ARROW} {category.new_name}", ""]
     if category.id_changed:

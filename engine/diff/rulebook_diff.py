@@ -115,6 +115,23 @@ class SourceChange:
 
 
 @dataclass(frozen=True, slots=True)
+class LastSeen:
+    """Where a category the newer rulebook adds was last seen: an earlier rulebook (before the older one compared)
+    that had a category of the same id or name. Transport, dropped in 2025 and back in 2026, is not new policy but a
+    return, and a reader of the instructions would say so."""
+
+    year: str
+    label: str
+    name: str
+    in_force_until: date
+    occupation_count: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"year": self.year, "label": self.label, "name": self.name,
+                "in_force_until": self.in_force_until.isoformat(), "occupations": self.occupation_count}
+
+
+@dataclass(frozen=True, slots=True)
 class CategoryDiff:
     """One category across the two rulebooks. `status` is about policy (name, rule, occupations): a category whose
     policy is the same but whose cited sources changed is `citations_changed`, a difference but not a policy change.
@@ -142,6 +159,7 @@ class CategoryDiff:
     new_rule: tuple[str, ...] = ()
     old_work: WorkRequirement | None = None
     new_work: WorkRequirement | None = None
+    last_seen: LastSeen | None = None
 
     @property
     def id(self) -> str:
@@ -191,6 +209,7 @@ class CategoryDiff:
             },
             "rule_changes": [c.to_json() for c in self.rule_changes],
             "cites_changed": self.cites_changed,
+            **({"last_seen": self.last_seen.to_json()} if self.last_seen is not None else {}),
         }
 
 
@@ -298,13 +317,32 @@ class RulebookDiff:
         }
 
 
-def compare(old: ir.Rulebook, new: ir.Rulebook) -> RulebookDiff:
-    """The differences between two rulebooks, `old` first."""
+def compare(old: ir.Rulebook, new: ir.Rulebook, earlier: Sequence[ir.Rulebook] = ()) -> RulebookDiff:
+    """The differences between two rulebooks, `old` first. `earlier` are rulebooks that may have come before `old`
+    (any order; those not in force before it are ignored): a category `new` adds that one of them had is said to
+    return rather than to be new."""
     pairs = match_categories(old, new)
     forms: DefinitionForms = {}  # the definitions all categories call are brought to canonical form once
-    categories = [_category_diff(o, n, how, forms) for o, n, how in pairs]
+    before_old = sorted((r for r in earlier if r.in_force_from < old.in_force_from), key=lambda r: r.in_force_from,
+                        reverse=True)
+    categories = [_with_last_seen(_category_diff(o, n, how, forms), n, before_old) for o, n, how in pairs]
     return RulebookDiff(RulebookSide.of(old), RulebookSide.of(new), _source_changes(old, new),
                         tuple(_with_moves(categories)), _rounds_diff(old, new, pairs))
+
+
+def _with_last_seen(category: CategoryDiff, new: ir.Category | None,
+                    before_old: Sequence[ir.Rulebook]) -> CategoryDiff:
+    """An added category with the latest earlier rulebook that had it (by id, then by name), if any."""
+    if category.status != ADDED or new is None:
+        return category
+    for rulebook in before_old:
+        seen = next((c for c in rulebook.categories if c.id == new.id), None) or \
+            next((c for c in rulebook.categories if c.name.casefold() == new.name.casefold()), None)
+        if seen is not None:
+            side = RulebookSide.of(rulebook)
+            return replace(category, last_seen=LastSeen(side.year, side.label, seen.name, rulebook.in_force_until,
+                                                        len(occupations_of(seen))))
+    return category
 
 
 def _rounds_diff(old: ir.Rulebook, new: ir.Rulebook,

@@ -60,7 +60,8 @@ def render_site(site: SiteInput) -> Site:
     rulebooks = sorted(site.rulebooks, key=lambda r: r.year)
     pages: dict[str, str] = {"index.md": home_page(rulebooks)}
     years_nav: list[NavItem] = []
-    diffs = {new.year: compare(old, new) for old, new in zip(rulebooks, rulebooks[1:], strict=False)}
+    diffs = {new.year: compare(old, new, rulebooks[:index])
+             for index, (old, new) in enumerate(zip(rulebooks, rulebooks[1:], strict=False))}
     for index, rulebook in enumerate(rulebooks):
         previous = rulebooks[index - 1] if index > 0 else None
         diff = diffs.get(rulebook.year)
@@ -244,6 +245,14 @@ def category_page(rulebook: ir.Rulebook, category: ir.Category, previous: ir.Rul
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _back(category: CategoryDiff) -> str:
+    """`; back: last in [2024](../years/2024/index.md), 10 occupations then` for a category an earlier year had."""
+    seen = category.last_seen
+    if seen is None:
+        return ""
+    return f"; back: last in [{seen.year}](../years/{seen.year}/index.md), {seen.occupation_count} occupations then"
+
+
 def changes_page(old: ir.Rulebook, new: ir.Rulebook, diff: RulebookDiff | None = None) -> str:
     """What changed between two consecutive rulebooks, from `engine.diff.rulebook_diff`: categories, rules,
     occupations, values."""
@@ -271,7 +280,7 @@ def changes_page(old: ir.Rulebook, new: ir.Rulebook, diff: RulebookDiff | None =
         "",
     ]
     lines += [f"- **Added:** [{_cell(c.name)}](../years/{new.year}/{c.new_id}.md) (`{c.new_id}`, "
-              f"{c.new_occupation_count} occupations)" for c in added]
+              f"{c.new_occupation_count} occupations{_back(c)})" for c in added]
     lines += [f"- **Removed:** [{_cell(c.name)}](../years/{old.year}/{c.old_id}.md) (`{c.old_id}`, "
               f"{c.old_occupation_count} occupations)" for c in removed]
     lines += [f"- **Renamed:** `{c.new_id}`: {_cell(c.old_name or '')} → {_cell(c.new_name or '')}" for c in renamed]

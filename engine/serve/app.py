@@ -196,7 +196,8 @@ async def _diff(service: Service, request: Request) -> Response:
     if unknown:
         raise _unknown_years(service.library, unknown)
     rulebooks = service.library.rulebooks
-    return _json_response(diff_document(compare(rulebooks[old], rulebooks[new])), pretty)
+    earlier = [rulebook for year, rulebook in sorted(rulebooks.items()) if year < rulebooks[old].year]
+    return _json_response(diff_document(compare(rulebooks[old], rulebooks[new], earlier)), pretty)
 
 
 async def _occupations(service: Service, request: Request) -> Response:

@@ -55,6 +55,31 @@ def test_2025_to_2026_in_policy_terms(rulebook_2025: ir.Rulebook, rulebook_2026:
     ]
 
 
+def test_a_category_an_earlier_rulebook_had_is_said_to_come_back(rulebook_2023: ir.Rulebook,
+                                                                 rulebook_2024: ir.Rulebook, rulebook_2025: ir.Rulebook,
+                                                                 rulebook_2026: ir.Rulebook) -> None:
+    """Transport, dropped in 2025, returns in 2026 with a list of 4 where 2024's had 10: given the earlier rulebooks
+    (in any order), the diff says it comes back and from when, instead of calling it new."""
+    diff = compare(rulebook_2025, rulebook_2026, [rulebook_2024, rulebook_2023])
+    texts = [change.text for change in policy_changes(diff)]
+    assert "Category back: Transport occupations (transport), last in the 2024 rulebook (until 2025-02-26, 10 " \
+        "occupations then); now 4 occupations; asks 12 months of full-time work (1,560 hours), not necessarily " \
+        "continuous, in Canada or abroad" in texts
+    transport = next(c for c in diff.categories if c.id == "transport")
+    assert transport.to_json()["last_seen"] == {"year": "2024", "label": "2024", "name": "Transport occupations",
+                                                "in_force_until": "2025-02-26", "occupations": 10}
+    # Categories no earlier rulebook had are still new.
+    assert all(c.last_seen is None for c in diff.categories if c.id != "transport")
+
+
+def test_only_rulebooks_in_force_before_the_older_one_count_as_earlier(rulebook_2025: ir.Rulebook,
+                                                                      rulebook_2026: ir.Rulebook) -> None:
+    """A later rulebook given as 'earlier' (2026 for a 2025 diff) is not history: nothing comes back."""
+    diff = compare(rulebook_2025, rulebook_2026, [rulebook_2026])
+    assert all(c.last_seen is None for c in diff.categories)
+    assert "Category back" not in " ".join(change.text for change in policy_changes(diff))
+
+
 def test_2024_to_2025_names_the_category_added_dropped_and_renamed(rulebook_2024: ir.Rulebook,
                                                                     rulebook_2025: ir.Rulebook) -> None:
     texts = _texts(rulebook_2024, rulebook_2025)
@@ -82,7 +107,7 @@ def test_every_format_of_the_command_leads_with_the_policy_terms() -> None:
         "full-time work (780 → 1,560 hours at 30 hours a week); continuous: required → not required; part-time work "
         "counts by its hours"]
     document = json.loads(runner.invoke(main, ["diff", "2025", "2026", "--format", "json"]).stdout)
-    assert [c["kind"] for c in document["diff"]["policy"]] == ["experience", "added", "added", "added", "added",
+    assert [c["kind"] for c in document["diff"]["policy"]] == ["experience", "returned", "added", "added", "added",
                                                                "added", "removed", "occupations"]
     markdown = runner.invoke(main, ["diff", "2025", "2026", "--format", "markdown"]).stdout
     assert "## In policy terms\n\n- Work experience in one listed occupation" in markdown

@@ -41,6 +41,19 @@ def resolve_rulebook(compiler: Compiler, given: str) -> ir.Rulebook:
                              param_hint="OLD/NEW")
 
 
+def _earlier(compiler: Compiler, old: ir.Rulebook) -> list[ir.Rulebook]:
+    """The rulebooks of the rules tree in force before OLD, so that a category NEW adds which one of them had is said
+    to come back. A year whose rule files have errors is left out: it is not what is being compared."""
+    earlier: list[ir.Rulebook] = []
+    for year in available_years():
+        if year < old.year:
+            try:
+                earlier.append(compiler.compile_year(year)[0])
+            except RuleErrors:
+                continue
+    return earlier
+
+
 @click.command("diff")
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
@@ -73,7 +86,7 @@ def diff_command(old: str, new: str, output_format: str, exit_code: bool, pool: 
     compiler = Compiler()
     old_rulebook = resolve_rulebook(compiler, old)
     new_rulebook = resolve_rulebook(compiler, new)
-    difference = compare(old_rulebook, new_rulebook)
+    difference = compare(old_rulebook, new_rulebook, _earlier(compiler, old_rulebook))
     impact = None
     if pool is not None:
         impact = _impact(old_rulebook, new_rulebook, pool, as_of.date() if as_of else new_rulebook.in_force_from,
