@@ -2,8 +2,9 @@
 
 Read off the compared categories: the work experience asked in one listed occupation (how long, whether continuous,
 where; `engine.diff.work`), the categories added (with what they ask; one an earlier rulebook had is said to come
-back), dropped (and where their occupations went), renamed, and the occupations each list gains or loses. Every sentence is derived from the rules, none is written by
-hand, so a new rulebook is described without anyone remembering to.
+back), dropped (and where their occupations went), renamed, and the occupations each list gains or loses. Every
+sentence is derived from the rules, none is written by hand, so a new rulebook is described without anyone
+remembering to.
 """
 
 from __future__ import annotations
