@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 
@@ -38,10 +38,10 @@ class Node:
 
     def children(self) -> Iterator[Node]:
         """The direct child nodes, in source order: the one traversal every pass shares."""
-        for f in fields(self):
-            if f.name == "span":
+        for name in self.__dataclass_fields__:  # a class attribute: `dataclasses.fields` took a tenth of checking
+            if name == "span":
                 continue
-            value = getattr(self, f.name)
+            value = getattr(self, name)
             if isinstance(value, Node):
                 yield value
             elif isinstance(value, tuple):
