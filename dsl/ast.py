@@ -12,24 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A region of one source file; lines and columns count from 1, the end is exclusive."""
-
-    file: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
-
-    @property
-    def short(self) -> str:
-        """`file:line`, the form explanations cite."""
-        return f"{self.file}:{self.line}"
+from dsl.span import Span as Span  # where every stage finds it; its own module so the rule tree needs no AST
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from dsl import types as t
 from dsl.checker import CheckedRulebook
 from dsl.descriptions import PLACEHOLDER
 from dsl.format import flat
-from dsl.loader import content_hash
+from dsl.source_hash import content_hash
 from engine import ir
 from engine.model.facts import FUNCTIONS
 from engine.model.quantities import Duration, Hours, LanguageLevel, Points, Score
