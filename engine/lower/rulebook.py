@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 
 from dsl.diagnostics import Diagnostic
@@ -20,7 +19,9 @@ def default_rules_tree() -> Path:
     configured = os.environ.get("RULES_PATH")
     if configured:
         return Path(configured)
-    return Path(str(files("rules")))
+    import rules  # the package of the shipped rule files, found beside it: importlib.resources costs every command
+
+    return Path(rules.__file__).parent
 
 
 def available_years(tree: Path | None = None) -> list[str]:
@@ -36,6 +37,9 @@ class Compiler:
     is never compiled twice."""
 
     cache: dict[tuple[str, str], tuple[ir.Rulebook, tuple[Diagnostic, ...]]] = field(default_factory=dict)
+    # Whether to read and write compiled rulebooks on disk; off, every folder is compiled (what benchmarks of the
+    # compiler measure).
+    stored: bool = True
 
     def compile_folder(self, folder: Path, shown: str | None = None) -> tuple[ir.Rulebook, tuple[Diagnostic, ...]]:
         """Compile a rulebook folder; raises `RuleErrors` with every problem found. Returns warnings too.
@@ -43,7 +47,7 @@ class Compiler:
         A folder compiled by an earlier process, whose files did not change, is read back from the compiled-rulebook
         cache (`engine.lower.rulebook_cache`) without importing the parser, the checker or the lowering."""
         name = shown or folder.as_posix()
-        found = rulebook_cache.find(folder, name)
+        found = rulebook_cache.find(folder, name) if self.stored else None
         if found is not None:
             key = (str(folder.resolve()), found.fingerprint)
             if key in self.cache:
@@ -66,7 +70,7 @@ class Compiler:
             return self.cache[key]
         checked = check(source_set, PRELUDE)
         result = from_checked(checked, name), checked.warnings
-        if not checked.warnings:
+        if self.stored and not checked.warnings:
             rulebook_cache.store(result[0], source_set, name)
         self.cache[key] = result
         return result

@@ -23,7 +23,6 @@ import dataclasses
 import hashlib
 import math
 import os
-import tempfile
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -117,6 +116,8 @@ def store(rulebook: ir.Rulebook, sources: SourceSet, shown: str) -> None:
                   for shown_path, text in sorted(sources.texts.items())],
         "imports": [[str(importer), written, str(target)] for importer, written, target in sources.imports],
     }
+    import tempfile  # only when writing: its import is a few milliseconds of every command
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=entry.parent, delete=False, suffix=".tmp") as handle:

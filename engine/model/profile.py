@@ -21,7 +21,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from importlib.resources import files
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -332,7 +331,8 @@ def _allows(schema: Mapping[str, Any], kind: str) -> bool:
 
 @cache
 def profile_schema() -> dict[str, Any]:
-    text = files("engine.model").joinpath("schema/profile.schema.json").read_text(encoding="utf-8")
+    # Read beside this module, as the country table is: importlib.resources costs every command its import.
+    text = (Path(__file__).parent / "schema" / "profile.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
