@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	# An editable install leaves the project's modules uncompiled; compile them now rather than on each command
 	# (where writing bytecode is turned off, every `rules` command would compile them again).
-	$(BIN)/python -m compileall -q dsl engine > /dev/null
+	$(BIN)/python -m compileall -q dsl engine rules > /dev/null
 	touch $(STAMP)
 
 # The example profiles under the rulebook in force today (what every command applies by default), then under 2025.

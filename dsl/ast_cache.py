@@ -12,8 +12,7 @@ version, edited, or not the parse of this text) makes the file be parsed again a
 only make things faster, never different. `rules check`, `rules eval` and every other command read rule files through
 the same `dsl.parser.parse`, so they all see the same thing.
 
-Location: `$RULES_CACHE_DIR`, else `$XDG_CACHE_HOME/express-entry-rules`, else `~/.cache/express-entry-rules`.
-`RULES_CACHE_DIR=off` turns it off.
+Location: `dsl.cache_location` (`RULES_CACHE_DIR=off` turns it off).
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from dsl import ast
+from dsl.cache_location import cache_folder
 
 FORMAT = "3"
 
@@ -45,16 +45,6 @@ def _node_classes() -> dict[str, type[ast.Node]]:
 @cache
 def _grammar_digest() -> str:
     return hashlib.sha256(files("dsl").joinpath("grammar.lark").read_bytes()).hexdigest()
-
-
-def cache_folder() -> Path | None:
-    configured = os.environ.get("RULES_CACHE_DIR")
-    if configured == "off":
-        return None
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "express-entry-rules"
 
 
 def _entry(text: str, path: str) -> Path | None:

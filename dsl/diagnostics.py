@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dsl.ast import Span
+from dsl.span import Span
 
 MAX_SUGGESTED_LENGTH = 64  # no name in a rulebook or a profile is longer; a longer word is no typo of one
 MAX_PER_FILE = 100  # diagnostics shown per file (the rest are counted)

@@ -7,14 +7,14 @@ file can never read anything but rules. Files are read as UTF-8 text within a si
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from dsl import ast
 from dsl.diagnostics import Diagnostic, RuleErrors
 from dsl.parser import MAX_TOKENS, parse, token_count, too_long
+from dsl.source_hash import content_hash
 
 MAX_FILE_BYTES = 1_000_000
 MAX_FILES = 200
@@ -28,18 +28,15 @@ class SourceSet:
     folder: Path
     modules: tuple[ast.Module, ...]
     texts: dict[str, str]
+    # Where each text was read (display path -> resolved path), and each import as (importing file, the path as
+    # written, the file it led to): what a stored compilation of these files must find unchanged to be reused.
+    paths: dict[str, Path] = field(default_factory=dict)
+    imports: tuple[tuple[Path, str, Path], ...] = ()
 
     @property
     def fingerprint(self) -> str:
         """A hash of every file's path and text: equal fingerprints, equal rulebooks."""
         return content_hash(self.texts)
-
-
-def content_hash(texts: dict[str, str]) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(texts):
-        digest.update(path.encode() + b"\0" + texts[path].encode() + b"\0")
-    return digest.hexdigest()
 
 
 def load_folder(folder: Path, display_root: str | None = None) -> SourceSet:
@@ -68,7 +65,7 @@ def load_folder(folder: Path, display_root: str | None = None) -> SourceSet:
         loader.load(path, None)
     if loader.diagnostics:
         raise RuleErrors(loader.diagnostics, loader.texts)
-    return SourceSet(folder, tuple(loader.modules), loader.texts)
+    return SourceSet(folder, tuple(loader.modules), loader.texts, loader.paths, tuple(loader.imports))
 
 
 def read_rule_file(path: Path, shown: str, where: ast.Span | None = None) -> str:
@@ -110,6 +107,8 @@ class _Loader:
         self.seen: set[Path] = set()
         self.modules: list[ast.Module] = []
         self.texts: dict[str, str] = {}
+        self.paths: dict[str, Path] = {}
+        self.imports: list[tuple[Path, str, Path]] = []
         self.diagnostics: list[Diagnostic] = []
         self.tokens = 0
 
@@ -136,6 +135,7 @@ class _Loader:
             self.diagnostics.extend(errors.diagnostics)
             return
         self.texts[shown] = text
+        self.paths[shown] = real
         count = token_count(text, MAX_TOKENS)[0]
         if self.tokens + count > MAX_RULEBOOK_TOKENS:
             self.diagnostics.extend(too_long(
@@ -189,4 +189,5 @@ class _Loader:
         if not target.is_file():
             self.diagnostics.append(Diagnostic("E015", f"import '{written}': no such rule file", declaration.span))
             return
+        self.imports.append((importer, written, target))
         self.load(target, declaration.span)

@@ -22,10 +22,12 @@ _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|#[^\n]*|[A-Za-z_0-9.]+|[^\sA-Za-z_0-9]')
 _COUNTED = re.compile(r'#[^\n]*|("(?:[^"\\]|\\.)*"|[A-Za-z_0-9.]+|[^\sA-Za-z_0-9])')
 
 
+@functools.lru_cache(maxsize=512)
 def token_count(text: str, limit: int) -> tuple[int, int | None]:
     """How many words and signs `text` holds, counting up to `limit + 1`; and where the first one past `limit`
     starts, if any. Every rule file is counted each time a rulebook is loaded, so the count is made in the regular
-    expression engine; only a file past the limit is walked again, to find where."""
+    expression engine and remembered, like the parse, per text (a seventh of a warm compile); only a file past the
+    limit is walked again, to find where."""
     found = _COUNTED.findall(text)
     total = len(found) - found.count("")
     if total <= limit:

@@ -13,7 +13,7 @@ from datetime import date
 
 import click
 
-from dsl.ast import Span
+from dsl.span import Span
 from engine import ir
 from engine.diff.policy import policy_changes
 from engine.diff.rule_diff import RuleChange

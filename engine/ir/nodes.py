@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from dsl import types as t
-from dsl.ast import Span
+from dsl.span import Span
 from dsl.standing import THIRD_PARTY
 
 if TYPE_CHECKING:

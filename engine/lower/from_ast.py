@@ -10,7 +10,7 @@ from dsl import types as t
 from dsl.checker import CheckedRulebook
 from dsl.descriptions import PLACEHOLDER
 from dsl.format import flat
-from dsl.loader import content_hash
+from dsl.source_hash import content_hash
 from engine import ir
 from engine.model.facts import FUNCTIONS
 from engine.model.quantities import Duration, Hours, LanguageLevel, Points, Score
@@ -118,12 +118,12 @@ class _Lowering:
         node = self.expr(expr, frozenset())
         return node.value if isinstance(node, ir.Literal) else None
 
-    def cell_text(self, expr: ast.Expr | None, kind: t.Type) -> str:
+    def cell_text(self, expr: ast.Expr | None, value: object) -> str:
+        """A key cell as a reader finds it in the table, from its lowered `value`."""
         if expr is None:
             return ""
         if isinstance(expr, ast.Decimal):
             return expr.text
-        value = self.cell_value(expr, kind)
         if isinstance(value, (Score, LanguageLevel, Duration, str)):
             return str(value)
         return str(value.amount) if isinstance(value, (Points, Hours)) else str(value)
@@ -131,16 +131,16 @@ class _Lowering:
     def key_cell(self, cell: ast.Cell, kind: t.Type) -> ir.KeyCell:
         low = self.cell_value(cell.low, kind) if cell.low is not None else None
         high = self.cell_value(cell.high, kind) if cell.high is not None else None
-        low_text, high_text = self.cell_text(cell.low, kind), self.cell_text(cell.high, kind)
+        low_text, high_text = self.cell_text(cell.low, low), self.cell_text(cell.high, high)
         text = {"exact": low_text, "range": f"{low_text} to {high_text}", "at_least": f"{low_text} or more",
                 "at_most": f"{high_text} or less", "below": f"below {high_text}"}[cell.kind]
-        return ir.KeyCell(word(cell.kind, ir.KeyKind), low, high, text)
+        return ir.KeyCell(word(cell.kind, _KEY_KINDS), low, high, text)
 
     def round(self, round_: ast.Round, categories: tuple[ir.Category, ...]) -> ir.Round:
         category = next((c for c in categories if c.id == round_.target), None) \
             if round_.grouping == "category" else None
         return ir.Round(int(round_.name), round_.title, self.cites(round_.cites), round_.held,
-                        word(round_.grouping, ir.Grouping),
+                        word(round_.grouping, _GROUPINGS),
                         round_.target, category, round_.instructions, round_.invitations, round_.lowest_crs,
                         round_.tie_break, round_.span)
 
@@ -291,13 +291,13 @@ class _Lowering:
         if isinstance(expr, ast.Call):
             arguments = tuple(self.expr(a, local) for a in expr.arguments)
             if expr.function in ("min", "max") and expr.function not in self.checked.definitions:
-                return ir.Extreme(span, typ, word(expr.function, ir.ExtremeKind), arguments)
+                return ir.Extreme(span, typ, word(expr.function, _EXTREME_KINDS), arguments)
             if expr.function in self.checked.definitions:
                 return ir.RuleCall(span, typ, expr.function, arguments, self.rules)
-            return ir.Builtin(span, typ, word(expr.function, ir.BuiltinName), FUNCTIONS[expr.function].description,
+            return ir.Builtin(span, typ, word(expr.function, _BUILTIN_NAMES), FUNCTIONS[expr.function].description,
                               arguments)
         if isinstance(expr, ast.Compare):
-            return ir.Compare(span, typ, word(expr.operator, ir.CompareOperator), self.expr(expr.left, local),
+            return ir.Compare(span, typ, word(expr.operator, _COMPARE_OPERATORS), self.expr(expr.left, local),
                               self.expr(expr.right, local))
         if isinstance(expr, ast.Membership):
             return ir.Member(span, typ, self.expr(expr.item, local), self.expr(expr.collection, local),
@@ -306,7 +306,7 @@ class _Lowering:
             folded = self.fold(expr) if typ in t.DURATIONS else None
             if folded is not None:  # `within (3 years + 1 day) before as_of`: a period of fixed length in every backend
                 return ir.Literal(span, typ, folded[0], folded[1])
-            return ir.Arithmetic(span, typ, word(expr.operator, ir.ArithmeticOperator), self.expr(expr.left, local),
+            return ir.Arithmetic(span, typ, word(expr.operator, _ARITHMETIC_OPERATORS), self.expr(expr.left, local),
                                  self.expr(expr.right, local))
         if isinstance(expr, ast.AllOf):
             return ir.AllOf(span, typ, tuple(self.expr(o, local) for o in expr.operands))
@@ -317,7 +317,7 @@ class _Lowering:
         if isinstance(expr, ast.Quantifier):
             inner = local | {expr.variable}
             where = self.expr(expr.where, inner) if expr.where is not None else None
-            return ir.Quantifier(span, typ, word(expr.kind, ir.QuantifierKind), expr.variable,
+            return ir.Quantifier(span, typ, word(expr.kind, _QUANTIFIER_KINDS), expr.variable,
                                  self.expr(expr.domain, local), where, self.expr(expr.body, inner))
         if isinstance(expr, ast.Otherwise):
             return ir.Otherwise(span, typ, self.expr(expr.first, local), self.expr(expr.fallback, local))
@@ -362,9 +362,19 @@ def shown(value: Any, text: str) -> str:
     return text
 
 
-def word(value: str, allowed: Any) -> Any:
-    """`value` as one of the words a node kind takes (`allowed`, a `Literal` type of `engine.ir.nodes`). The checker
-    has already refused any other word, so a miss here is a bug in the compiler, said as such."""
-    if value not in get_args(allowed):
-        raise AssertionError(f"{value!r} is not one of {get_args(allowed)}")
+def word(value: str, allowed: frozenset[str]) -> Any:
+    """`value` as one of the words a node kind takes (`allowed`: the words of a `Literal` type of `engine.ir.nodes`).
+    The checker has already refused any other word, so a miss here is a bug in the compiler, said as such."""
+    if value not in allowed:
+        raise AssertionError(f"{value!r} is not one of {sorted(allowed)}")
     return cast(Any, value)
+
+
+# The words of each node kind, read once: hashing a `Literal` type at every node took a tenth of lowering.
+_KEY_KINDS = frozenset(get_args(ir.KeyKind))
+_GROUPINGS = frozenset(get_args(ir.Grouping))
+_EXTREME_KINDS = frozenset(get_args(ir.ExtremeKind))
+_BUILTIN_NAMES = frozenset(get_args(ir.BuiltinName))
+_COMPARE_OPERATORS = frozenset(get_args(ir.CompareOperator))
+_ARITHMETIC_OPERATORS = frozenset(get_args(ir.ArithmeticOperator))
+_QUANTIFIER_KINDS = frozenset(get_args(ir.QuantifierKind))
