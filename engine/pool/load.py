@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.model.json_text import JsonTextError, read_json
-from engine.model.pool_columns import COLUMNS, JOB_FIELDS, row_from_profile
+from engine.model.pool_columns import COLUMNS, row_from_profile
 from engine.model.pool_values import CellProblem, document_from_values, read_cell
 from engine.model.profile import normalise_country, validate
 from engine.pool.parquet_checks import ColumnCheck, converted, quote, row_checks
