@@ -81,8 +81,6 @@ def arrow_type(shape: Shape) -> Any:
 # Column name -> DuckDB type, in the order pools are written.
 COLUMNS: Mapping[str, str] = {name: duckdb_type(shape) for name, shape in SHAPES.items()}
 
-JOB_FIELDS = tuple(name for name, _ in JOB)
-
 
 def arrow_schema() -> Any:
     """The same columns as an Arrow schema."""

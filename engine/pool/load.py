@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.model.json_text import JsonTextError, read_json
-from engine.model.pool_columns import COLUMNS, JOB_FIELDS, row_from_profile
+from engine.model.pool_columns import COLUMNS, row_from_profile
 from engine.model.pool_values import CellProblem, document_from_values, read_cell
 from engine.model.profile import normalise_country, validate
 from engine.pool.parquet_checks import ColumnCheck, converted, quote, row_checks
@@ -98,16 +98,22 @@ def _load_parquet(connection: Any, path: Path, keep: Collection[str] | None) -> 
     if "id" not in present:
         raise PoolError(f"{path}: the pool has no 'id' column")
     checks = [*row_checks(present), *_job_order_check(connection, present)]
-    bad = " OR ".join(f"coalesce({check.condition}, false)" for check in checks) or "false"
-    columns = ", ".join(
-        (f"{converted(connection.type(kind), present[name], quote(name), cell=True)}" if name in present
-         else f"CAST(NULL AS {kind})") + f" AS {quote(name)}"
-        for name, kind in COLUMNS.items() if keep is None or name in keep)
+    kept = {name: (converted(connection.type(kind), present[name], quote(name), cell=True) if name in present
+                   else f"CAST(NULL AS {kind})") for name, kind in COLUMNS.items() if keep is None or name in keep}
+    try:
+        spellings = _country_spellings(connection, source, kept.get("work_history"))
+    except duckdb.Error as error:
+        raise PoolError(f"{path}: cannot read the pool ({_first_line(error)})") from None
+    jobs = kept.get("work_history")
+    if jobs is not None:
+        kept["work_history"] = spellings.canonical(jobs)
+    bad = " OR ".join([*(f"coalesce({check.condition}, false)" for check in checks),
+                       *(spellings.unknown(jobs) if jobs is not None else [])]) or "false"
+    columns = ", ".join(f"{value} AS {quote(name)}" for name, value in kept.items())
     try:
         connection.execute(f"""
             CREATE OR REPLACE TEMP TABLE pool_checked AS
             SELECT file_row_number + 1 AS _line, {columns}, {bad} AS _bad FROM {source}""")
-        _canonical_countries(connection)
         counts = connection.execute("SELECT count(*), count(*) FILTER (_bad) FROM pool_checked").fetchone()
         assert counts is not None
         rejects = _explained(connection, source, checks, present) if counts[1] else []
@@ -156,28 +162,44 @@ def _duplicate_ids(groups: list[tuple[Any, list[int]]]) -> list[Reject]:
             for identifier, lines in groups for line in lines[1:]]
 
 
-def _canonical_countries(connection: Any) -> None:
-    """The jobs' countries as the profile loader gives them (`engine.model.profile.country_names`): each spelling found
-    in the pool is looked up once, the rows that write a country another way get its canonical spelling, and a row
-    with a country no spelling matches is marked bad, so that `validate` names the problem at that job's path."""
-    countries = "list_transform(work_history, lambda j: j.country)"
+@dataclass(frozen=True, slots=True)
+class CountrySpellings:
+    """The jobs' countries as the profile loader gives them (`engine.model.profile.country_names`): each spelling
+    found in the pool is looked up once; a job that writes a country another way gets its canonical spelling as the
+    pool is read, and a row with a country no spelling matches is marked bad, so that `validate` names the problem
+    at that job's path. Both are folded into the one statement that reads the file: rewriting the column afterwards
+    would copy every row's jobs again."""
+
+    renamed: Mapping[str, str]
+    unmatched: tuple[str, ...]
+
+    def canonical(self, jobs: str) -> str:
+        """`jobs` (a list of job records) with each renamed country in its canonical spelling."""
+        if not self.renamed:
+            return jobs
+        cases = " ".join(f"WHEN {_text(value)} THEN {_text(name)}" for value, name in sorted(self.renamed.items()))
+        spellings = f"[{', '.join(map(_text, sorted(self.renamed)))}]"
+        return (f"CASE WHEN list_has_any(list_transform({jobs}, lambda j: j.country), {spellings}) "
+                f"THEN list_transform({jobs}, lambda j: struct_update(j, country := CASE j.country {cases} "
+                f"ELSE j.country END)) ELSE {jobs} END")
+
+    def unknown(self, jobs: str) -> list[str]:
+        """The condition that `jobs` write a country no spelling matches (none when no such country was found)."""
+        if not self.unmatched:
+            return []
+        listed = f"[{', '.join(map(_text, self.unmatched))}]"
+        return [f"coalesce(list_has_any(list_transform({jobs}, lambda j: j.country), {listed}), false)"]
+
+
+def _country_spellings(connection: Any, source: str, jobs: str | None) -> CountrySpellings:
+    if jobs is None:
+        return CountrySpellings({}, ())
     found = [row[0] for row in connection.execute(
-        "SELECT DISTINCT j.country FROM (SELECT unnest(work_history) AS j FROM pool_checked WHERE NOT _bad) jobs "
-        "WHERE j.country IS NOT NULL").fetchall()]
+        f"SELECT DISTINCT country FROM (SELECT unnest(list_transform({jobs}, lambda j: j.country)) AS country "
+        f"FROM {source}) WHERE country IS NOT NULL").fetchall()]
     canonical = {value: normalise_country(value) for value in found}
-    renamed = {value: name for value, name in canonical.items() if name is not None and name != value}
-    unknown = sorted(value for value, name in canonical.items() if name is None)
-    if renamed:
-        cases = " ".join(f"WHEN {_text(value)} THEN {_text(name)}" for value, name in sorted(renamed.items()))
-        fields = ", ".join(f'{quote(f)} := j.{quote(f)}' if f != "country" else
-                           f"country := CASE j.country {cases} ELSE j.country END" for f in JOB_FIELDS)
-        spellings = f"[{', '.join(map(_text, sorted(renamed)))}]"
-        connection.execute(f"UPDATE pool_checked SET work_history = list_transform(work_history, lambda j: "
-                           f"struct_pack({fields})) WHERE NOT _bad AND list_has_any({countries}, {spellings})")
-    if unknown:
-        listed = f"[{', '.join(map(_text, unknown))}]"
-        connection.execute(f"UPDATE pool_checked SET _bad = true "
-                           f"WHERE NOT _bad AND list_has_any({countries}, {listed})")
+    return CountrySpellings({value: name for value, name in canonical.items() if name is not None and name != value},
+                            tuple(sorted(value for value, name in canonical.items() if name is None)))
 
 
 def _text(value: str) -> str:

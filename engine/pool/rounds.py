@@ -95,6 +95,11 @@ def simulate(connection: Any, rulebook: ir.Rulebook, spec: RoundSpec) -> RoundOu
                         int(bounded[0]), bound_note(rulebook.pending_on(spec.as_of)) if bounded[0] else None)
 
 
+def check_supported(rulebook: ir.Rulebook, spec: RoundSpec) -> None:
+    """RoundUnsupported when the round draws from a grouping the verdicts cannot tell: before any work is done."""
+    _condition(rulebook, spec)
+
+
 def _condition(rulebook: ir.Rulebook, spec: RoundSpec) -> tuple[str, str]:
     """SQL conditions over a verdict row: eligible for the round; eligibility unknown."""
     if spec.grouping == "category":

@@ -9,6 +9,7 @@ lists) comes from the classes it builds on.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from dsl import types as t
@@ -18,6 +19,7 @@ from engine.model.facts import CLAIMS, FIELD_DEFAULTS, FIELD_PATHS, PRESENCE_FIE
 from engine.model.quantities import Duration, Period
 from engine.sql import expr as x
 from engine.sql.context import BIND_LENGTH
+from engine.sql.date_folds import DayBound, folded
 from engine.sql.lists import Lists
 from engine.sql.values import THIS_CODE, NotPerCode, SqlUnsupported, Static, ThisCode, Value, literal
 
@@ -222,7 +224,45 @@ class NodeCompiler(Lists, Visitor[Value]):
 
     def compare(self, node: ir.Compare) -> Value:
         operator = COMPARISONS.get(node.operator, node.operator)
-        return x.Infix(operator, (self.sql(node.left, self.env), self.sql(node.right, self.env)))
+        return self.moved_date_compare(node, operator) or \
+            x.Infix(operator, (self.sql(node.left, self.env), self.sql(node.right, self.env)))
+
+    def moved_date_compare(self, node: ir.Compare, operator: str) -> x.Expr | None:
+        """A date moved by a fixed duration (written out or in a definition) compared with a date known when
+        compiling, as a comparison of the date itself with a literal (`engine.sql.date_folds`); None when the
+        comparison is not of that form."""
+        for side, other, on_left in ((node.left, node.right, True), (node.right, node.left, False)):
+            if not (isinstance(other, (ir.Literal, ir.ConstantRef))
+                    or isinstance(other, ir.FactRef) and other.name == "as_of") or _moved_date(side) is None:
+                continue
+            found = self.moved_date(side, self.env)
+            bound = self.value(other, self.env)
+            if found is None or not (isinstance(bound, Static) and type(bound.value) is date):
+                return None
+            moved, env = found
+            duration = self.value(moved.right, env)
+            if not (isinstance(duration, Static) and isinstance(duration.value, Duration)):
+                return None
+            fold = folded(operator, duration.value, 1 if moved.operator == "+" else -1, bound.value, self.as_of,
+                          on_left)
+            if fold is None:
+                return None
+            day = self.sql(moved.left, env)
+            if isinstance(fold, DayBound):
+                return x.Infix(fold.operator, (day, x.DateValue(fold.day)))
+            between = x.Between(day, x.DateValue(fold.first), x.DateValue(fold.last))
+            return x.Paren(between) if fold.inside else x.Not(between)
+        return None
+
+    def moved_date(self, node: ir.Node, env: Mapping[str, Value]) -> tuple[ir.Arithmetic, Mapping[str, Value]] | None:
+        """The date arithmetic `node` is, through the definitions it calls inline (as `rule_call` compiles them), with
+        the names its operands read; None when a definition on the way is a column of its own."""
+        while isinstance(node, ir.RuleCall):
+            if not node.rule.parameters and self.state.uses.get(node.name, 2) > 1:
+                return None
+            env = dict(zip(node.rule.parameters, [self.value(a, env) for a in node.arguments]))
+            node = node.rule.body
+        return (node, env) if isinstance(node, ir.Arithmetic) else None
 
     def member(self, node: ir.Member) -> Value:
         env = self.env
@@ -295,3 +335,13 @@ class NodeCompiler(Lists, Visitor[Value]):
         then = self.guarded(x.Call("coalesce", (condition, x.FALSE)), node.then, env)
         otherwise = self.guarded(x.Not(x.Call("coalesce", (condition, x.TRUE)), parens=False), node.otherwise, env)
         return x.Case(((x.IsNull(condition), x.NULL), (condition, then)), otherwise)
+
+
+def _moved_date(node: ir.Node) -> ir.Arithmetic | None:
+    """The date moved by a duration that `node` is, directly or through definitions, when the date moved is not itself
+    a moved date (whose values could be anywhere on the calendar)."""
+    while isinstance(node, ir.RuleCall):
+        node = node.rule.body
+    if not (isinstance(node, ir.Arithmetic) and node.left.type == t.DATE):
+        return None
+    return None if _moved_date(node.left) is not None else node

@@ -112,9 +112,10 @@ class Assembly:
         c, d, r, state = self.c, self.d, self.render, self.c.state
         codes = sorted({code for table in self.rulebook.occupation_lists.values() for code in table.codes})
         views = [d.intermediate(f"occ_code_{index}", occupation_time(
-            d, c.as_of, window, codes if index not in state.unlisted else [], self.source(f"occ_code_{index}")))
-            for window, index in state.windows.items()]
-        views += [d.intermediate(f"occ_{index}", occupation_maps(d, index)) for index in windows]
+            d, c.as_of, window, codes if index not in state.unlisted else [], self.source(f"occ_code_{index}"),
+            longest=index in state.longest)) for window, index in state.windows.items()]
+        views += [d.intermediate(f"occ_{index}", occupation_maps(d, index, longest=index in state.longest))
+                  for index in windows]
         views += [d.intermediate(f"hours_in_{index}", hours_in_view(
             d, c.as_of, r(where), period, self.source(f"hours_in_{index}"))) for index, where, period
             in state.hours_in.items()]
@@ -125,7 +126,7 @@ class Assembly:
         if folds:
             views.append(d.intermediate("per_profile", per_profile(
                 d, self.pool, codes, [(r(sql), alias) for alias, sql in folds], sorted(state.per_code_windows),
-                state.hours_in_code.indices())))
+                state.hours_in_code.indices(), frozenset(state.longest))))
         return views
 
     def source(self, view: str) -> str:

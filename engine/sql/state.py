@@ -76,6 +76,7 @@ class CompileState:
     per_code: bool = False
     maps: set[int] = field(default_factory=set)
     per_code_windows: set[int] = field(default_factory=set)
+    longest: set[int] = field(default_factory=set)  # the windows whose longest run some rule reads
     reads: dict[str, list[x.Expr] | None] = field(default_factory=dict)
     per_code_columns: Keyed = field(default_factory=Keyed)
     hours_in: WorkViews = field(default_factory=WorkViews)

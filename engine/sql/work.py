@@ -27,6 +27,8 @@ class WorkReads(Elements):
         index = self.state.windows.setdefault(period.value, len(self.state.windows))
         part = "longest" if node.function == "continuous_full_time" else "hours"
         zero = x.Token("0") if part == "longest" else ZERO_HOURS
+        if part == "longest":
+            self.state.longest.add(index)
         if self.state.per_code:
             if code is not THIS_CODE:
                 raise NotPerCode

@@ -19,20 +19,17 @@ from engine.sql.values import DURATION_SCALE
 EPSILON = 1e-9
 
 
-def occupation_time(d: Dialect, as_of: date, window: Period, prune: list[str], source: str) -> str:
+def occupation_time(d: Dialect, as_of: date, window: Period, prune: list[str], source: str,
+                    longest: bool = True) -> str:
     """Per profile and occupation worked: longest continuous full-time run and hours counted within the window,
     and whether some job in that occupation does not give its hours (then both are missing, as in the evaluator).
-    One row per occupation worked, whatever its time in the window; `prune`: the only occupations read, if known."""
-    full = d.double(FULL_TIME_HOURS_PER_WEEK - EPSILON)
-    cap = d.double(FULL_TIME_HOURS_PER_WEEK)
-    epsilon = d.double(EPSILON)
+    One row per occupation worked, whatever its time in the window; `prune`: the only occupations read, if known.
+    `longest`: whether the rules read the longest run; without it, the runs of full-time days (a second window
+    function, a grouping per run and calendar-month arithmetic) are not computed and the view has no such column."""
     kept = f" WHERE j.noc IN ({', '.join(d.text(c) for c in prune)})" if prune else ""
     end = d.field("j", "end")
-    segment_days = d.days_between("next_day", "day")
-    first_month = "(year(after_) * 12 + month(after_) - year(first_) * 12 - month(first_))"
-    months = (f"(CASE WHEN {first_month} > 0 AND {d.add_months('first_', first_month)} > after_ "
-              f"THEN {first_month} - 1 ELSE {first_month} END)")
     order = "PARTITION BY _line, noc ORDER BY day"
+    run = ", t.longest AS longest" if longest else ""
     return f"""
 WITH jobs AS (
   SELECT _line, j.noc AS noc, j.start AS s, coalesce({end}, {d.date(as_of)}) AS e, j.hours_per_week AS h
@@ -50,7 +47,31 @@ WITH jobs AS (
   SELECT _line, noc, day, lead(day) OVER ({order}) AS next_day,
          sum(delta) OVER ({order} RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS raw_weekly
   FROM changes
-), segments AS (
+){_hours_and_runs(d, order) if longest else _hours_only(d)}
+SELECT c._line AS _line, c.noc AS noc, c.incomplete AS incomplete, t.hours AS hours{run}
+FROM codes c LEFT JOIN per_code t ON t._line = c._line AND t.noc = c.noc"""
+
+
+def _hours_only(d: Dialect) -> str:
+    """The hours counted, segment by segment of constant weekly hours (after the CTE `running`)."""
+    cap = d.double(FULL_TIME_HOURS_PER_WEEK)
+    weekly = f"CASE WHEN raw_weekly < {d.double(EPSILON)} THEN {d.double(0.0)} ELSE raw_weekly END"
+    return f""", per_code AS (
+  SELECT _line, noc, sum(least({weekly}, {cap}) * {d.days_between('next_day', 'day')}) / 7 AS hours
+  FROM running WHERE next_day IS NOT NULL GROUP BY _line, noc
+)"""
+
+
+def _hours_and_runs(d: Dialect, order: str) -> str:
+    """The hours counted and the longest run of full-time days (after the CTE `running`)."""
+    full = d.double(FULL_TIME_HOURS_PER_WEEK - EPSILON)
+    cap = d.double(FULL_TIME_HOURS_PER_WEEK)
+    epsilon = d.double(EPSILON)
+    segment_days = d.days_between("next_day", "day")
+    first_month = "(year(after_) * 12 + month(after_) - year(first_) * 12 - month(first_))"
+    months = (f"(CASE WHEN {first_month} > 0 AND {d.add_months('first_', first_month)} > after_ "
+              f"THEN {first_month} - 1 ELSE {first_month} END)")
+    return f""", segments AS (
   SELECT _line, noc, day, next_day, weekly, weekly >= {full} AS full_time,
          sum(CASE WHEN weekly >= {full} THEN 0 ELSE 1 END) OVER ({order} ROWS BETWEEN UNBOUNDED PRECEDING
              AND CURRENT ROW) AS island
@@ -65,14 +86,13 @@ WITH jobs AS (
          coalesce(max(months * {DURATION_SCALE} + {d.days_between('after_', d.add_months('first_', 'months'))}), 0)
          AS longest
   FROM (SELECT *, {months} AS months FROM islands) m GROUP BY _line, noc
-)
-SELECT c._line AS _line, c.noc AS noc, c.incomplete AS incomplete, t.hours AS hours, t.longest AS longest
-FROM codes c LEFT JOIN per_code t ON t._line = c._line AND t.noc = c.noc"""
+)"""
 
 
-def occupation_maps(d: Dialect, index: int) -> str:
-    """Per profile, a map from occupation code to its time in one window, for rules that need it in a lambda."""
-    value = d.struct([("longest", "longest"), ("hours", "hours")])
+def occupation_maps(d: Dialect, index: int, longest: bool = True) -> str:
+    """Per profile, a map from occupation code to its time in one window, for rules that need it in a lambda
+    (`longest`: with the longest run, when the rules read it)."""
+    value = d.struct([*([("longest", "longest")] if longest else []), ("hours", "hours")])
     return (f"SELECT _line, map_from_entries({d.collect(d.struct([('k', 'noc'), ('v', value)]))}) AS occ "
             f"FROM occ_code_{index} GROUP BY _line")
 
@@ -116,15 +136,16 @@ FROM flags f LEFT JOIN hours h ON h._line = f._line{same_code}"""
 
 
 def per_profile(d: Dialect, pool: str, codes: list[str], folds: list[tuple[str, str]], windows: list[int],
-                hours_by_code: list[int]) -> str:
+                hours_by_code: list[int], longest: frozenset[int] = frozenset()) -> str:
     """One row per profile that worked in a listed occupation: the folded quantifiers over its occupations (`folds`:
     their SQL and alias), read off the occupations' time in each window (the first window's rows give the
-    occupations worked)."""
+    occupations worked; `longest`: the windows whose longest run the rules read)."""
     listed = f"IN ({', '.join(d.text(c) for c in codes)})" if codes else "IS NULL AND FALSE"
     columns = ", ".join(f"{sql} AS {alias}" for sql, alias in folds)
     if windows:
         first = windows[0]
-        times = "".join(f", w{i}.longest AS longest_{i}, w{i}.hours AS hours_{i}" for i in windows)
+        times = "".join((f", w{i}.longest AS longest_{i}" if i in longest else "") + f", w{i}.hours AS hours_{i}"
+                        for i in windows)
         joins = "".join(f" LEFT JOIN occ_code_{i} w{i} ON w{i}._line = w{first}._line AND w{i}.noc = w{first}.noc"
                         for i in windows[1:])
         codes_worked = (f"SELECT w{first}._line AS _line, w{first}.noc AS noc, w{first}.incomplete AS incomplete"

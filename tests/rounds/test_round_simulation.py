@@ -88,3 +88,48 @@ def test_a_provincial_nominee_round_is_refused_with_a_reason(pool: Path) -> None
     result = CliRunner().invoke(main, ["round", "331", "--pool", str(pool), *RULES])
     assert result.exit_code == 2
     assert "provincial nominations" in result.output
+
+
+# `rules batch --round`: the verdicts and the round from one reading of the pool ----------------------------------
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_a_batch_with_a_round_writes_the_verdicts_of_the_rounds_day_and_the_same_outcome_as_rules_round(
+        pool: Path, tmp_path: Path, engine: str) -> None:
+    with_round, alone = tmp_path / "with-round.csv", tmp_path / "alone.csv"
+    batch = CliRunner().invoke(main, ["batch", str(pool), *RULES, "--out", str(with_round), "--round", "385",
+                                      "--round-format", "json", "--engine", engine])
+    assert batch.exit_code == 0, batch.output
+    assert json.loads(batch.stdout) == _round("385", "--pool", str(pool), "--engine", engine)
+    plain = CliRunner().invoke(main, ["batch", str(pool), *RULES, "--as-of", "2025-12-11", "--out", str(alone),
+                                      "--engine", engine])
+    assert plain.exit_code == 0, plain.output
+    assert with_round.read_text(encoding="utf-8") == alone.read_text(encoding="utf-8")
+
+
+def test_a_batch_with_a_round_writes_the_round_as_text_by_default(pool: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["batch", str(pool), *RULES, "--out", str(tmp_path / "v.parquet"),
+                                       "--round", "385"])
+    assert result.exit_code == 0, result.output
+    text = CliRunner().invoke(main, ["round", "385", "--pool", str(pool), *RULES]).stdout
+    assert result.stdout == text and "invited 2 of 1,000" in text
+
+
+def test_a_batch_refuses_a_round_of_another_day_than_its_as_of_date(pool: Path, tmp_path: Path) -> None:
+    out = tmp_path / "v.csv"
+    result = CliRunner().invoke(main, ["batch", str(pool), *RULES, "--as-of", "2025-06-01", "--out", str(out),
+                                       "--round", "385"])
+    assert result.exit_code == 2
+    assert "round 385 was held on 2025-12-11" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("number", "message"), [("331", "provincial nominations"),
+                                                 ("9999", "no rulebook declares round 9999")])
+def test_a_batch_refuses_a_round_it_cannot_simulate_before_evaluating(pool: Path, tmp_path: Path, number: str,
+                                                                      message: str) -> None:
+    out = tmp_path / "v.csv"
+    result = CliRunner().invoke(main, ["batch", str(pool), *RULES, "--out", str(out), "--round", number])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not out.exists()

@@ -32,3 +32,22 @@ def test_program_sweeps_run_only_for_profiles_that_do_not_give_their_programs(ru
     # The category experience (3 years, every profile) is the one sweep over the whole pool; the CRS's (10 years)
     # run for the profiles that do not give their CRS.
     assert len(sweeps) - len(restricted) == 1
+
+
+def test_the_longest_full_time_run_is_computed_only_for_a_window_whose_run_a_rule_reads(
+        rulebook_2025: ir.Rulebook) -> None:
+    """The category experience and FSW's experience read a continuous full-time run in one occupation (within 3 and
+    10 years): their sweeps find the runs. The third window's rules read hours only, and its sweep stops at the
+    hours."""
+    compiled = compile_rulebook(rulebook_2025, AS_OF)
+    occupation_sweeps = [view for view in compiled.views if "TABLE occ_code_" in view]
+    with_runs = [view for view in occupation_sweeps if "islands AS" in view and "t.longest AS longest" in view]
+    assert (len(occupation_sweeps), len(with_runs)) == (3, 2)
+
+
+def test_no_date_is_moved_in_the_verdict_query(rulebook_2025: ir.Rulebook) -> None:
+    """A result counts for 2 years from its test date: `result.date + 2 years >= as_of` is compiled as a comparison
+    of the test date with the first day that counts, known when compiling."""
+    compiled = compile_rulebook(rulebook_2025, AS_OF)
+    assert "to_months(" not in compiled.query
+    assert "\"date\" >= DATE '2023-06-01'" in compiled.query

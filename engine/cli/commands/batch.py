@@ -36,11 +36,17 @@ def _progress(length: int) -> Iterator[Callable[[int], None] | None]:
 @click.option("--engine", "engine_name", type=click.Choice(["duckdb", "python"]),
               help="duckdb: rules compiled to SQL; python: the single-profile evaluator on each row. Default: duckdb, "
                    "or python (with a note) when the rules use something the SQL backend does not compile.")
+@click.option("--round", "round_number", type=int, metavar="NUMBER",
+              help="Also simulate round NUMBER of the rulebook over these verdicts (evaluated as of the round's day), "
+                   "as `rules round NUMBER` does, with the pool read once.")
+@click.option("--round-format", "round_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How --round writes the round's outcome to standard output.")
 def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: object, out: Path, errors: Path | None,
-                  engine_name: str | None) -> None:
+                  engine_name: str | None, round_number: int | None, round_format: str) -> None:
     """Evaluate every profile in POOL (Parquet, JSON Lines or CSV): a verdict and a reason per category."""
     import duckdb
 
+    from engine.cli.commands.round import declared_round, report_round
     from engine.cli.common import choose_as_of, load_rulebooks
     from engine.explain.standing import standing_lines
     from engine.lower.rulebook import Compiler
@@ -55,11 +61,25 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
         write_results,
     )
     from engine.pool.load import PoolError, load_pool, pool_connection
+    from engine.pool.rounds import RoundUnsupported, check_supported
 
     given = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
-    (rulebook,) = load_rulebooks(Compiler(), (year,) if year else (), (folder,) if folder else (), given)
+    spec = None
+    if round_number is None:
+        (rulebook,) = load_rulebooks(Compiler(), (year,) if year else (), (folder,) if folder else (), given)
+    else:
+        rulebook, spec = declared_round(Compiler(), round_number, year, folder, "--round")
+        if given is not None and given != spec.as_of:
+            raise click.UsageError(f"round {round_number} was held on {spec.as_of}: its verdicts are those of that "
+                                   f"day, not of --as-of {given}")
+        given = spec.as_of
+        try:
+            check_supported(rulebook, spec)
+        except RoundUnsupported as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(2)
     when = choose_as_of(rulebook, given)
-    if when.note:
+    if when.note and spec is None:  # a round's own warnings say when its day is outside the in-force period
         click.echo(f"note: {when.note}", err=True)
     errors = errors or out.with_name(out.name + ".errors.jsonl")
     for path, option in ((out, "--out"), (errors, "--errors")):
@@ -76,7 +96,7 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
     rejects = list(loaded.rejects)
     try:
         rejects += register_verdicts(connection, rulebook, when.day, engine_name, loaded, _progress,
-                                     note=lambda text: click.echo(text, err=True), lazy=True)
+                                     note=lambda text: click.echo(text, err=True), lazy=spec is None)
     except EngineRefused as refusal:
         click.echo(f"error: {refusal}", err=True)
         sys.exit(2)
@@ -94,3 +114,5 @@ def batch_command(pool: Path, year: str | None, folder: Path | None, as_of: obje
         click.echo(line, err=True)
     click.echo(f"rows in {summary.rows_in:,} = evaluated {summary.evaluated:,} + rejected {summary.rejected:,}"
                f" (errors in {errors})", err=True)
+    if spec is not None:
+        report_round(connection, rulebook, spec, round_format)

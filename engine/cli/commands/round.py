@@ -6,10 +6,16 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from engine.cli.common import CalendarDay
+
+if TYPE_CHECKING:
+    from engine import ir
+    from engine.lower.rulebook import Compiler
+    from engine.pool.rounds import RoundSpec
 
 
 @click.command("round")
@@ -35,30 +41,16 @@ def round_command(number: int | None, pool: Path, year: str | None, folder: Path
     a hypothetical round (--category or --program, --invitations, --as-of)."""
 
     from engine.cli.common import load_rulebooks
-    from engine.lower.rulebook import Compiler, available_years
+    from engine.lower.rulebook import Compiler
     from engine.pool.batch import EngineRefused, columns_read, register_verdicts
     from engine.pool.load import PoolError, load_pool, pool_connection
-    from engine.pool.rounds import (
-        RoundSpec,
-        RoundUnsupported,
-        fit_warnings,
-        outcome_json,
-        outcome_text,
-        simulate,
-        spec_of,
-    )
+    from engine.pool.rounds import RoundSpec, RoundUnsupported
 
     compiler = Compiler()
     if number is not None:
         if category or program or invitations or as_of:
             raise click.UsageError("give a round NUMBER, or --category/--program with --invitations, not both")
-        candidates = load_rulebooks(compiler, () if folder else (year,) if year else tuple(available_years()),
-                                    (folder,) if folder else ())
-        found = [(r, rb) for rb in candidates for r in rb.rounds if r.number == number]
-        if not found:
-            raise click.BadParameter(f"no rulebook declares round {number}", param_hint="ROUND")
-        round_, rulebook = found[0]
-        spec = spec_of(round_)
+        rulebook, spec = declared_round(compiler, number, year, folder, "ROUND")
     else:
         if not invitations or not as_of or bool(category) == bool(program):
             raise click.UsageError("a hypothetical round needs --category or --program, --invitations and --as-of")
@@ -78,14 +70,41 @@ def round_command(number: int | None, pool: Path, year: str | None, folder: Path
     except EngineRefused as refusal:
         click.echo(f"error: {refusal}", err=True)
         sys.exit(2)
+    rejected = (f"note: {len(loaded.rejects):,} of {loaded.rows_in:,} rows were rejected as malformed "
+                f"(run `rules batch` to list them)") if loaded.rejects else None
     try:
-        outcome = simulate(connection, rulebook, spec)
+        report_round(connection, rulebook, spec, output_format, rejected)
     except RoundUnsupported as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
-    if loaded.rejects:
-        click.echo(f"note: {len(loaded.rejects):,} of {loaded.rows_in:,} rows were rejected as malformed "
-                   f"(run `rules batch` to list them)", err=True)
+
+
+def declared_round(compiler: Compiler, number: int, year: str | None, folder: Path | None,
+                   hint: str) -> tuple[ir.Rulebook, RoundSpec]:
+    """Round NUMBER and the rulebook that declares it: of the folder or year given, else of any shipped year."""
+    from engine.cli.common import load_rulebooks
+    from engine.lower.rulebook import available_years
+    from engine.pool.rounds import spec_of
+
+    candidates = load_rulebooks(compiler, () if folder else (year,) if year else tuple(available_years()),
+                                (folder,) if folder else ())
+    found = [(r, rb) for rb in candidates for r in rb.rounds if r.number == number]
+    if not found:
+        raise click.BadParameter(f"no rulebook declares round {number}", param_hint=hint)
+    round_, rulebook = found[0]
+    return rulebook, spec_of(round_)
+
+
+def report_round(connection: Any, rulebook: ir.Rulebook, spec: RoundSpec, output_format: str,
+                 note: str | None = None) -> None:
+    """Rank and invite over the verdicts in the connection, and write the outcome (text or JSON) to standard output
+    and, to standard error, `note` then what makes the outcome doubtful. RoundUnsupported for a grouping profiles
+    cannot tell."""
+    from engine.pool.rounds import fit_warnings, outcome_json, outcome_text, simulate
+
+    outcome = simulate(connection, rulebook, spec)
+    if note:
+        click.echo(note, err=True)
     warnings = fit_warnings(connection, rulebook, spec)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
