@@ -51,7 +51,10 @@ class FactsNotListed:
 @dataclass(frozen=True, slots=True)
 class Explanation:
     """One statement. `kind` is `category`, `rule` (a named definition), `group` (and/or/not, a quantifier),
-    `item` (one element a quantifier went over) or `check` (a comparison or a fact)."""
+    `item` (one element a quantifier went over) or `check` (a comparison or a fact).
+
+    `key` names a rule's statement by the rule and its arguments (`listening_level(language_tests[0])`): the same
+    call explained once is one object wherever it is read, and the JSON graph refers to it by this name."""
 
     kind: str
     label: str
@@ -62,6 +65,7 @@ class Explanation:
     source: str | None = None
     facts: tuple[Fact, ...] = ()
     children: tuple[Explanation, ...] = field(default_factory=tuple)
+    key: str | None = None
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -78,34 +82,34 @@ class Explanation:
         for child in self.children:
             yield from child.walk()
 
-    def to_json(self, written: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
-        """The statement as a JSON object. A statement shared by several trees (a rule explained once for every
-        category that reads it) is built once per `written`, the objects already built, keyed by statement; the
-        same object then stands at each place, and is encoded at each."""
-        if written is None:
-            written = {}
-        known = written.get(id(self))
-        if known is not None:
-            return known
-        document: dict[str, Any] = {"kind": self.kind, "label": self.label}
-        if self.outcome is not None:
-            document["outcome"] = self.outcome
-        if self.detail:
-            document["detail"] = self.detail
-        if self.rule:
-            document["rule"] = self.rule
-        if self.cites:
-            document["cites"] = [c.id for c in self.cites]
-        if self.source:
-            document["source"] = self.source
-        if self.facts:
-            document["facts"] = [_fact_json(f) for f in self.facts]
+    def to_json(self) -> dict[str, Any]:
+        """The statement as one JSON tree, every statement below written where it stands (what a single
+        explanation, such as a move of `rules diff --pool`, needs; a profile's report is written as a graph by
+        `engine.explain.graph`)."""
+        document = statement_fields(self)
         if self.outcome == UNKNOWN and self.missing:
             document["missing"] = list(self.missing)
         if self.children:
-            document["children"] = [c.to_json(written) for c in self.children]
-        written[id(self)] = document
+            document["children"] = [c.to_json() for c in self.children]
         return document
+
+
+def statement_fields(statement: Explanation) -> dict[str, Any]:
+    """The JSON fields a statement has of its own: all but `missing` and `children`, which depend on what is below."""
+    document: dict[str, Any] = {"kind": statement.kind, "label": statement.label}
+    if statement.outcome is not None:
+        document["outcome"] = statement.outcome
+    if statement.detail:
+        document["detail"] = statement.detail
+    if statement.rule:
+        document["rule"] = statement.rule
+    if statement.cites:
+        document["cites"] = [c.id for c in statement.cites]
+    if statement.source:
+        document["source"] = statement.source
+    if statement.facts:
+        document["facts"] = [_fact_json(f) for f in statement.facts]
+    return document
 
 
 def _fact_json(fact: Fact) -> dict[str, Any]:
@@ -329,9 +333,10 @@ class _Builder:
         node: ir.RuleCall = trace.node
         rule = node.rule
         arguments = trace.note or ()
-        call = rule.name
+        call = key = rule.name
         if rule.parameters:
             call += "(" + ", ".join(self.argument_text(a) for a in arguments) + ")"
+            key += "(" + ", ".join(self.argument_key(a) for a in arguments) + ")"
         body = trace.children[0]
         outcome = outcome_of(trace.value)
         return Explanation(
@@ -343,6 +348,7 @@ class _Builder:
             cites=rule.cites,
             source=rule.span.short,
             children=tuple(self.lines(body)),
+            key=key,
         )
 
     def lookup(self, trace: Trace) -> Explanation:
@@ -406,6 +412,12 @@ class _Builder:
         if isinstance(node, ir.ListRef):
             return node.table.name
         return value_text(trace.value)
+
+    def argument_key(self, trace: Trace) -> str:
+        """An argument as a statement's key names it: a record by its path in the profile, a list by its name."""
+        if isinstance(trace.value, Item):
+            return trace.value.path
+        return self.argument_text(trace)
 
     def quantifier(self, trace: Trace) -> Explanation:
         node: ir.Quantifier = trace.node
