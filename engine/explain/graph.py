@@ -10,7 +10,10 @@ rules always give the same bytes. The text and Markdown views read the same stat
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from engine.explain.explanation import UNKNOWN, Explanation, statement_fields
@@ -18,6 +21,14 @@ from engine.explain.explanation import UNKNOWN, Explanation, statement_fields
 # The shape of the document `rules eval --format json` writes; 2 is the graph (1 wrote every statement where it
 # stood). The JSON Schema of each format is shipped in engine/model/schema/.
 FORMAT = 2
+
+
+@cache
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the document, as shipped."""
+    text = files("engine.model").joinpath("schema/report.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 class GraphWriter:
