@@ -86,7 +86,19 @@ class Explanation:
         """The statement as one JSON tree, every statement below written where it stands (what a single
         explanation, such as a move of `rules diff --pool`, needs; a profile's report is written as a graph by
         `engine.explain.graph`)."""
-        document = statement_fields(self)
+        document: dict[str, Any] = {"kind": self.kind, "label": self.label}
+        if self.outcome is not None:
+            document["outcome"] = self.outcome
+        if self.detail:
+            document["detail"] = self.detail
+        if self.rule:
+            document["rule"] = self.rule
+        if self.cites:
+            document["cites"] = [c.id for c in self.cites]
+        if self.source:
+            document["source"] = self.source
+        if self.facts:
+            document["facts"] = [fact_json(f) for f in self.facts]
         if self.outcome == UNKNOWN and self.missing:
             document["missing"] = list(self.missing)
         if self.children:
@@ -94,32 +106,14 @@ class Explanation:
         return document
 
 
-def statement_fields(statement: Explanation) -> dict[str, Any]:
-    """The JSON fields a statement has of its own: all but `missing` and `children`, which depend on what is below."""
-    document: dict[str, Any] = {"kind": statement.kind, "label": statement.label}
-    if statement.outcome is not None:
-        document["outcome"] = statement.outcome
-    if statement.detail:
-        document["detail"] = statement.detail
-    if statement.rule:
-        document["rule"] = statement.rule
-    if statement.cites:
-        document["cites"] = [c.id for c in statement.cites]
-    if statement.source:
-        document["source"] = statement.source
-    if statement.facts:
-        document["facts"] = [_fact_json(f) for f in statement.facts]
-    return document
-
-
-def _fact_json(fact: Fact) -> dict[str, Any]:
-    document: dict[str, Any] = {"path": fact.path, "value": None if fact.missing else fact.value}
+def fact_json(fact: Fact) -> dict[str, Any]:
+    if fact.missing:
+        return {"path": fact.path, "value": None, "missing": True}
+    document: dict[str, Any] = {"path": fact.path, "value": fact_text(fact.raw)}
     if isinstance(fact.raw, FactsNotListed):
         document["not_listed"] = fact.raw.count
     if fact.given:
         document["given"] = True
-    if fact.missing:
-        document["missing"] = True
     return document
 
 

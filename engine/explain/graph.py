@@ -11,12 +11,11 @@ rules always give the same bytes. The text and Markdown views read the same stat
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from engine.explain.explanation import UNKNOWN, Explanation, statement_fields
+from engine.explain.explanation import UNKNOWN, Explanation, fact_json
 
 # The shape of the document `rules eval --format json` writes; 2 is the graph (1 wrote every statement where it
 # stood). The JSON Schema of each format is shipped in engine/model/schema/.
@@ -32,61 +31,69 @@ def report_schema() -> dict[str, Any]:
 
 
 class GraphWriter:
-    """Writes the explanations of one result; `shared` is then the table its references point into, in the order
-    in which the document first reads each statement."""
+    """Writes the explanations of one result; `shared` is then the table its references point into.
 
-    def __init__(self, roots: Iterable[Explanation]) -> None:
-        self.shared: dict[str, dict[str, Any]] = {}
-        self._uses: dict[int, int] = {}
-        self._keys: dict[int, str] = {}
-        self._taken: set[str] = set()
+    A statement with a key is written where it is first read; read a second time, its object moves into `shared`
+    and the place where it was first written becomes a reference, so nothing is counted beforehand and a statement
+    read once stays where it is. `shared` lists statements in the order in which the document first reads them."""
+
+    def __init__(self) -> None:
+        self._first: dict[int, tuple[int, dict[str, Any]]] = {}  # keyed statement: when first read, what was written
+        self._moved: dict[int, str] = {}  # statement: its key in `shared`
+        self._taken: dict[str, int] = {}  # key: the statement it names
+        self._order: list[tuple[int, str, dict[str, Any]]] = []
         self._missing: dict[int, tuple[str, ...]] = {}
-        for root in roots:
-            self._count(root)
 
-    def _count(self, statement: Explanation) -> None:
-        stack = [statement]
-        uses = self._uses
-        while stack:
-            node = stack.pop()
-            seen = uses.get(id(node), 0)
-            uses[id(node)] = seen + 1
-            if not seen:
-                stack.extend(node.children)
+    @property
+    def shared(self) -> dict[str, dict[str, Any]]:
+        return {key: written for _, key, written in sorted(self._order, key=lambda entry: entry[0])}
 
-    def write(self, root: Explanation) -> dict[str, Any]:
-        """The root statement of a category, a program or a section: always written where it stands."""
-        return self._statement(root)
-
-    def _child(self, statement: Explanation) -> dict[str, Any]:
-        if statement.key is None or self._uses[id(statement)] < 2:
-            return self._statement(statement)
-        key = self._keys.get(id(statement))
-        if key is None:
-            key = self._keys[id(statement)] = self._free_key(statement.key)
-            self.shared[key] = {}  # its place in the table: where the document first reads it
-            self.shared[key] = self._statement(statement)
-        return {"ref": key}
-
-    def _free_key(self, key: str) -> str:
-        """The statement's key, or, should two different statements have the same one, the key with `#2`, `#3`...
-        in the order the document reads them."""
-        chosen, number = key, 1
-        while chosen in self._taken:
-            number += 1
-            chosen = f"{key}#{number}"
-        self._taken.add(chosen)
-        return chosen
-
-    def _statement(self, statement: Explanation) -> dict[str, Any]:
-        document = statement_fields(statement)
+    def write(self, statement: Explanation) -> dict[str, Any]:
+        """A statement and everything below it; a keyed statement already written once becomes a reference."""
+        if statement.key is not None:
+            moved = self._moved.get(id(statement))
+            if moved is not None:
+                return {"ref": moved}
+            first = self._first.get(id(statement))
+            if first is not None:
+                return {"ref": self._share(statement, *first)}
+        document: dict[str, Any] = {"kind": statement.kind, "label": statement.label}
+        if statement.outcome is not None:
+            document["outcome"] = statement.outcome
+        if statement.detail:
+            document["detail"] = statement.detail
+        if statement.rule:
+            document["rule"] = statement.rule
+        if statement.cites:
+            document["cites"] = [c.id for c in statement.cites]
+        if statement.source:
+            document["source"] = statement.source
+        if statement.facts:
+            document["facts"] = [fact_json(f) for f in statement.facts]
         if statement.outcome == UNKNOWN:
             missing = self.missing(statement)
             if missing:
                 document["missing"] = list(missing)
+        if statement.key is not None:
+            self._first[id(statement)] = (len(self._first), document)
         if statement.children:
-            document["children"] = [self._child(c) for c in statement.children]
+            document["children"] = [self.write(c) for c in statement.children]
         return document
+
+    def _share(self, statement: Explanation, order: int, written: dict[str, Any]) -> str:
+        """Move a statement read a second time into `shared`: the object first written goes there, and the place
+        that held it becomes a reference."""
+        assert statement.key is not None
+        key, number = statement.key, 1
+        while key in self._taken:  # two different statements with one key: `#2`, `#3`... in the order of sharing
+            number += 1
+            key = f"{statement.key}#{number}"
+        self._taken[key] = id(statement)
+        self._moved[id(statement)] = key
+        self._order.append((order, key, dict(written)))
+        written.clear()
+        written["ref"] = key
+        return key
 
     def missing(self, statement: Explanation) -> tuple[str, ...]:
         """`statement.missing`, each shared statement's worked out once."""

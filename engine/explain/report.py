@@ -165,9 +165,7 @@ def report_document(reports: Iterable[ProfileReport], rejected: Iterable[Profile
 
 
 def _report_json(report: ProfileReport) -> dict[str, Any]:
-    sections = report.score.sections if report.score is not None else ()
-    graph = GraphWriter([*(c.explanation for c in report.categories), *(p.explanation for p in report.programs),
-                         *(s.explanation for s in sections)])
+    graph = GraphWriter()
     document: dict[str, Any] = {
         "profile": report.profile,
         "rulebook": report.rulebook.year,
