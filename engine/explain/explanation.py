@@ -238,6 +238,7 @@ class _Builder:
         self.current_program: str | None = None
         self.labels = _Labels(self)
         self.labelers: dict[ir.Node, Labeler] = {}
+        self.fact_roots: dict[str, str] = {}  # a fact's path: the profile field it is under
 
     # statements
 
@@ -538,35 +539,46 @@ class _Builder:
             return f"{element} {title}" if title else element
         return value_text(element)
 
-    def facts(self, trace: Trace, skip: Iterable[Trace] = ()) -> Iterator[Fact]:
+    def facts(self, trace: Trace, skip: Iterable[Trace] = ()) -> list[Fact]:
         """The profile facts read under this trace, except those of nested statements (and of `skip`). Past
         MAX_FACTS_LISTED facts present, the rest are counted, not listed, under their root: an aggregate over a
         long work history reads every job, and each job a quantifier goes over shows that aggregate again, so
         listing them all would make the explanation grow with the square of the list. Missing facts are always
         listed: they are what a reader must supply."""
+        skipped = [id(t) for t in skip]
+        if skipped:
+            folded = list(trace.facts)
+            for child in trace.children:
+                if id(child) not in skipped:
+                    folded.extend(_folded_facts(child))
+        else:
+            folded = _folded_facts(trace)
+        if not folded:
+            return []
         seen: set[str] = set()
         listed = 0
         not_listed: dict[str, int] = {}
-        skipped = [id(t) for t in skip]
-        folded = _folded_facts(trace) if not skipped else \
-            (pair for child in (trace, *(c for c in trace.children if id(c) not in skipped))
-             for pair in (child.facts if child is trace else _folded_facts(child)))
+        roots = self.fact_roots
+        facts = []
         for path, value in folded:
             if path in seen or path == "as_of":
                 continue
             seen.add(path)
             if isinstance(value, Item):
                 continue  # a record read whole is shown by the fields read from it
-            root = path.split("[", 1)[0].split(".", 1)[0]
+            root = roots.get(path)
+            if root is None:
+                root = roots[path] = path.split("[", 1)[0].split(".", 1)[0]
             missing = value is MISSING
             if not missing:
                 if listed >= MAX_FACTS_LISTED:
                     not_listed[root] = not_listed.get(root, 0) + 1
                     continue
                 listed += 1
-            yield Fact(path, value, given=root in GIVEN_CONCLUSIONS and not missing, missing=missing)
+            facts.append(Fact(path, value, given=root in GIVEN_CONCLUSIONS and not missing, missing=missing))
         for root, count in not_listed.items():
-            yield Fact(root, FactsNotListed(count))
+            facts.append(Fact(root, FactsNotListed(count)))
+        return facts
 
 
 Labeler = Callable[[Trace], str]
@@ -658,15 +670,25 @@ def _worth_showing(trace: Trace) -> bool:
     return False
 
 
-def _folded_facts(trace: Trace) -> Iterable[tuple[str, Any]]:
-    yield from trace.facts
-    children = trace.children
-    if isinstance(trace.node, ir.Otherwise) and len(children) == 2 and children[1].value is not MISSING:
-        children = children[1:]  # the fallback decided: the facts the first way lacked do not matter
-    for child in children:
-        if isinstance(child.node, ir.RuleCall) and child.node.type.name == "condition":
-            continue  # a named condition is a statement of its own; a named value folds into its reader
-        yield from _folded_facts(child)
+def _folded_facts(trace: Trace) -> list[tuple[str, Any]]:
+    """The facts read under `trace`, in the order they were read (the trace's own, then each child's, depth first),
+    but not those of a named condition below it: a named condition is a statement of its own, a named value folds
+    into its reader."""
+    folded: list[tuple[str, Any]] = []
+    stack = [trace]
+    while stack:
+        current = stack.pop()
+        folded.extend(current.facts)
+        children = current.children
+        if not children:
+            continue
+        if isinstance(current.node, ir.Otherwise) and len(children) == 2 and children[1].value is not MISSING:
+            children = children[1:]  # the fallback decided: the facts the first way lacked do not matter
+        for child in reversed(children):
+            node = child.node
+            if not (isinstance(node, ir.RuleCall) and node.type.name == "condition"):
+                stack.append(child)
+    return folded
 
 
 def item_text(item: Item) -> str:
