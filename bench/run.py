@@ -64,9 +64,10 @@ def compile_warm(year: str, runs: int) -> float:
 
 def evaluate_in_process(year: str, runs: int) -> tuple[float, float]:
     """Seconds per profile for all categories: evaluation (which always records the trace an explanation is built
-    from), and evaluation plus the readable explanation tree rendered to JSON."""
+    from), and evaluation plus the readable explanation tree rendered to JSON (as a graph, the way reports are)."""
     from engine.eval.traced import evaluate
     from engine.explain.explanation import explain_results
+    from engine.explain.graph import GraphWriter
     from engine.lower.rulebook import Compiler
     from engine.model.facts import facts_from_profile
     from engine.model.profile import read_profiles
@@ -81,8 +82,9 @@ def evaluate_in_process(year: str, runs: int) -> tuple[float, float]:
         evaluate(rulebook, facts, as_of)
 
     def with_explanation() -> None:
+        graph = GraphWriter()
         for explanation in explain_results(evaluate(rulebook, facts, as_of), rulebook):
-            explanation.to_json()
+            graph.write(explanation)
 
     return best_of(verdicts_only, runs), best_of(with_explanation, runs)
 

@@ -57,6 +57,7 @@ REFERENCE_PAGES = (
     ("Testing rules", "testing.md"),
     ("Diagnostics", "diagnostics.md"),
     ("Comparing rulebooks", "diff.md"),
+    ("Explanations as JSON", "explanations.md"),
     ("Why not, and what would change it", "whynot.md"),
     ("Running the server", "serving.md"),
 )

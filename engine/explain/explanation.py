@@ -51,7 +51,10 @@ class FactsNotListed:
 @dataclass(frozen=True, slots=True)
 class Explanation:
     """One statement. `kind` is `category`, `rule` (a named definition), `group` (and/or/not, a quantifier),
-    `item` (one element a quantifier went over) or `check` (a comparison or a fact)."""
+    `item` (one element a quantifier went over) or `check` (a comparison or a fact).
+
+    `key` names a rule's statement by the rule and its arguments (`listening_level(language_tests[0])`): the same
+    call explained once is one object wherever it is read, and the JSON graph refers to it by this name."""
 
     kind: str
     label: str
@@ -62,6 +65,7 @@ class Explanation:
     source: str | None = None
     facts: tuple[Fact, ...] = ()
     children: tuple[Explanation, ...] = field(default_factory=tuple)
+    key: str | None = None
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -78,15 +82,10 @@ class Explanation:
         for child in self.children:
             yield from child.walk()
 
-    def to_json(self, written: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
-        """The statement as a JSON object. A statement shared by several trees (a rule explained once for every
-        category that reads it) is built once per `written`, the objects already built, keyed by statement; the
-        same object then stands at each place, and is encoded at each."""
-        if written is None:
-            written = {}
-        known = written.get(id(self))
-        if known is not None:
-            return known
+    def to_json(self) -> dict[str, Any]:
+        """The statement as one JSON tree, every statement below written where it stands (what a single
+        explanation, such as a move of `rules diff --pool`, needs; a profile's report is written as a graph by
+        `engine.explain.graph`)."""
         document: dict[str, Any] = {"kind": self.kind, "label": self.label}
         if self.outcome is not None:
             document["outcome"] = self.outcome
@@ -99,23 +98,22 @@ class Explanation:
         if self.source:
             document["source"] = self.source
         if self.facts:
-            document["facts"] = [_fact_json(f) for f in self.facts]
+            document["facts"] = [fact_json(f) for f in self.facts]
         if self.outcome == UNKNOWN and self.missing:
             document["missing"] = list(self.missing)
         if self.children:
-            document["children"] = [c.to_json(written) for c in self.children]
-        written[id(self)] = document
+            document["children"] = [c.to_json() for c in self.children]
         return document
 
 
-def _fact_json(fact: Fact) -> dict[str, Any]:
-    document: dict[str, Any] = {"path": fact.path, "value": None if fact.missing else fact.value}
+def fact_json(fact: Fact) -> dict[str, Any]:
+    if fact.missing:
+        return {"path": fact.path, "value": None, "missing": True}
+    document: dict[str, Any] = {"path": fact.path, "value": fact_text(fact.raw)}
     if isinstance(fact.raw, FactsNotListed):
         document["not_listed"] = fact.raw.count
     if fact.given:
         document["given"] = True
-    if fact.missing:
-        document["missing"] = True
     return document
 
 
@@ -240,6 +238,7 @@ class _Builder:
         self.current_program: str | None = None
         self.labels = _Labels(self)
         self.labelers: dict[ir.Node, Labeler] = {}
+        self.fact_roots: dict[str, str] = {}  # a fact's path: the profile field it is under
 
     # statements
 
@@ -329,9 +328,10 @@ class _Builder:
         node: ir.RuleCall = trace.node
         rule = node.rule
         arguments = trace.note or ()
-        call = rule.name
+        call = key = rule.name
         if rule.parameters:
             call += "(" + ", ".join(self.argument_text(a) for a in arguments) + ")"
+            key += "(" + ", ".join(self.argument_key(a) for a in arguments) + ")"
         body = trace.children[0]
         outcome = outcome_of(trace.value)
         return Explanation(
@@ -343,6 +343,7 @@ class _Builder:
             cites=rule.cites,
             source=rule.span.short,
             children=tuple(self.lines(body)),
+            key=key,
         )
 
     def lookup(self, trace: Trace) -> Explanation:
@@ -406,6 +407,12 @@ class _Builder:
         if isinstance(node, ir.ListRef):
             return node.table.name
         return value_text(trace.value)
+
+    def argument_key(self, trace: Trace) -> str:
+        """An argument as a statement's key names it: a record by its path in the profile, a list by its name."""
+        if isinstance(trace.value, Item):
+            return trace.value.path
+        return self.argument_text(trace)
 
     def quantifier(self, trace: Trace) -> Explanation:
         node: ir.Quantifier = trace.node
@@ -532,35 +539,46 @@ class _Builder:
             return f"{element} {title}" if title else element
         return value_text(element)
 
-    def facts(self, trace: Trace, skip: Iterable[Trace] = ()) -> Iterator[Fact]:
+    def facts(self, trace: Trace, skip: Iterable[Trace] = ()) -> list[Fact]:
         """The profile facts read under this trace, except those of nested statements (and of `skip`). Past
         MAX_FACTS_LISTED facts present, the rest are counted, not listed, under their root: an aggregate over a
         long work history reads every job, and each job a quantifier goes over shows that aggregate again, so
         listing them all would make the explanation grow with the square of the list. Missing facts are always
         listed: they are what a reader must supply."""
+        skipped = [id(t) for t in skip]
+        if skipped:
+            folded = list(trace.facts)
+            for child in trace.children:
+                if id(child) not in skipped:
+                    folded.extend(_folded_facts(child))
+        else:
+            folded = _folded_facts(trace)
+        if not folded:
+            return []
         seen: set[str] = set()
         listed = 0
         not_listed: dict[str, int] = {}
-        skipped = [id(t) for t in skip]
-        folded = _folded_facts(trace) if not skipped else \
-            (pair for child in (trace, *(c for c in trace.children if id(c) not in skipped))
-             for pair in (child.facts if child is trace else _folded_facts(child)))
+        roots = self.fact_roots
+        facts = []
         for path, value in folded:
             if path in seen or path == "as_of":
                 continue
             seen.add(path)
             if isinstance(value, Item):
                 continue  # a record read whole is shown by the fields read from it
-            root = path.split("[", 1)[0].split(".", 1)[0]
+            root = roots.get(path)
+            if root is None:
+                root = roots[path] = path.split("[", 1)[0].split(".", 1)[0]
             missing = value is MISSING
             if not missing:
                 if listed >= MAX_FACTS_LISTED:
                     not_listed[root] = not_listed.get(root, 0) + 1
                     continue
                 listed += 1
-            yield Fact(path, value, given=root in GIVEN_CONCLUSIONS and not missing, missing=missing)
+            facts.append(Fact(path, value, given=root in GIVEN_CONCLUSIONS and not missing, missing=missing))
         for root, count in not_listed.items():
-            yield Fact(root, FactsNotListed(count))
+            facts.append(Fact(root, FactsNotListed(count)))
+        return facts
 
 
 Labeler = Callable[[Trace], str]
@@ -652,15 +670,25 @@ def _worth_showing(trace: Trace) -> bool:
     return False
 
 
-def _folded_facts(trace: Trace) -> Iterable[tuple[str, Any]]:
-    yield from trace.facts
-    children = trace.children
-    if isinstance(trace.node, ir.Otherwise) and len(children) == 2 and children[1].value is not MISSING:
-        children = children[1:]  # the fallback decided: the facts the first way lacked do not matter
-    for child in children:
-        if isinstance(child.node, ir.RuleCall) and child.node.type.name == "condition":
-            continue  # a named condition is a statement of its own; a named value folds into its reader
-        yield from _folded_facts(child)
+def _folded_facts(trace: Trace) -> list[tuple[str, Any]]:
+    """The facts read under `trace`, in the order they were read (the trace's own, then each child's, depth first),
+    but not those of a named condition below it: a named condition is a statement of its own, a named value folds
+    into its reader."""
+    folded: list[tuple[str, Any]] = []
+    stack = [trace]
+    while stack:
+        current = stack.pop()
+        folded.extend(current.facts)
+        children = current.children
+        if not children:
+            continue
+        if isinstance(current.node, ir.Otherwise) and len(children) == 2 and children[1].value is not MISSING:
+            children = children[1:]  # the fallback decided: the facts the first way lacked do not matter
+        for child in reversed(children):
+            node = child.node
+            if not (isinstance(node, ir.RuleCall) and node.type.name == "condition"):
+                stack.append(child)
+    return folded
 
 
 def item_text(item: Item) -> str:

@@ -21,6 +21,7 @@ from engine.explain.explanation import (
     explain_profile,
     summarise,
 )
+from engine.explain.graph import FORMAT, GraphWriter
 from engine.explain.standing import bound_note, source_standing, third_party_note
 from engine.model.json_document import document_text
 from engine.model.profile import ProfileInput
@@ -153,8 +154,10 @@ def to_json(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInput]) 
 
 
 def report_document(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInput]) -> dict[str, Any]:
-    """The JSON document of `rules eval --format json` (and of the web API's `POST /v1/eval`), before encoding."""
-    document: dict[str, Any] = {"results": [_report_json(r) for r in reports]}
+    """The JSON document of `rules eval --format json` (and of the web API's `POST /v1/eval`), before encoding.
+    `format` says which shape it has (`engine.explain.graph`); the JSON Schema of that shape is shipped in
+    engine/model/schema/report.schema.json."""
+    document: dict[str, Any] = {"format": FORMAT, "results": [_report_json(r) for r in reports]}
     errors = [_rejected_json(p) for p in rejected]
     if errors:
         document["errors"] = errors
@@ -162,7 +165,7 @@ def report_document(reports: Iterable[ProfileReport], rejected: Iterable[Profile
 
 
 def _report_json(report: ProfileReport) -> dict[str, Any]:
-    written: dict[int, dict[str, Any]] = {}  # the statements already built, shared by the profile's explanations
+    graph = GraphWriter()
     document: dict[str, Any] = {
         "profile": report.profile,
         "rulebook": report.rulebook.year,
@@ -170,35 +173,36 @@ def _report_json(report: ProfileReport) -> dict[str, Any]:
     }
     if report.as_of_note:
         document["as_of_note"] = report.as_of_note
-    document["categories"] = [_category_json(c, written) for c in report.categories]
+    document["categories"] = [_category_json(c, graph) for c in report.categories]
     if report.programs:
-        document["programs"] = [_program_json(p, written) for p in report.programs]
+        document["programs"] = [_program_json(p, graph) for p in report.programs]
     if report.score is not None:
         document["crs"] = {
             "total": report.score.total,
             "version": report.score.version,
             **_bound_json(report.score),
-            "sections": {s.id: {"title": s.title, "points": s.points, "explanation": s.explanation.to_json(written)}
+            "sections": {s.id: {"title": s.title, "points": s.points, "explanation": graph.write(s.explanation)}
                          for s in report.score.sections},
         }
+    document["shared"] = graph.shared
     return document
 
 
-def _category_json(category: CategoryReport, written: dict[int, dict[str, Any]]) -> dict[str, Any]:
+def _category_json(category: CategoryReport, graph: GraphWriter) -> dict[str, Any]:
     document: dict[str, Any] = {"id": category.id, "name": category.name, "verdict": category.verdict}
     document.update(_third_party_json(category))
-    document["explanation"] = category.explanation.to_json(written)
+    document["explanation"] = graph.write(category.explanation)
     return document
 
 
-def _program_json(program: CategoryReport, written: dict[int, dict[str, Any]]) -> dict[str, Any]:
+def _program_json(program: CategoryReport, graph: GraphWriter) -> dict[str, Any]:
     document: dict[str, Any] = {"id": program.id, "verdict": program.verdict}
     if program.given:
         document["given"] = True
         if program.computed is not None:
             document["computed_verdict"] = program.computed
     document.update(_third_party_json(program))
-    document["explanation"] = program.explanation.to_json(written)
+    document["explanation"] = graph.write(program.explanation)
     return document
 
 

@@ -3,7 +3,8 @@
 OpenAPI 3.1 schemas are JSON Schema 2020-12, the dialect of the profile schema, so the shipped
 `profile.schema.json` goes in with one change: its `$defs` become schemas of their own (`ProfileJob`, ...) and its
 `$ref`s point at them, because OpenAPI tools resolve `#/...` against the OpenAPI document, not against the embedded
-schema's `$id`. A client thus validates a profile against exactly what the server validates it against.
+schema's `$id`. A client thus validates a profile against exactly what the server validates it against. The shipped
+`report.schema.json` goes in the same way as the answer of `POST /v1/eval` (`EvalResponse`, `ReportStatement`, ...).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from engine.explain.graph import report_schema
 from engine.model.profile import profile_schema
 from engine.serve.patches import MAX_OPERATIONS, MAX_VALUES, OPERATIONS
 from engine.serve.requests import DETAILS, Limits
@@ -177,59 +179,31 @@ def profile_schemas() -> dict[str, Any]:
     return {"Profile": rewrite(shipped), **{names[name]: rewrite(schema) for name, schema in definitions.items()}}
 
 
+def report_schemas() -> dict[str, Any]:
+    """The shipped report schema as OpenAPI components: `EvalResponse`, and one `Report...` schema per definition
+    (`ReportStatement`, ...); a result's `why_not` is the `WhyNot` the API describes."""
+    shipped = copy.deepcopy(report_schema())
+    definitions = shipped.pop("$defs")
+    for key in ("$schema", "$id"):
+        shipped.pop(key)
+    definitions["result"]["properties"]["why_not"] = {
+        "allOf": [_ref("WhyNot")], "description": "With `why_not`: the analysis `rules whynot --format json` gives."}
+    names = {name: "Report" + name.title().replace("_", "") for name in definitions}
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: _ref(names[value.removeprefix("#/$defs/")])["$ref"]
+                    if key == "$ref" and value.startswith("#/$defs/") else rewrite(value)
+                    for key, value in node.items()}
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        return node
+
+    return {"EvalResponse": rewrite(shipped),
+            **{names[name]: rewrite(schema) for name, schema in definitions.items()}}
+
+
 def _schemas(limits: Limits) -> dict[str, Any]:
-    explanation = {
-        "type": "object", "required": ["kind", "label"],
-        "description": "One statement of an explanation: a category (or program), a CRS section, a rule, a group "
-                       "(and, or, not, a quantifier), an item a quantifier went over, a table row, or a check.",
-        "properties": {
-            "kind": {"enum": ["category", "section", "rule", "group", "item", "row", "check"]},
-            "label": {"type": "string"},
-            "outcome": {"enum": ["holds", "fails", "unknown"]},
-            "detail": {"type": "string"},
-            "rule": {"type": "string"},
-            "cites": {"type": "array", "items": {"type": "string"}},
-            "source": {"type": "string", "description": "The rule file and line it comes from."},
-            "facts": {"type": "array", "items": {"type": "object", "required": ["path", "value"], "properties": {
-                "path": {"type": "string"}, "value": {"type": ["string", "null"]}, "given": {"type": "boolean"},
-                "missing": {"type": "boolean"}}}},
-            "missing": {"type": "array", "items": {"type": "string"}},
-            "children": {"type": "array", "items": _ref("Explanation")},
-        },
-    }
-    verdict = {"type": "object", "required": ["id", "verdict", "explanation"], "properties": {
-        "id": {"type": "string"}, "name": {"type": "string"},
-        "verdict": {"enum": ["eligible", "not_eligible", "undetermined"]},
-        "third_party_sources": {
-            "type": "array", "description": "The third-party sources the verdict rests on (absent when none).",
-            "items": {"type": "object", "required": ["id"], "properties": {
-                "id": {"type": "string"}, "confidence": {"enum": ["high", "medium_high", "medium", "low"]}}}},
-        "explanation": _ref("Explanation")}}
-    result = {
-        "type": "object", "required": ["profile", "rulebook", "as_of", "categories"],
-        "properties": {
-            "profile": {"type": "string"},
-            "rulebook": {"type": "string"},
-            "as_of": {"type": "string", "format": "date"},
-            "as_of_note": {"type": "string"},
-            "categories": {"type": "array", "items": verdict},
-            "why_not": {"allOf": [_ref("WhyNot")],
-                        "description": "With `why_not`: the analysis `rules whynot --format json` gives."},
-            "programs": {"type": "array", "items": verdict},
-            "crs": {"type": "object", "required": ["total", "version", "sections"], "properties": {
-                "total": {"type": ["integer", "null"]},
-                "version": {"type": "string", "description": "The CRS version in force, or `given`."},
-                "lower_bound": {"type": "boolean", "description": "Present and true when the total is only a lower "
-                                "bound: a pending rule in force (known to exist, not encoded) could add points."},
-                "not_encoded": {"type": "array", "items": {"type": "string"},
-                                "description": "The pending rules that make the total a lower bound."},
-                "note": {"type": "string", "description": "Why the total is a lower bound, in words."},
-                "sections": {"type": "object", "additionalProperties": {
-                    "type": "object", "required": ["title", "points", "explanation"], "properties": {
-                        "title": {"type": "string"}, "points": {"type": ["integer", "null"]},
-                        "explanation": _ref("Explanation")}}}}},
-        },
-    }
     year = {"type": "string", "pattern": "^[0-9]{4}$"}
     years = {"description": "A year, or several; default: the rulebook in force on the as-of date.",
              "oneOf": [year, {"type": "array", "minItems": 1, "items": year}]}
@@ -295,8 +269,7 @@ def _schemas(limits: Limits) -> dict[str, Any]:
                                            "categories met (as `rules eval --why-not`)."},
             },
         },
-        "EvalResponse": {"type": "object", "required": ["results"], "properties": {
-            "results": {"type": "array", "items": result}}},
+        **report_schemas(),
         "WhyNotRequest": {
             "type": "object", "required": ["profiles"], "additionalProperties": False,
             "properties": {
@@ -326,7 +299,6 @@ def _schemas(limits: Limits) -> dict[str, Any]:
         },
         "WhatIfResponse": {"type": "object", "required": ["results"], "properties": {
             "results": {"type": "array", "items": whatif}}},
-        "Explanation": explanation,
         "RulebookList": {"type": "object", "required": ["latest", "rulebooks"], "properties": {
             "latest": year,
             "rulebooks": {"type": "array", "items": {

@@ -44,7 +44,7 @@ def test_every_example_profile_gets_the_cli_document(client: TestClient,
                                                  "explain": detail})
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "application/json"
-        assert response.json() == {"results": [result]}, path.name
+        assert response.json() == {"format": 2, "results": [result]}, path.name
 
 
 def test_pretty_gives_the_bytes_the_command_prints(client: TestClient,

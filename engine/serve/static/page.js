@@ -314,7 +314,9 @@ function showProblems(problems) {
 
 // Results -------------------------------------------------------------------------------------------------------------
 
-function explanationNode(node) {
+// A statement read in several places is written once, in the result's `shared` table, and stands as {ref: key}.
+function explanationNode(entry, shared) {
+  const node = entry.ref === undefined ? entry : shared[entry.ref];
   const [mark, outcome] = MARKS[node.outcome] || ["•", ""];
   const line = element("div", {class: `statement ${outcome}`});
   line.append(element("span", {class: "mark", "aria-hidden": "true", text: mark}));
@@ -334,12 +336,12 @@ function explanationNode(node) {
   }
   for (const note of notes) item.append(element("div", {class: "note", text: note}));
   if (node.children && node.children.length) {
-    item.append(element("ul", {}, ...node.children.map(explanationNode)));
+    item.append(element("ul", {}, ...node.children.map(child => explanationNode(child, shared))));
   }
   return item;
 }
 
-function verdictBlock(entry, name) {
+function verdictBlock(entry, name, shared) {
   const details = element("details", {class: `verdict ${entry.verdict}`, "data-id": entry.id});
   const summary = element("summary");
   summary.append(element("span", {class: "badge", text: VERDICTS[entry.verdict] || entry.verdict}),
@@ -357,7 +359,8 @@ function verdictBlock(entry, name) {
   if (explanation.missing) {
     details.append(element("p", {class: "missing", text: `Missing facts: ${explanation.missing.join(", ")}`}));
   }
-  details.append(element("ul", {class: "tree"}, ...(explanation.children || []).map(explanationNode)));
+  details.append(element("ul", {class: "tree"},
+                         ...(explanation.children || []).map(child => explanationNode(child, shared))));
   return details;
 }
 
@@ -410,7 +413,7 @@ function showResult(result) {
     (result.as_of_note ? ` Note: ${result.as_of_note}.` : "");
   const advice = result.why_not || {categories: [], standing: []};
   document.getElementById("categories").replaceChildren(...result.categories.map(category => {
-    const block = verdictBlock(category, category.name);
+    const block = verdictBlock(category, category.name, result.shared);
     const notMet = advice.categories.find(a => a.id === category.id);
     const met = advice.standing.find(s => s.id === category.id);
     if (notMet && (notMet.suggestions.length || notMet.blockers.length)) block.append(whyNotBlock(notMet));
@@ -420,7 +423,7 @@ function showResult(result) {
   const programs = result.programs || [];
   document.getElementById("programs-block").hidden = !programs.length;
   document.getElementById("programs").replaceChildren(
-    ...programs.map(p => verdictBlock(p, p.explanation.label)));
+    ...programs.map(p => verdictBlock(p, p.explanation.label, result.shared)));
   const crs = result.crs;
   document.getElementById("crs-block").hidden = !crs;
   if (crs) {
@@ -440,7 +443,8 @@ function showResult(result) {
       ? [element("h4", {text: "What would raise it most"}), suggestionList(whatIfs)] : []));
     document.getElementById("crs-sections").replaceChildren(...Object.entries(crs.sections).map(([id, section]) =>
       verdictBlock({id, verdict: "", explanation: section.explanation},
-                   `${section.title}: ${section.points === null ? "undetermined" : section.points + " points"}`)));
+                   `${section.title}: ${section.points === null ? "undetermined" : section.points + " points"}`,
+                   result.shared)));
   }
   const results = document.getElementById("results");
   results.hidden = false;

@@ -1,0 +1,111 @@
+"""A profile's explanations written as one JSON graph: a statement read in several places (pool membership under every
+category, a language result's levels under the programs and the CRS) is written once, in the result's `shared`
+table, and stands as `{"ref": key}` wherever it is read.
+
+A report explains a profile's categories, programs and CRS sections with one builder, which makes a rule call it
+explains twice one object; that identity is what this writer shares. The keys come from the rules and the profile
+(`listening_level(language_tests[0])`), never from memory or from the order of a table, so the same profile and
+rules always give the same bytes. The text and Markdown views read the same statements as trees.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from engine.explain.explanation import UNKNOWN, Explanation, fact_json
+
+# The shape of the document `rules eval --format json` writes; 2 is the graph (1 wrote every statement where it
+# stood). The JSON Schema of each format is shipped in engine/model/schema/.
+FORMAT = 2
+
+
+@cache
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the document, as shipped."""
+    text = files("engine.model").joinpath("schema/report.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+class GraphWriter:
+    """Writes the explanations of one result; `shared` is then the table its references point into.
+
+    A statement with a key is written where it is first read; read a second time, its object moves into `shared`
+    and the place where it was first written becomes a reference, so nothing is counted beforehand and a statement
+    read once stays where it is. `shared` lists statements in the order in which the document first reads them."""
+
+    def __init__(self) -> None:
+        self._first: dict[int, tuple[int, dict[str, Any]]] = {}  # keyed statement: when first read, what was written
+        self._moved: dict[int, str] = {}  # statement: its key in `shared`
+        self._taken: dict[str, int] = {}  # key: the statement it names
+        self._order: list[tuple[int, str, dict[str, Any]]] = []
+        self._missing: dict[int, tuple[str, ...]] = {}
+
+    @property
+    def shared(self) -> dict[str, dict[str, Any]]:
+        return {key: written for _, key, written in sorted(self._order, key=lambda entry: entry[0])}
+
+    def write(self, statement: Explanation) -> dict[str, Any]:
+        """A statement and everything below it; a keyed statement already written once becomes a reference."""
+        if statement.key is not None:
+            moved = self._moved.get(id(statement))
+            if moved is not None:
+                return {"ref": moved}
+            first = self._first.get(id(statement))
+            if first is not None:
+                return {"ref": self._share(statement, *first)}
+        document: dict[str, Any] = {"kind": statement.kind, "label": statement.label}
+        if statement.outcome is not None:
+            document["outcome"] = statement.outcome
+        if statement.detail:
+            document["detail"] = statement.detail
+        if statement.rule:
+            document["rule"] = statement.rule
+        if statement.cites:
+            document["cites"] = [c.id for c in statement.cites]
+        if statement.source:
+            document["source"] = statement.source
+        if statement.facts:
+            document["facts"] = [fact_json(f) for f in statement.facts]
+        if statement.outcome == UNKNOWN:
+            missing = self.missing(statement)
+            if missing:
+                document["missing"] = list(missing)
+        if statement.key is not None:
+            self._first[id(statement)] = (len(self._first), document)
+        if statement.children:
+            document["children"] = [self.write(c) for c in statement.children]
+        return document
+
+    def _share(self, statement: Explanation, order: int, written: dict[str, Any]) -> str:
+        """Move a statement read a second time into `shared`: the object first written goes there, and the place
+        that held it becomes a reference."""
+        assert statement.key is not None
+        key, number = statement.key, 1
+        while key in self._taken:  # two different statements with one key: `#2`, `#3`... in the order of sharing
+            number += 1
+            key = f"{statement.key}#{number}"
+        self._taken[key] = id(statement)
+        self._moved[id(statement)] = key
+        self._order.append((order, key, dict(written)))
+        written.clear()
+        written["ref"] = key
+        return key
+
+    def missing(self, statement: Explanation) -> tuple[str, ...]:
+        """`statement.missing`, each shared statement's worked out once."""
+        known = self._missing.get(id(statement))
+        if known is not None:
+            return known
+        seen: dict[str, None] = {}
+        for fact in statement.facts:
+            if fact.missing:
+                seen.setdefault(fact.path, None)
+        for child in statement.children:
+            for path in self.missing(child):
+                seen.setdefault(path, None)
+        found = self._missing[id(statement)] = tuple(seen)
+        return found
