@@ -59,6 +59,7 @@ REFERENCE_PAGES = (
     ("Comparing rulebooks", "diff.md"),
     ("Why not, and what would change it", "whynot.md"),
     ("Running the server", "serving.md"),
+    ("Running on Spark", "spark.md"),
 )
 GUIDES = frozenset({"index.md", "tutorial.md", "reference/language.md"})
 
