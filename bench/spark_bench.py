@@ -1,6 +1,7 @@
 """Spark benchmark: a synthetic pool of `rules pool synth` through the emitted Spark SQL in local mode, with Spark's
 default memory settings, against `rules batch --engine duckdb` on the same pool.
 
+Spark runs with `SPARK_SESSION_SETTINGS` and nothing else (the driver's memory is Spark's default, 1 GiB).
 Measures the Spark run in a fresh process (session start, views, query, verdicts written to Parquet): wall time, CPU
 time of the process tree, and its peak resident memory (the Python driver and the JVM together, sampled every 0.2 s),
 then checks that the verdict files hold the same rows (every output column of every profile).
@@ -31,22 +32,23 @@ from timing import run  # noqa: E402
 def spark_verdicts(pool: Path, out: Path, year: str, as_of: date, master: str) -> None:
     """The Spark run the benchmark measures (in its own process): the pool given a line number, the rulebook's
     views, its query, the verdicts written to `out` (a Parquet folder)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
     from pyspark.sql import SparkSession
 
     from engine.lower.rulebook import Compiler
     from engine.sql.compile import compile_rulebook
-    from engine.sql.dialect import SPARK
+    from engine.sql.dialect import SPARK, SPARK_SESSION_SETTINGS
 
-    spark = (SparkSession.builder.master(master).appName("rules-spark-bench").config("spark.ui.enabled", "false")
-             .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+    builder = SparkSession.builder.master(master).appName("rules-spark-bench").config("spark.ui.enabled", "false")
+    for key, value in SPARK_SESSION_SETTINGS:
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     rulebook, _ = Compiler().compile_year(year)
     compiled = compile_rulebook(rulebook, as_of, SPARK)
     lines = out.with_name(out.name + ".pool.parquet")
     table = pq.read_table(pool)
-    import pyarrow as pa
-
     pq.write_table(table.add_column(0, "_line", pa.array(range(1, table.num_rows + 1), pa.int64())), lines)
     spark.read.parquet(str(lines)).createOrReplaceTempView("pool")
     for statement in compiled.views:
@@ -114,7 +116,8 @@ def main() -> None:
     parser.add_argument("--spark-run", nargs=2, type=Path, metavar=("POOL", "OUT"), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.spark_run:
-        spark_verdicts(*arguments.spark_run, arguments.year, arguments.as_of, arguments.master)
+        pool, out = arguments.spark_run
+        spark_verdicts(pool, out, arguments.year, arguments.as_of, arguments.master)
         return
     arguments.data.mkdir(parents=True, exist_ok=True)
     rules = [str(ROOT / ".venv" / "bin" / "rules")] if (ROOT / ".venv" / "bin" / "rules").exists() else ["rules"]
