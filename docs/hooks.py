@@ -60,6 +60,7 @@ REFERENCE_PAGES = (
     ("Explanations as JSON", "explanations.md"),
     ("Why not, and what would change it", "whynot.md"),
     ("Running the server", "serving.md"),
+    ("Running on Spark", "spark.md"),
 )
 GUIDES = frozenset({"index.md", "tutorial.md", "reference/language.md"})
 

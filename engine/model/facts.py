@@ -271,7 +271,7 @@ def _spouse(entry: Mapping[str, Any], path: str) -> dict[str, Any]:
 def _job_offer(entry: Mapping[str, Any], path: str) -> dict[str, Any]:
     noc = normalise_noc(entry["noc"]) if entry.get("noc") is not None else MISSING
     return {"noc": noc, "teer": int(entry["teer"]) if entry.get("teer") is not None else MISSING,
-            "basis": entry.get("basis", MISSING), **_noc_parts(noc)}
+            "basis": entry.get("basis", MISSING), **noc_parts(noc)}
 
 
 def _military(entry: Mapping[str, Any], path: str) -> dict[str, Any]:
@@ -290,7 +290,8 @@ def _military(entry: Mapping[str, Any], path: str) -> dict[str, Any]:
     }
 
 
-def _noc_parts(noc: Any) -> dict[str, Any]:
+def noc_parts(noc: Any) -> dict[str, Any]:
+    """The TEER and groups a NOC code's digits name; MISSING for each when the code is."""
     if noc is MISSING:
         return {name: MISSING for name, _ in NOC_PARTS}
     return {"noc_teer": int(noc[1]), "noc_major_group": noc[:2], "noc_sub_major_group": noc[:3],
@@ -321,7 +322,7 @@ def _job(entry: Mapping[str, Any]) -> dict[str, Any]:
     hours = entry.get("hours_per_week")
     noc = normalise_noc(entry["noc"]) if entry.get("noc") is not None else MISSING
     return {
-        **_noc_parts(noc),
+        **noc_parts(noc),
         "noc": noc,
         "title": entry.get("title", MISSING),
         "country": entry.get("country", MISSING),

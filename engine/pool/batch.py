@@ -20,8 +20,8 @@ from engine.eval.traced import EvaluationLimit, Trace, Verdict
 from engine.eval.verdicts import ProfileVerdicts, evaluate_verdicts
 from engine.ir.reasons import conjuncts, first_failed_part, first_unknown_part, undetermined_reasons
 from engine.model.facts import facts_from_profile
-from engine.model.pool_columns import profile_from_row
 from engine.model.quantities import Points
+from engine.model.row_facts import facts_from_row
 from engine.pool.load import POOL_VIEW, LoadedPool, Reject
 from engine.sql.duckdb_backend import RESULT_VIEW, time_limit
 
@@ -54,7 +54,7 @@ def python_verdict_rows(connection: Any, rulebook: ir.Rulebook, as_of: date,
     rejects: list[Reject] = []
     for row in _pool_rows(connection):
         document = documents.get(int(row["_line"])) if documents is not None else None
-        facts = facts_from_profile(document if document is not None else profile_from_row(row))
+        facts = facts_from_profile(document) if document is not None else facts_from_row(row)
         try:
             # Programs and the score are evaluated only for a profile that leaves one of them to the rules.
             stated = row["crs"] is not None and row["eligible_programs"] is not None
@@ -114,14 +114,10 @@ def reason_for(category: ir.Category, trace: Trace) -> str | None:
 
 
 def _pool_rows(connection: Any) -> Iterator[dict[str, Any]]:
-    cursor = connection.execute(f"SELECT * FROM {POOL_VIEW} ORDER BY _line")
-    names = [d[0] for d in cursor.description]
-    while True:
-        chunk = cursor.fetchmany(FETCH)
-        if not chunk:
-            return
-        for values in chunk:
-            yield dict(zip(names, values))
+    """The pool's rows in line order, as Arrow gives their values to Python (dates as dates, records as dicts)."""
+    with connection.sql(f"SELECT * FROM {POOL_VIEW} ORDER BY _line").to_arrow_reader(FETCH) as batches:
+        for batch in batches:
+            yield from batch.to_pylist()
 
 
 def register_python_results(connection: Any, rulebook: ir.Rulebook, rows: list[dict[str, Any]]) -> None:
