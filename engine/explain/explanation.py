@@ -49,12 +49,36 @@ class FactsNotListed:
 
 
 @dataclass(frozen=True, slots=True)
+class Definition:
+    """What a statement says because of the rule, table, category or program it explains, whatever the profile: its
+    kind, label, citations and source line. The JSON document writes each once, in its `rules` table, and a statement
+    then writes only what differs (a table row's own line, a label naming one column of several)."""
+
+    name: str
+    kind: str
+    label: str | None
+    cites: tuple[ir.SourceRef, ...] = ()
+    source: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = {"kind": self.kind}
+        if self.label is not None:
+            document["label"] = self.label
+        if self.cites:
+            document["cites"] = [c.id for c in self.cites]
+        if self.source:
+            document["source"] = self.source
+        return document
+
+
+@dataclass(frozen=True, slots=True)
 class Explanation:
     """One statement. `kind` is `category`, `rule` (a named definition), `group` (and/or/not, a quantifier),
     `item` (one element a quantifier went over) or `check` (a comparison or a fact).
 
     `key` names a rule's statement by the rule and its arguments (`listening_level(language_tests[0])`): the same
-    call explained once is one object wherever it is read, and the JSON graph refers to it by this name."""
+    call explained once is one object wherever it is read, and the JSON graph refers to it by this name.
+    `definition` is the rule (table, category, program) the statement explains, whose constant fields it shares."""
 
     kind: str
     label: str
@@ -66,6 +90,7 @@ class Explanation:
     facts: tuple[Fact, ...] = ()
     children: tuple[Explanation, ...] = field(default_factory=tuple)
     key: str | None = None
+    definition: Definition | None = None
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -175,8 +200,15 @@ def _explain_one(result: CategoryResult, builder: _Builder) -> Explanation:
         cites=category.cites,
         source=category.span.short,
         children=tuple(builder.lines(result.trace)),
+        definition=Definition(f"{'program' if is_program else 'category'} {category.id}", "category", category.name,
+                              category.cites, category.span.short),
     )
     return root
+
+
+def rule_definition(rule: ir.Rule) -> Definition:
+    return Definition(rule.name, "rule", rule.description or rule.name.replace("_", " "), rule.cites,
+                      rule.span.short)
 
 
 def summarise(explanation: Explanation, limit: int = 4) -> Explanation:
@@ -318,7 +350,8 @@ class _Builder:
             return Explanation(kind="rule", label=rule.description or rule.name.replace("_", " "),
                                outcome=outcome_of(trace.value), detail=f"see program {program}", rule=rule.name,
                                cites=rule.cites, source=rule.span.short,
-                               facts=tuple(Fact(path, MISSING, missing=True) for path in missing))
+                               facts=tuple(Fact(path, MISSING, missing=True) for path in missing),
+                               definition=rule_definition(rule))
         known = self.explained_rules.get(id(trace))
         if known is None:
             known = self.explained_rules[id(trace)] = self._rule_call(trace)
@@ -344,6 +377,7 @@ class _Builder:
             source=rule.span.short,
             children=tuple(self.lines(body)),
             key=key,
+            definition=rule_definition(rule),
         )
 
     def lookup(self, trace: Trace) -> Explanation:
@@ -364,8 +398,10 @@ class _Builder:
             source = table.span.short
         column = node.column.replace("_", " ")
         label = table.title if len(table.value_columns) == 1 else f"{table.title} ({column})"
+        definition = Definition(f"table {table.name}", "row", table.title if len(table.value_columns) == 1 else None,
+                                table.cites, table.span.short)
         return Explanation("row", label, outcome_of(trace.value), detail=detail, rule=f"table {table.name}",
-                           cites=table.cites, source=source, facts=tuple(self.facts(trace)))
+                           cites=table.cites, source=source, facts=tuple(self.facts(trace)), definition=definition)
 
     def extreme(self, trace: Trace) -> Explanation:
         node: ir.Extreme = trace.node
