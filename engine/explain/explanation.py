@@ -206,11 +206,6 @@ def _explain_one(result: CategoryResult, builder: _Builder) -> Explanation:
     return root
 
 
-def rule_definition(rule: ir.Rule) -> Definition:
-    return Definition(rule.name, "rule", rule.description or rule.name.replace("_", " "), rule.cites,
-                      rule.span.short)
-
-
 def summarise(explanation: Explanation, limit: int = 4) -> Explanation:
     """The category and its conditions, each with only the checks that decided it."""
     children = []
@@ -271,6 +266,14 @@ class _Builder:
         self.labels = _Labels(self)
         self.labelers: dict[ir.Node, Labeler] = {}
         self.fact_roots: dict[str, str] = {}  # a fact's path: the profile field it is under
+        self.definitions: dict[int, Definition] = {}  # a rule or table of the rulebook: what its statements share
+
+    def rule_definition(self, rule: ir.Rule) -> Definition:
+        definition = self.definitions.get(id(rule))
+        if definition is None:
+            definition = self.definitions[id(rule)] = Definition(
+                rule.name, "rule", rule.description or rule.name.replace("_", " "), rule.cites, rule.span.short)
+        return definition
 
     # statements
 
@@ -351,7 +354,7 @@ class _Builder:
                                outcome=outcome_of(trace.value), detail=f"see program {program}", rule=rule.name,
                                cites=rule.cites, source=rule.span.short,
                                facts=tuple(Fact(path, MISSING, missing=True) for path in missing),
-                               definition=rule_definition(rule))
+                               definition=self.rule_definition(rule))
         known = self.explained_rules.get(id(trace))
         if known is None:
             known = self.explained_rules[id(trace)] = self._rule_call(trace)
@@ -377,7 +380,7 @@ class _Builder:
             source=rule.span.short,
             children=tuple(self.lines(body)),
             key=key,
-            definition=rule_definition(rule),
+            definition=self.rule_definition(rule),
         )
 
     def lookup(self, trace: Trace) -> Explanation:
@@ -398,8 +401,11 @@ class _Builder:
             source = table.span.short
         column = node.column.replace("_", " ")
         label = table.title if len(table.value_columns) == 1 else f"{table.title} ({column})"
-        definition = Definition(f"table {table.name}", "row", table.title if len(table.value_columns) == 1 else None,
-                                table.cites, table.span.short)
+        definition = self.definitions.get(id(table))
+        if definition is None:
+            definition = self.definitions[id(table)] = Definition(
+                f"table {table.name}", "row", table.title if len(table.value_columns) == 1 else None, table.cites,
+                table.span.short)
         return Explanation("row", label, outcome_of(trace.value), detail=detail, rule=f"table {table.name}",
                            cites=table.cites, source=source, facts=tuple(self.facts(trace)), definition=definition)
 

@@ -47,16 +47,22 @@ class RulesTable:
 
     def __init__(self) -> None:
         self._written: dict[str, dict[str, Any]] = {}
+        self._accepted: dict[int, tuple[Definition, bool]] = {}  # a definition (kept, so its id stays its own): in?
 
     @property
     def written(self) -> dict[str, dict[str, Any]]:
         return dict(self._written)
 
-    def defaults(self, definition: Definition) -> dict[str, Any]:
-        """The fields a statement explaining `definition` may leave out; none when its name means another one."""
+    def accepts(self, definition: Definition) -> bool:
+        """Whether the table holds `definition`, so that a statement explaining it may leave out its fields; not when
+        its name already means another one."""
+        known = self._accepted.get(id(definition))
+        if known is not None:
+            return known[1]
         written = definition.to_json()
-        known = self._written.setdefault(definition.name, written)
-        return known if known == written else {}
+        accepted = self._written.setdefault(definition.name, written) == written
+        self._accepted[id(definition)] = (definition, accepted)
+        return accepted
 
 
 class GraphWriter:
@@ -94,11 +100,13 @@ class GraphWriter:
             first = self._first.get(id(statement))
             if first is not None:
                 return {"ref": self._share(statement, *first)}
-        defaults = self._rules.defaults(statement.definition) if statement.definition is not None else {}
+        definition = statement.definition
+        if definition is not None and not self._rules.accepts(definition):
+            definition = None
         document: dict[str, Any] = {}
-        if statement.kind != defaults.get("kind", DEFAULT_KIND):
+        if statement.kind != (definition.kind if definition is not None else DEFAULT_KIND):
             document["kind"] = statement.kind
-        if statement.label != defaults.get("label"):
+        if definition is None or statement.label != definition.label:
             document["label"] = statement.label
         if statement.outcome is not None:
             document["outcome"] = statement.outcome
@@ -106,10 +114,9 @@ class GraphWriter:
             document["detail"] = statement.detail
         if statement.rule:
             document["rule"] = statement.rule
-        cites = [c.id for c in statement.cites]
-        if cites and cites != defaults.get("cites"):
-            document["cites"] = cites
-        if statement.source and statement.source != defaults.get("source"):
+        if statement.cites and (definition is None or statement.cites != definition.cites):
+            document["cites"] = [c.id for c in statement.cites]
+        if statement.source and (definition is None or statement.source != definition.source):
             document["source"] = statement.source
         if statement.facts:
             document["facts"] = [self._fact(f) for f in statement.facts]
