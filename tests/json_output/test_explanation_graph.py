@@ -132,6 +132,27 @@ def test_a_rule_is_written_once_however_many_statements_explain_it(rulebook_2025
     assert json.dumps(document).count(title) == 1
 
 
+def test_a_row_of_a_table_of_several_columns_names_its_column(rulebook_2025: ir.Rulebook) -> None:
+    """The CRS age table has a column with a spouse and one without: its label in `rules` would fit neither, so the
+    table is there without one and each row writes the label naming its column."""
+    document = report_document([report_of("meera-data-analyst-raw-scores.yaml", rulebook_2025)], [])
+    assert "label" not in document["rules"]["2025"]["table crs_age"]
+    (age,) = [s for s in statements(document) if s.get("rule") == "table crs_age"]
+    assert age["label"] == "CRS core: age (completed years) (with spouse)"
+
+
+def test_the_schema_refuses_a_statement_that_names_neither_label_nor_rule() -> None:
+    """Without a rule to take it from, a statement's label must be written."""
+    validator = Draft202012Validator(report_schema())
+    statement: dict[str, Any] = {"kind": "category", "outcome": "holds"}
+    document = {"format": 3, "rules": {"2025": {}}, "results": [{
+        "profile": "p", "rulebook": "2025", "as_of": "2025-06-01", "shared": {}, "facts": {},
+        "categories": [{"id": "education", "verdict": "eligible", "explanation": statement}]}]}
+    assert not validator.is_valid(document)
+    statement["rule"] = "category education"
+    assert validator.is_valid(document)
+
+
 def test_profiles_of_one_rulebook_share_its_rules_table(rulebook_2025: ir.Rulebook) -> None:
     """Two profiles in one document: the rules both read are written once, and each result reads back as its tree."""
     reports = [report_of(p, rulebook_2025) for p in ("meera-data-analyst-raw-scores.yaml", "chen-civil-engineer.yaml")]
