@@ -349,12 +349,13 @@ class _Builder:
         program = self.program_rules.get(trace.node.name)
         if program is not None and program != self.current_program:
             rule = trace.node.rule
+            definition = self.rule_definition(rule)
             missing = self._rule_call(trace).missing if trace.value is MISSING else ()
-            return Explanation(kind="rule", label=rule.description or rule.name.replace("_", " "),
-                               outcome=outcome_of(trace.value), detail=f"see program {program}", rule=rule.name,
-                               cites=rule.cites, source=rule.span.short,
+            return Explanation(kind="rule", label=definition.label or "", outcome=outcome_of(trace.value),
+                               detail=f"see program {program}", rule=rule.name, cites=definition.cites,
+                               source=definition.source,
                                facts=tuple(Fact(path, MISSING, missing=True) for path in missing),
-                               definition=self.rule_definition(rule))
+                               definition=definition)
         known = self.explained_rules.get(id(trace))
         if known is None:
             known = self.explained_rules[id(trace)] = self._rule_call(trace)
@@ -370,17 +371,18 @@ class _Builder:
             key += "(" + ", ".join(self.argument_key(a) for a in arguments) + ")"
         body = trace.children[0]
         outcome = outcome_of(trace.value)
+        definition = self.rule_definition(rule)
         return Explanation(
             kind="rule",
-            label=rule.description or rule.name.replace("_", " "),
+            label=definition.label or "",
             outcome=outcome,
             detail=value_text(trace.value) if outcome is None else None,
             rule=call,
-            cites=rule.cites,
-            source=rule.span.short,
+            cites=definition.cites,
+            source=definition.source,
             children=tuple(self.lines(body)),
             key=key,
-            definition=self.rule_definition(rule),
+            definition=definition,
         )
 
     def lookup(self, trace: Trace) -> Explanation:

@@ -18,7 +18,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from engine.explain.explanation import UNKNOWN, Definition, Explanation, Fact, fact_json
+from engine.explain.explanation import UNKNOWN, Definition, Explanation, Fact, FactsNotListed, fact_json
 
 # The shape of the document `rules eval --format json` writes; 3 writes each rule's constant fields once, in the
 # `rules` table (2 was the graph without it, 1 wrote every statement where it stood). The JSON Schema of the current
@@ -80,6 +80,7 @@ class GraphWriter:
         self._order: list[tuple[int, str, dict[str, Any]]] = []
         self._missing: dict[int, tuple[str, ...]] = {}
         self._facts: dict[str, dict[str, Any]] = {}
+        self._read: dict[str, Fact] = {}  # path: the fact first read there
 
     @property
     def shared(self) -> dict[str, dict[str, Any]]:
@@ -133,13 +134,14 @@ class GraphWriter:
     def _fact(self, fact: Fact) -> str | dict[str, Any]:
         """A fact's path, its value going in `facts`; a count of facts not listed (which depends on the statement,
         not on the profile alone) is written where it stands."""
-        written = fact_json(fact)
-        if "not_listed" in written:
-            return written
-        path = written.pop("path")
-        if self._facts.setdefault(path, written) != written:
+        if isinstance(fact.raw, FactsNotListed):
             return fact_json(fact)
-        return str(path)
+        first = self._read.setdefault(fact.path, fact)
+        if first is fact or first == fact:
+            if fact.path not in self._facts:
+                self._facts[fact.path] = {key: value for key, value in fact_json(fact).items() if key != "path"}
+            return fact.path
+        return fact_json(fact)  # read another way under the same path: written where it stands
 
     def _share(self, statement: Explanation, order: int, written: dict[str, Any]) -> str:
         """Move a statement read a second time into `shared`: the object first written goes there, and the place
