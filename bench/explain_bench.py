@@ -5,7 +5,7 @@ In process (ms a profile, best of 5 batches):
 - verdicts only (`evaluate_verdicts`, no trace), and with the trace explanations are built from;
 - the reports (`evaluate_inputs` with the full explanation tree), their JSON document, and that document encoded
   (the text `rules eval --format json` prints);
-- the size of that text.
+- the size of that text, and of the document without indentation (what `rules serve` answers by default).
 Through the shell: what one more profile adds to `rules eval --format json` (the same profile given 1 time and
 41 times, median of --runs runs of each, interleaved; the difference divided by 40), in wall and in CPU time.
 
@@ -39,6 +39,8 @@ def best_ms(function: Callable[[], object], runs: int) -> float:
 
 
 def in_process(runs: int) -> dict[str, float]:
+    import orjson
+
     from engine.eval.traced import evaluate_profile
     from engine.eval.verdicts import evaluate_verdicts
     from engine.explain.evaluation import evaluate_inputs
@@ -61,6 +63,8 @@ def in_process(runs: int) -> dict[str, float]:
         "JSON document from the reports, ms": best_ms(lambda: report_document(reports, []), runs),
         "JSON text from the reports (document and encoding), ms": best_ms(lambda: to_json(reports, []), runs),
         "JSON document size, KiB": round(len(text.encode()) / 1024, 1),
+        "JSON document size, compact (as `rules serve` answers), KiB":
+            round(len(orjson.dumps(report_document(reports, []))) / 1024, 1),
     }
 
 

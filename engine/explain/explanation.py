@@ -49,12 +49,36 @@ class FactsNotListed:
 
 
 @dataclass(frozen=True, slots=True)
+class Definition:
+    """What a statement says because of the rule, table, category or program it explains, whatever the profile: its
+    kind, label, citations and source line. The JSON document writes each once, in its `rules` table, and a statement
+    then writes only what differs (a table row's own line, a label naming one column of several)."""
+
+    name: str
+    kind: str
+    label: str | None
+    cites: tuple[ir.SourceRef, ...] = ()
+    source: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = {"kind": self.kind}
+        if self.label is not None:
+            document["label"] = self.label
+        if self.cites:
+            document["cites"] = [c.id for c in self.cites]
+        if self.source:
+            document["source"] = self.source
+        return document
+
+
+@dataclass(frozen=True, slots=True)
 class Explanation:
     """One statement. `kind` is `category`, `rule` (a named definition), `group` (and/or/not, a quantifier),
     `item` (one element a quantifier went over) or `check` (a comparison or a fact).
 
     `key` names a rule's statement by the rule and its arguments (`listening_level(language_tests[0])`): the same
-    call explained once is one object wherever it is read, and the JSON graph refers to it by this name."""
+    call explained once is one object wherever it is read, and the JSON graph refers to it by this name.
+    `definition` is the rule (table, category, program) the statement explains, whose constant fields it shares."""
 
     kind: str
     label: str
@@ -66,6 +90,7 @@ class Explanation:
     facts: tuple[Fact, ...] = ()
     children: tuple[Explanation, ...] = field(default_factory=tuple)
     key: str | None = None
+    definition: Definition | None = None
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -175,6 +200,8 @@ def _explain_one(result: CategoryResult, builder: _Builder) -> Explanation:
         cites=category.cites,
         source=category.span.short,
         children=tuple(builder.lines(result.trace)),
+        definition=Definition(f"{'program' if is_program else 'category'} {category.id}", "category", category.name,
+                              category.cites, category.span.short),
     )
     return root
 
@@ -239,6 +266,14 @@ class _Builder:
         self.labels = _Labels(self)
         self.labelers: dict[ir.Node, Labeler] = {}
         self.fact_roots: dict[str, str] = {}  # a fact's path: the profile field it is under
+        self.definitions: dict[int, Definition] = {}  # a rule or table of the rulebook: what its statements share
+
+    def rule_definition(self, rule: ir.Rule) -> Definition:
+        definition = self.definitions.get(id(rule))
+        if definition is None:
+            definition = self.definitions[id(rule)] = Definition(
+                rule.name, "rule", rule.description or rule.name.replace("_", " "), rule.cites, rule.span.short)
+        return definition
 
     # statements
 
@@ -314,11 +349,13 @@ class _Builder:
         program = self.program_rules.get(trace.node.name)
         if program is not None and program != self.current_program:
             rule = trace.node.rule
+            definition = self.rule_definition(rule)
             missing = self._rule_call(trace).missing if trace.value is MISSING else ()
-            return Explanation(kind="rule", label=rule.description or rule.name.replace("_", " "),
-                               outcome=outcome_of(trace.value), detail=f"see program {program}", rule=rule.name,
-                               cites=rule.cites, source=rule.span.short,
-                               facts=tuple(Fact(path, MISSING, missing=True) for path in missing))
+            return Explanation(kind="rule", label=definition.label or "", outcome=outcome_of(trace.value),
+                               detail=f"see program {program}", rule=rule.name, cites=definition.cites,
+                               source=definition.source,
+                               facts=tuple(Fact(path, MISSING, missing=True) for path in missing),
+                               definition=definition)
         known = self.explained_rules.get(id(trace))
         if known is None:
             known = self.explained_rules[id(trace)] = self._rule_call(trace)
@@ -334,16 +371,18 @@ class _Builder:
             key += "(" + ", ".join(self.argument_key(a) for a in arguments) + ")"
         body = trace.children[0]
         outcome = outcome_of(trace.value)
+        definition = self.rule_definition(rule)
         return Explanation(
             kind="rule",
-            label=rule.description or rule.name.replace("_", " "),
+            label=definition.label or "",
             outcome=outcome,
             detail=value_text(trace.value) if outcome is None else None,
             rule=call,
-            cites=rule.cites,
-            source=rule.span.short,
+            cites=definition.cites,
+            source=definition.source,
             children=tuple(self.lines(body)),
             key=key,
+            definition=definition,
         )
 
     def lookup(self, trace: Trace) -> Explanation:
@@ -364,8 +403,13 @@ class _Builder:
             source = table.span.short
         column = node.column.replace("_", " ")
         label = table.title if len(table.value_columns) == 1 else f"{table.title} ({column})"
+        definition = self.definitions.get(id(table))
+        if definition is None:
+            definition = self.definitions[id(table)] = Definition(
+                f"table {table.name}", "row", table.title if len(table.value_columns) == 1 else None, table.cites,
+                table.span.short)
         return Explanation("row", label, outcome_of(trace.value), detail=detail, rule=f"table {table.name}",
-                           cites=table.cites, source=source, facts=tuple(self.facts(trace)))
+                           cites=table.cites, source=source, facts=tuple(self.facts(trace)), definition=definition)
 
     def extreme(self, trace: Trace) -> Explanation:
         node: ir.Extreme = trace.node

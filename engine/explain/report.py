@@ -21,7 +21,7 @@ from engine.explain.explanation import (
     explain_profile,
     summarise,
 )
-from engine.explain.graph import FORMAT, GraphWriter
+from engine.explain.graph import FORMAT, GraphWriter, RulesTable
 from engine.explain.standing import bound_note, source_standing, third_party_note
 from engine.model.json_document import document_text
 from engine.model.profile import ProfileInput
@@ -157,15 +157,18 @@ def report_document(reports: Iterable[ProfileReport], rejected: Iterable[Profile
     """The JSON document of `rules eval --format json` (and of the web API's `POST /v1/eval`), before encoding.
     `format` says which shape it has (`engine.explain.graph`); the JSON Schema of that shape is shipped in
     engine/model/schema/report.schema.json."""
-    document: dict[str, Any] = {"format": FORMAT, "results": [_report_json(r) for r in reports]}
+    tables: dict[str, RulesTable] = {}
+    results = [_report_json(r, tables.setdefault(r.rulebook.year, RulesTable())) for r in reports]
+    document: dict[str, Any] = {"format": FORMAT, "rules": {year: table.written for year, table in tables.items()},
+                                "results": results}
     errors = [_rejected_json(p) for p in rejected]
     if errors:
         document["errors"] = errors
     return document
 
 
-def _report_json(report: ProfileReport) -> dict[str, Any]:
-    graph = GraphWriter()
+def _report_json(report: ProfileReport, rules: RulesTable) -> dict[str, Any]:
+    graph = GraphWriter(rules)
     document: dict[str, Any] = {
         "profile": report.profile,
         "rulebook": report.rulebook.year,
@@ -185,6 +188,7 @@ def _report_json(report: ProfileReport) -> dict[str, Any]:
                          for s in report.score.sections},
         }
     document["shared"] = graph.shared
+    document["facts"] = graph.facts
     return document
 
 

@@ -66,7 +66,9 @@ class TestJsonDocument:
             ("amara-software-engineer", "2023", "2023-08-01")
         category = result["categories"][0]
         assert set(category) == {"id", "name", "verdict", "explanation"}
-        assert category["explanation"]["source"] == "rules/2023/categories.rules:4"
+        assert "source" not in category["explanation"]  # a constant of the category: in the rulebook's `rules`
+        assert category["explanation"]["rule"] == f"category {category['id']}"
+        assert document["rules"]["2023"][f"category {category['id']}"]["source"] == "rules/2023/categories.rules:4"
 
     def test_several_years_in_one_run(self) -> None:
         document = run_json("eval", str(EXAMPLES / "amara-software-engineer.yaml"), "--year", "2023",

@@ -111,8 +111,9 @@ def test_a_candidate_reads_the_verdicts_the_api_gives(browser: Any, server_url: 
     field(browser, "#submit").click()
     wait_for(browser, lambda b: b.find_element("css selector", "#results").is_displayed())
 
-    expected = client.post("/v1/eval", json={"profiles": [example("aisha-nurse-french-first.yaml")], "year": "2025",
-                                             "as_of": "2025-06-01", "why_not": True}).json()["results"][0]
+    answered = client.post("/v1/eval", json={"profiles": [example("aisha-nurse-french-first.yaml")], "year": "2025",
+                                             "as_of": "2025-06-01", "why_not": True}).json()
+    expected, rules = answered["results"][0], answered["rules"]["2025"]
     assert verdicts(browser, "#categories") == {c["id"]: c["verdict"] for c in expected["categories"]}
     assert verdicts(browser, "#programs") == {p["id"]: p["verdict"] for p in expected["programs"]}
     assert verdicts(browser, "#categories")["healthcare"] == "eligible"
@@ -124,8 +125,9 @@ def test_a_candidate_reads_the_verdicts_the_api_gives(browser: Any, server_url: 
     healthcare.find_element("css selector", "summary").click()
     shown = healthcare.find_element("css selector", "ul.tree").text
     explanation = next(c for c in expected["categories"] if c["id"] == "healthcare")["explanation"]
-    for statement in explanation["children"]:  # a statement read elsewhere too is in the result's shared table
-        label = expected["shared"][statement["ref"]]["label"] if "ref" in statement else statement["label"]
+    for child in explanation["children"]:  # a statement read elsewhere too is in the result's shared table
+        statement = expected["shared"][child["ref"]] if "ref" in child else child
+        label = statement["label"] if "label" in statement else rules[statement["rule"].partition("(")[0]]["label"]
         assert label in shown
     assert "work_history[0].noc = 31301" in shown
 

@@ -37,14 +37,19 @@ def cli_run(request: pytest.FixtureRequest) -> tuple[tuple[str, str, str], str]:
 def test_every_example_profile_gets_the_cli_document(client: TestClient,
                                                       cli_run: tuple[tuple[str, str, str], str]) -> None:
     (year, as_of, detail), printed = cli_run
-    expected: list[dict[str, Any]] = json.loads(printed)["results"]
+    printed_document = json.loads(printed)
+    expected: list[dict[str, Any]] = printed_document["results"]
     assert [r["profile"] for r in expected] == [example_of(p)["id"] for p in EXAMPLE_FILES]
     for path, result in zip(EXAMPLE_FILES, expected, strict=True):
         response = client.post("/v1/eval", json={"profiles": [example_of(path)], "year": year, "as_of": as_of,
                                                  "explain": detail})
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "application/json"
-        assert response.json() == {"format": 2, "results": [result]}, path.name
+        answered = response.json()
+        assert (answered["format"], answered["results"]) == (3, [result]), path.name
+        # the rules this profile's statements explain, as the command wrote them for all profiles
+        rules = answered["rules"][year]
+        assert rules == {name: printed_document["rules"][year][name] for name in rules}, path.name
 
 
 def test_pretty_gives_the_bytes_the_command_prints(client: TestClient,

@@ -314,9 +314,22 @@ function showProblems(problems) {
 
 // Results -------------------------------------------------------------------------------------------------------------
 
-// A statement read in several places is written once, in the result's `shared` table, and stands as {ref: key}.
-function explanationNode(entry, shared) {
-  const node = entry.ref === undefined ? entry : shared[entry.ref];
+// A statement read in several places is written once, in the result's `shared` table, and stands as {ref: key}; what
+// it says because of its rule is in the document's `rules` table (by the rule's name: its `rule` up to the arguments),
+// and the facts it lists by path are in the result's `facts` table. A statement with neither kind nor rule is a check.
+function statementOf(entry, reading) {
+  const written = entry.ref === undefined ? entry : reading.shared[entry.ref];
+  const name = written.rule === undefined ? "" : written.rule.split("(")[0];
+  const rule = Object.hasOwn(reading.rules, name) ? reading.rules[name] : {};
+  const statement = {kind: "check", ...rule, ...written};
+  if (written.facts) {
+    statement.facts = written.facts.map(fact => typeof fact === "string" ? {path: fact, ...reading.facts[fact]} : fact);
+  }
+  return statement;
+}
+
+function explanationNode(entry, reading) {
+  const node = statementOf(entry, reading);
   const [mark, outcome] = MARKS[node.outcome] || ["•", ""];
   const line = element("div", {class: `statement ${outcome}`});
   line.append(element("span", {class: "mark", "aria-hidden": "true", text: mark}));
@@ -336,18 +349,18 @@ function explanationNode(entry, shared) {
   }
   for (const note of notes) item.append(element("div", {class: "note", text: note}));
   if (node.children && node.children.length) {
-    item.append(element("ul", {}, ...node.children.map(child => explanationNode(child, shared))));
+    item.append(element("ul", {}, ...node.children.map(child => explanationNode(child, reading))));
   }
   return item;
 }
 
-function verdictBlock(entry, name, shared) {
+function verdictBlock(entry, name, reading) {
   const details = element("details", {class: `verdict ${entry.verdict}`, "data-id": entry.id});
   const summary = element("summary");
   summary.append(element("span", {class: "badge", text: VERDICTS[entry.verdict] || entry.verdict}),
                  element("span", {class: "name", text: name}));
   details.append(summary);
-  const explanation = entry.explanation;
+  const explanation = statementOf(entry.explanation, reading);
   if (explanation.detail && explanation.kind !== "category") {
     details.append(element("p", {class: "detail", text: explanation.detail}));
   }
@@ -360,7 +373,7 @@ function verdictBlock(entry, name, shared) {
     details.append(element("p", {class: "missing", text: `Missing facts: ${explanation.missing.join(", ")}`}));
   }
   details.append(element("ul", {class: "tree"},
-                         ...(explanation.children || []).map(child => explanationNode(child, shared))));
+                         ...(explanation.children || []).map(child => explanationNode(child, reading))));
   return details;
 }
 
@@ -407,13 +420,14 @@ function standingBlock(standing) {
   return block;
 }
 
-function showResult(result) {
+function showResult(result, rules) {
+  const reading = {shared: result.shared, facts: result.facts, rules: rules[result.rulebook] || {}};
   document.getElementById("results-context").textContent =
     `Profile evaluated against the ${result.rulebook} rulebook, as of ${result.as_of}.` +
     (result.as_of_note ? ` Note: ${result.as_of_note}.` : "");
   const advice = result.why_not || {categories: [], standing: []};
   document.getElementById("categories").replaceChildren(...result.categories.map(category => {
-    const block = verdictBlock(category, category.name, result.shared);
+    const block = verdictBlock(category, category.name, reading);
     const notMet = advice.categories.find(a => a.id === category.id);
     const met = advice.standing.find(s => s.id === category.id);
     if (notMet && (notMet.suggestions.length || notMet.blockers.length)) block.append(whyNotBlock(notMet));
@@ -423,7 +437,7 @@ function showResult(result) {
   const programs = result.programs || [];
   document.getElementById("programs-block").hidden = !programs.length;
   document.getElementById("programs").replaceChildren(
-    ...programs.map(p => verdictBlock(p, p.explanation.label, result.shared)));
+    ...programs.map(p => verdictBlock(p, statementOf(p.explanation, reading).label, reading)));
   const crs = result.crs;
   document.getElementById("crs-block").hidden = !crs;
   if (crs) {
@@ -444,7 +458,7 @@ function showResult(result) {
     document.getElementById("crs-sections").replaceChildren(...Object.entries(crs.sections).map(([id, section]) =>
       verdictBlock({id, verdict: "", explanation: section.explanation},
                    `${section.title}: ${section.points === null ? "undetermined" : section.points + " points"}`,
-                   result.shared)));
+                   reading)));
   }
   const results = document.getElementById("results");
   results.hidden = false;
@@ -464,7 +478,7 @@ async function submit(event) {
     const document_ = await response.json();
     if (response.ok) {
       status.textContent = "Done.";
-      showResult(document_.results[0]);
+      showResult(document_.results[0], document_.rules);
     } else {
       status.textContent = document_.detail || `The server answered ${response.status}.`;
       document.getElementById("results").hidden = true;
