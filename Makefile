@@ -27,6 +27,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy docs/hooks.py
+	# The benchmarks call the engine's API: checked too, so that a change of it cannot leave one broken.
+	$(BIN)/mypy bench
 
 # Every test but Spark's, which `test-spark` runs (its time is Spark's planning, on one core: `test` runs it beside).
 unit: $(STAMP)

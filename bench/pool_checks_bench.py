@@ -21,7 +21,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from pool_bench import AS_OF, RULES, Measure, ensure_pool, median, rules_binary, run  # noqa: E402
+from pool_bench import AS_OF, RULES, ensure_pool, median, rules_binary  # noqa: E402
+from timing import Measure, run  # noqa: E402
 
 
 def main() -> None:
@@ -43,7 +44,7 @@ def main() -> None:
                 os.environ["PYTHONPATH"] = str(tree)
             command = [rules_binary(), "batch", str(pool), *rules, "--as-of", AS_OF.isoformat(),
                        "--out", str(outputs[name])]
-            runs[name].append(run(name, command))
+            runs[name].append(run(command, ROOT, name))
             os.environ.pop("PYTHONPATH", None)
     import duckdb
 
@@ -52,7 +53,7 @@ def main() -> None:
         f"SELECT count(*) FROM (SELECT * FROM '{first}' EXCEPT ALL SELECT * FROM '{second}')").fetchone()
     results: dict[str, object] = {
         f"rules batch {' '.join(rules)}, {arguments.size:,} profiles, {name}": {
-            "seconds (median)": round(median(measures).seconds, 2), "peak_mb": round(median(measures).peak_mb),
+            "seconds (median)": round(median(measures).seconds, 2), "peak_mib": round(median(measures).peak_mib),
             "all_runs_seconds": [round(m.seconds, 2) for m in measures]} for name, measures in runs.items()}
     results["rows differing between the two"] = differing[0] if differing else None
     print(json.dumps(results, indent=2))

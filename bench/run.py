@@ -67,7 +67,7 @@ def evaluate_in_process(year: str, runs: int) -> tuple[float, float]:
     from), and evaluation plus the readable explanation tree rendered to JSON (as a graph, the way reports are)."""
     from engine.eval.traced import evaluate
     from engine.explain.explanation import explain_results
-    from engine.explain.graph import GraphWriter
+    from engine.explain.graph import GraphWriter, RulesTable
     from engine.lower.rulebook import Compiler
     from engine.model.facts import facts_from_profile
     from engine.model.profile import read_profiles
@@ -82,7 +82,7 @@ def evaluate_in_process(year: str, runs: int) -> tuple[float, float]:
         evaluate(rulebook, facts, as_of)
 
     def with_explanation() -> None:
-        graph = GraphWriter()
+        graph = GraphWriter(RulesTable())  # one profile's document: its own table of rules
         for explanation in explain_results(evaluate(rulebook, facts, as_of), rulebook):
             graph.write(explanation)
 
