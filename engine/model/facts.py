@@ -7,7 +7,7 @@ This is the one place where the engine knows the shape of an Express Entry profi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -224,7 +224,7 @@ def facts_from_profile(profile: Mapping[str, Any]) -> Facts:
         "date_of_birth": _date(profile.get("date_of_birth")),
         "eligible_programs": tuple(profile["eligible_programs"]) if "eligible_programs" in profile else MISSING,
         "crs": Points(int(profile["crs"])) if profile.get("crs") is not None else MISSING,
-        "language_tests": _items(profile, "language_tests", _language_result),
+        "language_tests": _items(profile, "language_tests", language_result_fields),
         "work_history": _items(profile, "work_history", _job),
         "first_official_language": profile.get("first_official_language", MISSING),
         "education": _record(profile, "education", "education", _education),
@@ -262,7 +262,7 @@ def _spouse(entry: Mapping[str, Any], path: str) -> dict[str, Any]:
         "canadian_citizen_or_pr": entry.get("canadian_citizen_or_pr", _default(SPOUSE, "canadian_citizen_or_pr")),
         "education": Item(f"{path}.education", _education(education, "")) if education is not None else MISSING,
         "canadian_work_years": int(years) if years is not None else _default(SPOUSE, "canadian_work_years"),
-        "language_tests": tuple(Item(f"{path}.language_tests[{index}]", _language_result(test))
+        "language_tests": tuple(Item(f"{path}.language_tests[{index}]", language_result_fields(test))
                                 for index, test in enumerate(tests)) if tests is not None
         else _default(SPOUSE, "language_tests"),
     }
@@ -304,12 +304,14 @@ def _items(profile: Mapping[str, Any], key: str, convert: Any) -> Any:
     return tuple(Item(f"{key}[{index}]", convert(entry)) for index, entry in enumerate(profile[key]))
 
 
-def _language_result(entry: Mapping[str, Any]) -> dict[str, Any]:
+def language_result_fields(entry: Mapping[str, Any], date_of: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+    """A language result's fields. `date_of` reads its date: by default from the text of a profile document; a pool
+    row read from Arrow already holds a date (`engine.model.row_facts`)."""
     test = entry.get("test", MISSING)
     scale = "nclc" if test in FRENCH_TESTS else "clb"
     levels = entry.get("levels") or {}
     scores = entry.get("scores") or {}
-    fields: dict[str, Any] = {"test": test, "date": _date(entry.get("date"))}
+    fields: dict[str, Any] = {"test": test, "date": (date_of or _date)(entry.get("date"))}
     for ability in ABILITIES:
         level = levels.get(ability)
         fields[ability] = LanguageLevel(int(level), scale) if level is not None else MISSING

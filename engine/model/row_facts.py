@@ -14,19 +14,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.model.facts import (
-    ABILITIES,
     CLAIMS,
     EDUCATION,
     FIELD_DEFAULTS,
-    FRENCH_TESTS,
     MISSING,
     SPOUSE,
     Facts,
     Item,
+    language_result_fields,
     noc_parts,
     normalise_noc,
 )
-from engine.model.quantities import Hours, LanguageLevel, Points, Score
+from engine.model.quantities import Hours, Points
 
 
 def facts_from_row(row: Mapping[str, Any]) -> Facts:
@@ -78,17 +77,7 @@ def _record(path: str, entry: Mapping[str, Any] | None, convert: Any) -> Any:
 
 
 def _language_result(entry: Mapping[str, Any]) -> dict[str, Any]:
-    test = entry["test"]
-    scale = "nclc" if test in FRENCH_TESTS else "clb"
-    levels = entry.get("levels") or {}
-    scores = entry.get("scores") or {}
-    fields: dict[str, Any] = {"test": test, "date": _given(entry.get("date"))}
-    for ability in ABILITIES:
-        level = levels.get(ability)
-        fields[ability] = LanguageLevel(int(level), scale) if level is not None else MISSING
-        score = scores.get(ability)
-        fields[f"{ability}_score"] = Score(float(score)) if score is not None else MISSING
-    return fields
+    return language_result_fields(entry, _given)
 
 
 def _job(entry: Mapping[str, Any]) -> dict[str, Any]:
