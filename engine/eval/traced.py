@@ -29,11 +29,13 @@ from engine.eval.context import (
     verdict_of,
 )
 from engine.ir.kernel import (
-    COMPARATORS,
+    Binary,
     aggregate,
-    is_member,
+    combination,
+    comparison,
     kleene_all,
     kleene_any,
+    membership,
     shift,
 )
 from engine.model.facts import DERIVED_FIELDS, FIELD_PATHS, MISSING, Facts, Item
@@ -326,41 +328,23 @@ class TracedClosures(ClosureBuilder[Closure]):
         return run_many
 
     def compare(self, node: ir.Compare) -> Closure:
-        left_of, right_of = self.closure(node.left), self.closure(node.right)
-        compare = COMPARATORS[node.operator]
-
-        def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
-            left = left_of(context, env)
-            right = right_of(context, env)
-            if left.value is MISSING or right.value is MISSING:
-                return Trace(node, MISSING, (left, right))
-            return Trace(node, compare(left.value, right.value), (left, right))
-        return run
+        return self.binary(node, node.left, node.right, comparison(node.operator))
 
     def member(self, node: ir.Member) -> Closure:
-        item_of, collection_of = self.closure(node.item), self.closure(node.collection)
-        negated = node.negated
-
-        def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
-            item = item_of(context, env)
-            collection = collection_of(context, env)
-            if item.value is MISSING or collection.value is MISSING:
-                return Trace(node, MISSING, (item, collection))
-            return Trace(node, is_member(item.value, collection.value) != negated, (item, collection))
-        return run
+        return self.binary(node, node.item, node.collection, membership(node.negated))
 
     def arithmetic(self, node: ir.Arithmetic) -> Closure:
-        left_of, right_of = self.closure(node.left), self.closure(node.right)
-        adds = node.operator == "+"
+        shifts = shift if node.left.type.name == "date" else None  # a date moved by a duration
+        return self.binary(node, node.left, node.right, combination(node.operator == "+", shifts))
+
+    def binary(self, node: ir.Node, left: ir.Node, right: ir.Node, operation: Binary) -> Closure:
+        """An operation of the kernel on the values of two operands, both recorded."""
+        left_of, right_of = self.closure(left), self.closure(right)
 
         def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
-            left = left_of(context, env)
-            right = right_of(context, env)
-            if left.value is MISSING or right.value is MISSING:
-                return Trace(node, MISSING, (left, right))
-            if isinstance(left.value, date):
-                return Trace(node, shift(left.value, right.value, 1 if adds else -1), (left, right))
-            return Trace(node, left.value + right.value if adds else left.value - right.value, (left, right))
+            left_trace = left_of(context, env)
+            right_trace = right_of(context, env)
+            return Trace(node, operation(left_trace.value, right_trace.value), (left_trace, right_trace))
         return run
 
     def connective(self, node: ir.AllOf | ir.AnyOf) -> Closure:

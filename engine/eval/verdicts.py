@@ -13,7 +13,6 @@ When an explanation is wanted, `engine.eval.traced.evaluate_profile` records the
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -31,7 +30,7 @@ from engine.eval.context import (
     memo_key,
     verdict_of,
 )
-from engine.ir.kernel import COMPARATORS, aggregate, is_member, shift, window
+from engine.ir.kernel import COMPARATORS, Binary, aggregate, combination, comparison, membership, shift, window
 from engine.model.facts import MISSING, Facts, Item
 from engine.model.quantities import Duration, Period, Points
 
@@ -257,46 +256,21 @@ class BareClosures(ClosureBuilder[Closure]):
                 left = left_of(context, env)
                 return MISSING if left is MISSING else compare(left, constant)
             return run_constant
-        right_of = self.closure(node.right)
-
-        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-            left = left_of(context, env)
-            right = right_of(context, env)
-            if left is MISSING or right is MISSING:
-                return MISSING
-            return compare(left, right)
-        return run
+        return self.binary(node.left, node.right, comparison(node.operator))
 
     def member(self, node: ir.Member) -> Closure:
-        item_of, collection_of = self.closure(node.item), self.closure(node.collection)
-        negated = node.negated
-
-        def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-            item = item_of(context, env)
-            collection = collection_of(context, env)
-            if item is MISSING or collection is MISSING:
-                return MISSING
-            return is_member(item, collection) != negated
-        return run
+        return self.binary(node.item, node.collection, membership(node.negated))
 
     def arithmetic(self, node: ir.Arithmetic) -> Closure:
-        calendar = self.calendar
-        left_of, right_of = self.closure(node.left), self.closure(node.right)
-        adds = node.operator == "+"
-        if node.left.type.name == "date":  # a date moved by a duration
-            sign = 1 if adds else -1
+        shifts = self.calendar.shift if node.left.type.name == "date" else None  # a date moved by a duration
+        return self.binary(node.left, node.right, combination(node.operator == "+", shifts))
 
-            def run_date(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-                left = left_of(context, env)
-                right = right_of(context, env)
-                return MISSING if left is MISSING or right is MISSING else calendar.shift(left, right, sign)
-            return run_date
-        combine = operator.add if adds else operator.sub
+    def binary(self, left: ir.Node, right: ir.Node, operation: Binary) -> Closure:
+        """An operation of the kernel on the values of two operands."""
+        left_of, right_of = self.closure(left), self.closure(right)
 
         def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
-            left = left_of(context, env)
-            right = right_of(context, env)
-            return MISSING if left is MISSING or right is MISSING else combine(left, right)
+            return operation(left_of(context, env), right_of(context, env))
         return run
 
     def connective(self, node: ir.AllOf | ir.AnyOf) -> Closure:

@@ -49,6 +49,41 @@ def is_member(item: Any, collection: Any) -> bool:
     return item in (collection.codes if isinstance(collection, OccupationList) else collection)
 
 
+Binary = Callable[[Any, Any], Any]
+
+
+def comparison(operator_word: CompareOperator) -> Binary:
+    """`left OP right` over three values: missing when either side is. Made once per node, when a backend builds it."""
+    compare = COMPARATORS[operator_word]
+
+    def compared(left: Any, right: Any) -> Any:
+        return MISSING if left is MISSING or right is MISSING else compare(left, right)
+    return compared
+
+
+def membership(negated: bool) -> Binary:
+    """`item is one of collection` (or `is not`) over three values: missing when either side is."""
+    def member(item: Any, collection: Any) -> Any:
+        return MISSING if item is MISSING or collection is MISSING else is_member(item, collection) != negated
+    return member
+
+
+def combination(adds: bool, shift_date: Callable[[date, Duration, int], date] | None = None) -> Binary:
+    """`left + right` or `left - right` over three values: missing when either side is. With `shift_date`, the left
+    side is a date moved by a duration (`shift`, or a memo of it); otherwise quantities of one kind add up."""
+    if shift_date is not None:
+        sign = 1 if adds else -1
+
+        def shifted(day: Any, duration: Any) -> Any:
+            return MISSING if day is MISSING or duration is MISSING else shift_date(day, duration, sign)
+        return shifted
+    combine = operator.add if adds else operator.sub
+
+    def combined(left: Any, right: Any) -> Any:
+        return MISSING if left is MISSING or right is MISSING else combine(left, right)
+    return combined
+
+
 class EvaluationLimit(Exception):
     """One profile's evaluation stopped by a bound: more work than `MAX_STEPS` allows, or a date moved off the
     calendar. The profile gets its own message and the others are still evaluated."""
