@@ -31,6 +31,13 @@ class Builtin:
     strict: bool  # missing as soon as one argument is; otherwise `compute` decides what a missing argument means
     compute: Compute
 
+    def apply(self, context: ProfileContext, values: list[Any], record: bool) -> Result:
+        """The function on its arguments' values, what both evaluators call: a strict function is missing, having
+        read nothing, when an argument is."""
+        if self.strict and any(v is MISSING for v in values):
+            return MISSING, (), None
+        return self.compute(context, values, record)
+
 
 def _worked_in(context: ProfileContext, values: list[Any], record: bool) -> Result:
     """The listed occupations the work history holds, in code order."""

@@ -169,16 +169,6 @@ def _list(context: ProfileContext, node: ir.ListNode, env: Mapping[str, Any]) ->
     return Trace(node, tuple(i.value for i in items), items)
 
 
-def _builtin(context: ProfileContext, node: ir.Builtin, env: Mapping[str, Any]) -> Trace:
-    arguments = tuple(trace_of(context, a, env) for a in node.arguments)
-    values = [a.value for a in arguments]
-    builtin = BUILTINS[node.function]
-    if builtin.strict and any(v is MISSING for v in values):
-        return Trace(node, MISSING, arguments)
-    value, facts, note = builtin.compute(context, values, True)
-    return Trace(node, value, arguments, facts, note)
-
-
 def _selection(context: ProfileContext, node: ir.Selection, env: Mapping[str, Any]) -> Trace:
     domain = trace_of(context, node.domain, env)
     if domain.value is MISSING:
@@ -441,13 +431,22 @@ class TracedClosures(ClosureBuilder[Closure]):
             return Trace(node, value, (domain, *instances), (), tuple(skipped))
         return run
 
-    # The nodes rare on a profile (lists, built-ins, selections, caps) run through a function each.
+    def builtin(self, node: ir.Builtin) -> Closure:
+        """A built-in function (`worked_in`, `age_on`...) on its arguments, recorded with the facts it read."""
+        arguments_of = tuple(self.closure(a) for a in node.arguments)
+        apply = BUILTINS[node.function].apply
+
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
+            context.count_step()
+            arguments = tuple([argument(context, env) for argument in arguments_of])
+            value, facts, note = apply(context, [a.value for a in arguments], True)
+            return Trace(node, value, arguments, facts, note)
+        return run
+
+    # The nodes rare on a profile (lists, selections, caps) run through a function each.
 
     def list_node(self, node: ir.ListNode) -> Closure:
         return self._interpreted(_list, node)
-
-    def builtin(self, node: ir.Builtin) -> Closure:
-        return self._interpreted(_builtin, node)
 
     def selection(self, node: ir.Selection) -> Closure:
         return self._interpreted(_selection, node)

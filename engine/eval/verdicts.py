@@ -434,15 +434,11 @@ class BareClosures(ClosureBuilder[Closure]):
 
     def builtin(self, node: ir.Builtin) -> Closure:
         arguments_of = tuple(self.closure(a) for a in node.arguments)
-        builtin = BUILTINS[node.function]
-        strict, compute = builtin.strict, builtin.compute
+        apply = BUILTINS[node.function].apply
 
         def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
             context.count_step()
-            values = [argument(context, env) for argument in arguments_of]
-            if strict and any(v is MISSING for v in values):
-                return MISSING
-            return compute(context, values, False)[0]
+            return apply(context, [argument(context, env) for argument in arguments_of], False)[0]
         return run
 
 

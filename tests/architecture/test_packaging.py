@@ -61,3 +61,12 @@ def test_every_data_file_is_declared_as_package_data() -> None:
                  ROOT / "engine" / "model" / "schema" / "profile.schema.json"]:
         assert any(path.is_relative_to(folder) and path.relative_to(folder).match(pattern)
                    for folder, pattern in patterns), path
+
+
+def test_every_folder_of_modules_is_a_regular_package() -> None:
+    """A folder of Python modules without `__init__.py` imports as a namespace package: found by a slower search at
+    each start, and silently merged with any other folder of the same name on the path."""
+    without = sorted(str(folder.relative_to(ROOT)) for top in ("dsl", "engine")
+                     for folder in [ROOT / top, *(ROOT / top).rglob("*")]
+                     if folder.is_dir() and any(folder.glob("*.py")) and not (folder / "__init__.py").exists())
+    assert not without, f"add an __init__.py to: {without}"
