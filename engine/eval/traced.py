@@ -33,9 +33,12 @@ from engine.ir.kernel import (
     aggregate,
     combination,
     comparison,
+    extreme,
     kleene_all,
     kleene_any,
+    known_list,
     membership,
+    selected,
     shift,
 )
 from engine.model.facts import DERIVED_FIELDS, FIELD_PATHS, MISSING, Facts, Item
@@ -160,38 +163,6 @@ def trace_of(context: ProfileContext, node: ir.Node, env: Mapping[str, Any]) -> 
     context.count_step()
     closure: Closure = context.builder.closure(node)
     return closure(context, env)
-
-
-def _list(context: ProfileContext, node: ir.ListNode, env: Mapping[str, Any]) -> Trace:
-    items = tuple(trace_of(context, i, env) for i in node.items)
-    if any(i.value is MISSING for i in items):
-        return Trace(node, MISSING, items)
-    return Trace(node, tuple(i.value for i in items), items)
-
-
-def _selection(context: ProfileContext, node: ir.Selection, env: Mapping[str, Any]) -> Trace:
-    domain = trace_of(context, node.domain, env)
-    if domain.value is MISSING:
-        return Trace(node, MISSING, (domain,))
-    kept = []
-    checks = []
-    for element in domain.value:
-        where = trace_of(context, node.where, {**env, node.variable: element})
-        checks.append(where)
-        if where.value is MISSING:
-            return Trace(node, MISSING, (domain, *checks))
-        if where.value:
-            kept.append(element)
-    return Trace(node, tuple(kept), (domain, *checks))
-
-
-def _extreme(context: ProfileContext, node: ir.Extreme, env: Mapping[str, Any]) -> Trace:
-    operands = tuple(trace_of(context, o, env) for o in node.operands)
-    if any(o.value is MISSING for o in operands):
-        return Trace(node, MISSING, operands)
-    values = [o.value for o in operands]
-    return Trace(node, min(values) if node.kind == "min" else max(values), operands)
-
 
 
 # Closures built once per rule-tree node ------------------------------------------------------------------------------
@@ -443,19 +414,40 @@ class TracedClosures(ClosureBuilder[Closure]):
             return Trace(node, value, arguments, facts, note)
         return run
 
-    # The nodes rare on a profile (lists, selections, caps) run through a function each.
-
     def list_node(self, node: ir.ListNode) -> Closure:
-        return self._interpreted(_list, node)
+        items_of = tuple(self.closure(i) for i in node.items)
+
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
+            context.count_step()
+            items = tuple([item(context, env) for item in items_of])
+            return Trace(node, known_list(tuple([i.value for i in items])), items)
+        return run
 
     def selection(self, node: ir.Selection) -> Closure:
-        return self._interpreted(_selection, node)
+        domain_of, where_of = self.closure(node.domain), self.closure(node.where)
+        variable = node.variable
+
+        def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
+            context.count_step()
+            domain = domain_of(context, env)
+            if domain.value is MISSING:
+                return Trace(node, MISSING, (domain,))
+            checks: list[Trace] = []
+
+            def holds(element: Any) -> Any:
+                check = where_of(context, {**env, variable: element})
+                checks.append(check)
+                return check.value
+            value = selected(domain.value, holds)
+            return Trace(node, value, (domain, *checks))
+        return run
 
     def extreme(self, node: ir.Extreme) -> Closure:
-        return self._interpreted(_extreme, node)
+        operands_of = tuple(self.closure(o) for o in node.operands)
+        picked = extreme(node.kind)
 
-    @staticmethod
-    def _interpreted(evaluator: Callable[[ProfileContext, Any, Mapping[str, Any]], Trace], node: ir.Node) -> Closure:
         def run(context: ProfileContext, env: Mapping[str, Any]) -> Trace:
-            return evaluator(context, node, env)
+            context.count_step()
+            operands = tuple([operand(context, env) for operand in operands_of])
+            return Trace(node, picked([o.value for o in operands]), operands)
         return run

@@ -30,7 +30,19 @@ from engine.eval.context import (
     memo_key,
     verdict_of,
 )
-from engine.ir.kernel import COMPARATORS, Binary, aggregate, combination, comparison, membership, shift, window
+from engine.ir.kernel import (
+    COMPARATORS,
+    Binary,
+    aggregate,
+    combination,
+    comparison,
+    extreme,
+    known_list,
+    membership,
+    selected,
+    shift,
+    window,
+)
 from engine.model.facts import MISSING, Facts, Item
 from engine.model.quantities import Duration, Period, Points
 
@@ -399,8 +411,7 @@ class BareClosures(ClosureBuilder[Closure]):
 
         def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
             context.count_step()
-            values = tuple([item(context, env) for item in items_of])
-            return MISSING if any(v is MISSING for v in values) else values
+            return known_list(tuple([item(context, env) for item in items_of]))
         return run
 
     def selection(self, node: ir.Selection) -> Closure:
@@ -412,24 +423,16 @@ class BareClosures(ClosureBuilder[Closure]):
             domain = domain_of(context, env)
             if domain is MISSING:
                 return MISSING
-            kept = []
-            for element in domain:
-                where = where_of(context, {**env, variable: element})
-                if where is MISSING:
-                    return MISSING
-                if where:
-                    kept.append(element)
-            return tuple(kept)
+            return selected(domain, lambda element: where_of(context, {**env, variable: element}))
         return run
 
     def extreme(self, node: ir.Extreme) -> Closure:
         operands_of = tuple(self.closure(o) for o in node.operands)
-        pick = min if node.kind == "min" else max
+        picked = extreme(node.kind)
 
         def run(context: ProfileContext, env: Mapping[str, Any]) -> Any:
             context.count_step()
-            values = [operand(context, env) for operand in operands_of]
-            return MISSING if any(v is MISSING for v in values) else pick(values)
+            return picked([operand(context, env) for operand in operands_of])
         return run
 
     def builtin(self, node: ir.Builtin) -> Closure:

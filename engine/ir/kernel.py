@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from engine.ir.nodes import CompareOperator, OccupationList, QuantifierKind
+from engine.ir.nodes import CompareOperator, ExtremeKind, OccupationList, QuantifierKind
 from engine.model.facts import MISSING
 from engine.model.quantities import Duration, Hours, Period, Points, add_months
 
@@ -82,6 +82,32 @@ def combination(adds: bool, shift_date: Callable[[date, Duration, int], date] | 
     def combined(left: Any, right: Any) -> Any:
         return MISSING if left is MISSING or right is MISSING else combine(left, right)
     return combined
+
+
+def known_list(values: tuple[Any, ...]) -> Any:
+    """A list written out in a rule (`[a, b]`): missing when one of its items is."""
+    return MISSING if any(v is MISSING for v in values) else values
+
+
+def extreme(kind: ExtremeKind) -> Callable[[list[Any]], Any]:
+    """`min(...)` or `max(...)` over three values: missing when an operand is."""
+    pick = min if kind == "min" else max
+
+    def picked(values: list[Any]) -> Any:
+        return MISSING if any(v is MISSING for v in values) else pick(values)
+    return picked
+
+
+def selected(elements: Iterable[Any], holds: Callable[[Any], Any]) -> Any:
+    """The elements for which `holds` is true, in order (`jobs where ...`); missing as soon as it is missing for one."""
+    kept = []
+    for element in elements:
+        verdict = holds(element)
+        if verdict is MISSING:
+            return MISSING
+        if verdict:
+            kept.append(element)
+    return tuple(kept)
 
 
 class EvaluationLimit(Exception):
