@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
+import engine.model
 from engine.explain.explanation import UNKNOWN, Definition, Explanation, Fact, FactsNotListed, fact_json
 
 # The shape of the document `rules eval --format json` writes; 3 writes each rule's constant fields once, in the
@@ -31,8 +32,10 @@ DEFAULT_KIND = "check"
 
 @cache
 def report_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of the document, as shipped."""
-    text = files("engine.model").joinpath("schema/report.schema.json").read_text(encoding="utf-8")
+    """The JSON Schema (draft 2020-12) of the document, as shipped beside the profile's. Read from the folder of
+    `engine.model`, as the profile's schema is: importlib.resources would cost every command its import (tempfile,
+    shutil, random...)."""
+    text = (Path(engine.model.__file__).parent / "schema" / "report.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
