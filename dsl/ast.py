@@ -11,6 +11,7 @@ import decimal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 
 from dsl.span import Span as Span  # where every stage finds it; its own module so the rule tree needs no AST
 
@@ -21,16 +22,18 @@ class Node:
 
     def children(self) -> Iterator[Node]:
         """The direct child nodes, in source order: the one traversal every pass shares."""
-        for name in self.__dataclass_fields__:  # a class attribute: `dataclasses.fields` took a tenth of checking
-            if name == "span":
-                continue
+        return iter(self.child_list())
+
+    def child_list(self) -> list[Node]:
+        """`children`, as a new list: what a walk pushes, without a generator per node."""
+        found: list[Node] = []
+        for name in _child_fields(type(self)):  # type: ignore[arg-type]  # a class hashes; mypy reads its instances'
             value = getattr(self, name)
             if isinstance(value, Node):
-                yield value
+                found.append(value)
             elif isinstance(value, tuple):
-                for item in value:
-                    if isinstance(item, Node):
-                        yield item
+                found.extend([item for item in value if isinstance(item, Node)])
+        return found
 
     def walk(self) -> Iterator[Node]:
         """This node and all its descendants, depth first."""
@@ -38,7 +41,16 @@ class Node:
         while stack:
             node = stack.pop()
             yield node
-            stack.extend(reversed(list(node.children())))
+            below = node.child_list()
+            below.reverse()
+            stack.extend(below)
+
+
+@cache
+def _child_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node class that may hold child nodes: all but its span, read once per class (from the class
+    attribute: `dataclasses.fields` took a tenth of checking)."""
+    return tuple(name for name in kind.__dict__["__dataclass_fields__"] if name != "span")
 
 
 # Expressions ---------------------------------------------------------------------------------------------------------
