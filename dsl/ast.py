@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 
+from dsl.fields_repr import FieldsRepr
 from dsl.span import Span as Span  # where every stage finds it; its own module so the rule tree needs no AST
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+@dataclass(frozen=True, slots=True, repr=False)
+class Node(FieldsRepr):
     span: Span = field(compare=False, repr=False, kw_only=True)
 
     def children(self) -> Iterator[Node]:
@@ -56,22 +57,22 @@ def _child_fields(kind: type) -> tuple[str, ...]:
 # Expressions ---------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Expr(Node):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Name(Expr):
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Integer(Expr):
     value: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Quantity(Expr):
     """A number with a unit: `6 months`, `780 hours`, `100 points`, `30.5 hours`. A number written with a fractional
     part is kept as a `decimal.Decimal`, exactly as written (`30.50` stays `30.50`); a whole number as an `int`."""
@@ -80,7 +81,7 @@ class Quantity(Expr):
     unit: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Level(Expr):
     """A language level on the Canadian benchmark scales: `clb 7`, `nclc 7`."""
 
@@ -88,39 +89,39 @@ class Level(Expr):
     value: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Decimal(Expr):
     """A number with a fractional part, such as a test score: `6.5`. Kept as written so `6.50` is not rounded."""
 
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Text(Expr):
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class DateLiteral(Expr):
     value: date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class DateTimeLiteral(Expr):
     value: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Boolean(Expr):
     value: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class ListLiteral(Expr):
     items: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Window(Expr):
     """`within 3 years before as_of`: the period of that length that ends on (and includes) the anchor date."""
 
@@ -128,19 +129,19 @@ class Window(Expr):
     anchor: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Field(Expr):
     subject: Expr
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Call(Expr):
     function: str
     arguments: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Lookup(Expr):
     """`table[key, ...].column`: the value of `column` in the first row whose key cells match the keys."""
 
@@ -149,7 +150,7 @@ class Lookup(Expr):
     column: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Selection(Expr):
     """`each x in xs where condition`: the elements of a list that meet a condition."""
 
@@ -158,43 +159,43 @@ class Selection(Expr):
     where: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Compare(Expr):
     operator: str
     left: Expr
     right: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Membership(Expr):
     item: Expr
     collection: Expr
     negated: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Arithmetic(Expr):
     operator: str
     left: Expr
     right: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class AllOf(Expr):
     operands: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class AnyOf(Expr):
     operands: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Not(Expr):
     operand: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Quantifier(Expr):
     """`any x in xs where filter: body` or `all x in xs: body`; `total` and `highest` add up, or take the largest of,
     a quantity over the elements (0 when there is none)."""
@@ -206,7 +207,7 @@ class Quantifier(Expr):
     body: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Otherwise(Expr):
     """`a otherwise b`: the value of `a`, or of `b` when facts that `a` needs are missing."""
 
@@ -214,7 +215,7 @@ class Otherwise(Expr):
     fallback: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Conditional(Expr):
     condition: Expr
     then: Expr
@@ -224,17 +225,17 @@ class Conditional(Expr):
 # Declarations --------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Citation(Node):
     source: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Declaration(Node):
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class RulebookHeader(Declaration):
     """`rulebook 2025 "title" in force 2025-02-27 until 2026-02-17`; `name` is the year as text. With `until ... or
     later` (`end_known` false) the end is not known: `in_force_until` is the last day the facts were checked."""
@@ -246,12 +247,12 @@ class RulebookHeader(Declaration):
     end_known: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Import(Declaration):
     """`import "path"`; `name` is the path as written."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Source(Declaration):
     """`source name "title" "url" [standing [confidence level]]`: `standing` is `official` or `third_party` and
     `confidence` one of `high`, `medium_high`, `medium`, `low` as written (the checker refuses other words); their
@@ -265,34 +266,34 @@ class Source(Declaration):
     confidence_span: Span | None = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Constant(Declaration):
     description: str | None
     cites: tuple[Citation, ...]
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class OccupationRow(Node):
     code: str
     title: str
     teer: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class OccupationTable(Declaration):
     title: str
     cites: tuple[Citation, ...]
     rows: tuple[OccupationRow, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Parameter(Node):
     name: str
     type_name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Define(Declaration):
     parameters: tuple[Parameter, ...]
     description: str | None
@@ -300,14 +301,14 @@ class Define(Declaration):
     body: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Category(Declaration):
     title: str
     cites: tuple[Citation, ...]
     condition: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Cell(Node):
     """One key cell of a table row: `kind` is `exact`, `range` (`a to b`), `at_most`, `at_least` or `below`; `low`
     and `high` are literal expressions (one of them `None` for open ranges)."""
@@ -317,19 +318,19 @@ class Cell(Node):
     high: Expr | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Column(Node):
     name: str
     type_name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class TableRow(Node):
     keys: tuple[Cell, ...]
     values: tuple[Cell, ...]  # each `exact`; the checker says so otherwise
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Table(Declaration):
     """A cited table with typed columns, such as a points grid or a test-score conversion chart."""
 
@@ -340,7 +341,7 @@ class Table(Declaration):
     rows: tuple[TableRow, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Program(Declaration):
     """A program of the pool, reported with its own verdict: `program fsw "title" cite s { eligible when ... }`."""
 
@@ -349,14 +350,14 @@ class Program(Declaration):
     condition: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class ScoreSection(Node):
     name: str
     title: str
     value: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Score(Declaration):
     """A points score in force for a period (`until` is `None` when open-ended); its total is the sum of sections."""
 
@@ -367,7 +368,7 @@ class Score(Declaration):
     sections: tuple[ScoreSection, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Pending(Declaration):
     """`pending name "title" cite ... in force DATE { reaches when condition }`: a rule known to be in force from a
     date whose content is not published. From that date the score is a lower bound for a profile the condition holds
@@ -379,7 +380,7 @@ class Pending(Declaration):
     reaches: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Round(Declaration):
     """A round of invitations; `name` is its number as text.
 
@@ -399,7 +400,7 @@ class Round(Declaration):
     tie_break: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Module(Node):
     """One parsed `.rules` file."""
 

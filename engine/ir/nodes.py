@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from dsl import types as t
+from dsl.fields_repr import FieldsRepr
 from dsl.span import Span
 from dsl.standing import THIRD_PARTY
 
@@ -33,8 +34,8 @@ BuiltinName = typing.Literal["count", "worked_in", "continuous_full_time", "hour
 Grouping = typing.Literal["all", "program", "category"]
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRef:
+@dataclass(frozen=True, slots=True, repr=False)
+class SourceRef(FieldsRepr):
     """A cited source. `standing` is `official` or `third_party`, `confidence` a level (`dsl.standing`); either is
     None when the rules do not say."""
 
@@ -49,15 +50,15 @@ class SourceRef:
         return self.standing == THIRD_PARTY
 
 
-@dataclass(frozen=True, slots=True)
-class Occupation:
+@dataclass(frozen=True, slots=True, repr=False)
+class Occupation(FieldsRepr):
     code: str
     title: str
     teer: int
 
 
-@dataclass(frozen=True, slots=True)
-class OccupationList:
+@dataclass(frozen=True, slots=True, repr=False)
+class OccupationList(FieldsRepr):
     name: str
     title: str
     cites: tuple[SourceRef, ...]
@@ -69,8 +70,8 @@ class OccupationList:
         object.__setattr__(self, "codes", frozenset(o.code for o in self.occupations))
 
 
-@dataclass(frozen=True, slots=True)
-class KeyCell:
+@dataclass(frozen=True, slots=True, repr=False)
+class KeyCell(FieldsRepr):
     """A key cell of a table row: `exact`, `range` (both ends included), `at_most`, `at_least` or `below`."""
 
     kind: KeyKind
@@ -90,8 +91,8 @@ class KeyCell:
         return bool(value < self.high)
 
 
-@dataclass(frozen=True, slots=True)
-class TableRow:
+@dataclass(frozen=True, slots=True, repr=False)
+class TableRow(FieldsRepr):
     keys: tuple[KeyCell, ...]
     values: Mapping[str, Any]
     span: Span
@@ -105,8 +106,8 @@ class TableRow:
 _FOUND_ROWS = 4096  # remembered lookups per table: a bound on memory, far above what real rules ask
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Table:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Table(FieldsRepr):
     """A cited, typed table; a lookup takes the first row whose key cells all match."""
 
     name: str
@@ -155,8 +156,8 @@ class Table:
         return None
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Node:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Node(FieldsRepr):
     """A rule-tree node: the span of the text it came from and its type. Each kind declares its children (one
     traversal for every pass, `engine.ir.visitor.walk`) and dispatches to its method of a `Visitor`."""
 
@@ -170,7 +171,7 @@ class Node:
         raise NotImplementedError(type(self).__name__)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Literal(Node):
     value: Any
     text: str
@@ -182,7 +183,7 @@ class Literal(Node):
         return visitor.literal(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class FactRef(Node):
     name: str
 
@@ -193,7 +194,7 @@ class FactRef(Node):
         return visitor.fact_ref(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Local(Node):
     name: str
 
@@ -204,7 +205,7 @@ class Local(Node):
         return visitor.local(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ListRef(Node):
     table: OccupationList
 
@@ -215,7 +216,7 @@ class ListRef(Node):
         return visitor.list_ref(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ConstantRef(Node):
     name: str
     description: str | None
@@ -230,7 +231,7 @@ class ConstantRef(Node):
         return visitor.constant_ref(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class FieldGet(Node):
     subject: Node
     name: str
@@ -242,7 +243,7 @@ class FieldGet(Node):
         return visitor.field_get(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class WindowNode(Node):
     length: Node
     anchor: Node
@@ -254,7 +255,7 @@ class WindowNode(Node):
         return visitor.window(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ListNode(Node):
     items: tuple[Node, ...]
 
@@ -265,7 +266,7 @@ class ListNode(Node):
         return visitor.list_node(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Builtin(Node):
     function: BuiltinName
     description: str
@@ -278,7 +279,7 @@ class Builtin(Node):
         return visitor.builtin(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class RuleCall(Node):
     """A use of a named definition; `rule` is filled in once every definition is lowered (definitions may refer to
     each other in any order)."""
@@ -298,7 +299,7 @@ class RuleCall(Node):
         return visitor.rule_call(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class TableLookup(Node):
     table: Table
     keys: tuple[Node, ...]
@@ -311,7 +312,7 @@ class TableLookup(Node):
         return visitor.table_lookup(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Selection(Node):
     """The elements of a list that meet a condition."""
 
@@ -326,7 +327,7 @@ class Selection(Node):
         return visitor.selection(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Extreme(Node):
     """`min(...)` (a cap) or `max(...)` (a floor)."""
 
@@ -340,7 +341,7 @@ class Extreme(Node):
         return visitor.extreme(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Compare(Node):
     operator: CompareOperator
     left: Node
@@ -353,7 +354,7 @@ class Compare(Node):
         return visitor.compare(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Member(Node):
     item: Node
     collection: Node
@@ -366,7 +367,7 @@ class Member(Node):
         return visitor.member(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Arithmetic(Node):
     operator: ArithmeticOperator
     left: Node
@@ -379,7 +380,7 @@ class Arithmetic(Node):
         return visitor.arithmetic(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class AllOf(Node):
     operands: tuple[Node, ...]
 
@@ -390,7 +391,7 @@ class AllOf(Node):
         return visitor.all_of(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class AnyOf(Node):
     operands: tuple[Node, ...]
 
@@ -401,7 +402,7 @@ class AnyOf(Node):
         return visitor.any_of(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Not(Node):
     operand: Node
 
@@ -412,7 +413,7 @@ class Not(Node):
         return visitor.not_(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Quantifier(Node):
     kind: QuantifierKind
     variable: str
@@ -427,7 +428,7 @@ class Quantifier(Node):
         return visitor.quantifier(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Otherwise(Node):
     first: Node
     fallback: Node
@@ -439,7 +440,7 @@ class Otherwise(Node):
         return visitor.otherwise(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Conditional(Node):
     condition: Node
     then: Node
@@ -452,8 +453,8 @@ class Conditional(Node):
         return visitor.conditional(self)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Rule:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Rule(FieldsRepr):
     """A named definition: parameters, its plain-language description, citations, and its body."""
 
     name: str
@@ -464,8 +465,8 @@ class Rule:
     span: Span
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Category:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Category(FieldsRepr):
     """A category (or a program). `third_party` holds the third-party sources its verdict rests on: those it cites,
     and those cited by the occupation lists and definitions its condition reaches."""
 
@@ -479,16 +480,16 @@ class Category:
     third_party: tuple[SourceRef, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Section:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Section(FieldsRepr):
     id: str
     title: str
     value: Node
     span: Span
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Score:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Score(FieldsRepr):
     """A points score in force from `in_force_from` to `in_force_until` (open-ended when `None`)."""
 
     id: str
@@ -503,8 +504,8 @@ class Score:
         return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Pending:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Pending(FieldsRepr):
     """A rule known to be in force from `in_force_from` whose content is not published. From that day, the score of
     a profile `reaches` holds for (or cannot be decided for) is only a lower bound."""
 
@@ -524,8 +525,8 @@ class Pending:
         return f"{self.title} in force from {self.in_force_from.isoformat()} are not encoded"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Round:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Round(FieldsRepr):
     """A round of invitations: its instructions (when, from which grouping, how many) and its published outcome.
 
     `grouping` is "all", "program" (with `target` a program id) or "category" (with `category` the compiled one).
@@ -550,8 +551,8 @@ class Round:
         return self.held.date() if isinstance(self.held, datetime) else self.held
 
 
-@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
-class Rulebook:
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True, repr=False)
+class Rulebook(FieldsRepr):
     """A compiled year of rules: what the evaluator, the renderers and the diff work from."""
 
     year: str
