@@ -116,24 +116,37 @@ class Explanation:
         """The statement as one JSON tree, every statement below written where it stands (what a single
         explanation, such as a move of `rules diff --pool`, needs; a profile's report is written as a graph by
         `engine.explain.graph`)."""
-        document: dict[str, Any] = {"kind": self.kind, "label": self.label}
-        if self.outcome is not None:
-            document["outcome"] = self.outcome
-        if self.detail:
-            document["detail"] = self.detail
-        if self.rule:
-            document["rule"] = self.rule
-        if self.cites:
-            document["cites"] = [c.id for c in self.cites]
-        if self.source:
-            document["source"] = self.source
-        if self.facts:
-            document["facts"] = [fact_json(f) for f in self.facts]
+        document = statement_fields(self, None, None, fact_json)
         if self.outcome == UNKNOWN and self.missing:
             document["missing"] = list(self.missing)
         if self.children:
             document["children"] = [c.to_json() for c in self.children]
         return document
+
+
+def statement_fields(statement: Explanation, definition: Definition | None, implied_kind: str | None,
+                     fact: Callable[[Fact], Any]) -> dict[str, Any]:
+    """A statement's own fields as JSON, up to its children: those its `definition` already says (in a document's
+    `rules` table) and a kind equal to `implied_kind` left out; with neither, every field. `fact` writes each fact
+    read (in full, or as a path into a result's `facts` table)."""
+    document: dict[str, Any] = {}
+    if statement.kind != implied_kind:
+        document["kind"] = statement.kind
+    if definition is None or statement.label != definition.label:
+        document["label"] = statement.label
+    if statement.outcome is not None:
+        document["outcome"] = statement.outcome
+    if statement.detail:
+        document["detail"] = statement.detail
+    if statement.rule:
+        document["rule"] = statement.rule
+    if statement.cites and (definition is None or statement.cites != definition.cites):
+        document["cites"] = [c.id for c in statement.cites]
+    if statement.source and (definition is None or statement.source != definition.source):
+        document["source"] = statement.source
+    if statement.facts:
+        document["facts"] = [fact(f) for f in statement.facts]
+    return document
 
 
 def fact_json(fact: Fact) -> dict[str, Any]:

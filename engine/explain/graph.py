@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import engine.model
-from engine.explain.explanation import UNKNOWN, Definition, Explanation, Fact, FactsNotListed, fact_json
+from engine.explain.explanation import (
+    UNKNOWN,
+    Definition,
+    Explanation,
+    Fact,
+    FactsNotListed,
+    fact_json,
+    statement_fields,
+)
 
 # The shape of the document `rules eval --format json` writes; 3 writes each rule's constant fields once, in the
 # `rules` table (2 was the graph without it, 1 wrote every statement where it stood). The JSON Schema of the current
@@ -107,23 +115,8 @@ class GraphWriter:
         definition = statement.definition
         if definition is not None and not self._rules.accepts(definition):
             definition = None
-        document: dict[str, Any] = {}
-        if statement.kind != (definition.kind if definition is not None else DEFAULT_KIND):
-            document["kind"] = statement.kind
-        if definition is None or statement.label != definition.label:
-            document["label"] = statement.label
-        if statement.outcome is not None:
-            document["outcome"] = statement.outcome
-        if statement.detail:
-            document["detail"] = statement.detail
-        if statement.rule:
-            document["rule"] = statement.rule
-        if statement.cites and (definition is None or statement.cites != definition.cites):
-            document["cites"] = [c.id for c in statement.cites]
-        if statement.source and (definition is None or statement.source != definition.source):
-            document["source"] = statement.source
-        if statement.facts:
-            document["facts"] = [self._fact(f) for f in statement.facts]
+        document = statement_fields(statement, definition,
+                                    definition.kind if definition is not None else DEFAULT_KIND, self._fact)
         if statement.outcome == UNKNOWN:
             missing = self.missing(statement)
             if missing:
