@@ -21,19 +21,19 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from dsl import ast
 from dsl.cache_location import cache_folder
 
-FORMAT = "3"
+FORMAT = "4"
 
 
 @cache
@@ -44,7 +44,8 @@ def _node_classes() -> dict[str, type[ast.Node]]:
 
 @cache
 def _grammar_digest() -> str:
-    return hashlib.sha256(files("dsl").joinpath("grammar.lark").read_bytes()).hexdigest()
+    # Read beside this module: importlib.resources would cost every command its import (tempfile, zipfile, shutil).
+    return hashlib.sha256(Path(__file__).with_name("grammar.lark").read_bytes()).hexdigest()
 
 
 def _entry(text: str, path: str) -> Path | None:
@@ -82,10 +83,10 @@ def load(text: str, path: str) -> ast.Module | None:
         if not isinstance(document, dict) or document.get("claims") != claims or \
                 document.get("digest") != _content_digest(claims, module_text):
             return None
-        module = _from_data(json.loads(module_text))
-    except Exception:  # noqa: BLE001 - a damaged or foreign entry is a cache miss, nothing more
+        module = _SourceCheckedReader(text, path).read(orjson.loads(module_text))
+    except Exception:  # noqa: BLE001 - a damaged, foreign or forged entry is a cache miss, nothing more
         return None
-    if not isinstance(module, ast.Module) or module.path != path or not matches_source(module, text):
+    if not isinstance(module, ast.Module) or module.path != path:
         return None
     return module
 
@@ -95,8 +96,13 @@ def store(module: ast.Module, text: str, path: str) -> None:
     if entry is None:
         return
     claims = _claims(text, path)
-    module_text = json.dumps(_to_data(module), separators=(",", ":"), ensure_ascii=False)
+    try:
+        module_text = json.dumps(_to_data(module, path), separators=(",", ":"), ensure_ascii=False)
+    except TypeError:
+        return  # a value the format does not hold: the file is parsed each time, never cached wrongly
     head = json.dumps({"claims": claims, "digest": _content_digest(claims, module_text)}, separators=(",", ":"))
+    import tempfile  # only when a file was parsed: a run whose files are all cached never writes
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=entry.parent, delete=False,
@@ -107,120 +113,194 @@ def store(module: ast.Module, text: str, path: str) -> None:
         return  # a read-only or full disk only costs speed
 
 
-def matches_source(module: ast.Module, text: str) -> bool:
-    """Whether every leaf of `module` stands in `text` where its span says: names, numbers, texts, dates, truths,
-    operators, quantifiers and the keywords and names of declarations. A module edited after parsing fails this,
-    unless the edit leaves every such token as written in the source."""
-    lines = _LineOffsets(text)
-    for node in module.walk():
-        written = lines.at(node.span)
-        if written is None:
-            return False
-        if not _leaf_matches(node, written):
-            return False
-    return True
-
-
 class _LineOffsets:
     def __init__(self, text: str) -> None:
-        self.text = text
+        self.length = len(text)
         self.starts = [0]
         index = text.find("\n")
         while index != -1:  # str.find, not a loop over characters: rule files run to thousands of lines
             self.starts.append(index + 1)
             index = text.find("\n", index + 1)
 
-    def at(self, span: ast.Span) -> str | None:
-        """The text a span covers; None when it lies outside the text."""
+    def holds(self, node: ast.Node, text: str) -> bool:
+        """Whether `node`'s span lies in `text` and, for a leaf, the text there is what the node says was written.
+
+        Only the leaves' text is cut out and compared (one check per node class): slicing and splitting the text of
+        every declaration and of the module itself cost more than the rest of reading an entry."""
+        bounds = self.bounds(node.span)
+        if bounds is None:
+            return False
+        check = _LEAF_CHECKS.get(type(node))
+        return check is None or check(node, text[bounds[0]:bounds[1]])
+
+    def bounds(self, span: ast.Span) -> tuple[int, int] | None:
+        """Where the text a span covers starts and ends; None when it lies outside the text."""
         if not (1 <= span.line <= span.end_line <= len(self.starts)) or span.column < 1 or span.end_column < 1:
             return None
         start = self.starts[span.line - 1] + span.column - 1
         end = self.starts[span.end_line - 1] + span.end_column - 1
-        if not 0 <= start <= end <= len(self.text):
+        if not 0 <= start <= end <= self.length:
             return None
-        return self.text[start:end]
+        return start, end
 
 
-_DECLARATION_WORDS: Mapping[type, str] = {
-    ast.RulebookHeader: "rulebook", ast.Import: "import", ast.Source: "source", ast.Constant: "constant",
-    ast.OccupationTable: "occupations", ast.Define: "define", ast.Category: "category", ast.Table: "table",
-    ast.Program: "program", ast.Score: "score", ast.Round: "round",
+def _first_words(written: str, count: int) -> list[str]:
+    """The first `count` words of `written` (a declaration's text runs to hundreds of lines)."""
+    return written.split(None, count)[:count]
+
+
+def _name_matches(node: Any, written: str) -> bool:
+    return bool(written == node.name)
+
+
+def _integer_matches(node: Any, written: str) -> bool:
+    return written.isascii() and written.isdigit() and int(written) == node.value
+
+
+def _quantity_matches(node: Any, written: str) -> bool:
+    words = written.split()
+    return len(words) == 2 and words[0] == str(node.amount) and \
+        node.unit.startswith(words[1]) and node.unit.removeprefix(words[1]) in ("", "s")
+
+
+def _level_matches(node: Any, written: str) -> bool:
+    return bool(written.split() == [node.scale, str(node.value)])
+
+
+def _decimal_matches(node: Any, written: str) -> bool:
+    return bool(written == node.text)
+
+
+def _text_matches(node: Any, written: str) -> bool:
+    return written.startswith('"') and " ".join(written[1:-1].replace("\\", "").split()) == \
+        " ".join(node.value.replace("\\", "").split())
+
+
+def _date_matches(node: Any, written: str) -> bool:
+    return written.startswith(node.value.isoformat()[:10])
+
+
+def _boolean_matches(node: Any, written: str) -> bool:
+    return written == ("true" if node.value else "false")
+
+
+def _operator_matches(node: Any, written: str) -> bool:
+    return f" {node.operator} " in f" {written} " or node.operator in written
+
+
+def _quantifier_matches(node: Any, written: str) -> bool:
+    words = _first_words(written, 1)
+    return bool(words) and words[0].lstrip("(") == node.kind
+
+
+def _not_matches(node: Any, written: str) -> bool:
+    words = _first_words(written, 1)
+    return bool(words) and words[0] == "not"
+
+
+def _citation_matches(node: Any, written: str) -> bool:
+    return bool(written == node.source)
+
+
+def _occupation_row_matches(node: Any, written: str) -> bool:
+    words = written.split()
+    return len(words) >= 2 and words[0] == node.code and words[-1] == str(node.teer)
+
+
+def _keyword_matches(keyword: str) -> Callable[[Any, str], bool]:
+    """A declaration written after its keyword, name-less (the header, an import, a round)."""
+    def matches(node: Any, written: str) -> bool:
+        words = _first_words(written, 1)
+        return bool(words) and words[0] == keyword
+    return matches
+
+
+def _keyword_and_name_matches(keyword: str) -> Callable[[Any, str], bool]:
+    """A declaration whose keyword is followed by its name (`define name(...)`)."""
+    def matches(node: Any, written: str) -> bool:
+        words = _first_words(written, 2)
+        return len(words) > 1 and words[0] == keyword and words[1].split("(")[0] == node.name
+    return matches
+
+
+_LEAF_CHECKS: Mapping[type, Callable[[Any, str], bool]] = {
+    ast.Name: _name_matches, ast.Integer: _integer_matches, ast.Quantity: _quantity_matches,
+    ast.Level: _level_matches, ast.Decimal: _decimal_matches, ast.Text: _text_matches,
+    ast.DateLiteral: _date_matches, ast.DateTimeLiteral: _date_matches, ast.Boolean: _boolean_matches,
+    ast.Compare: _operator_matches, ast.Arithmetic: _operator_matches, ast.Quantifier: _quantifier_matches,
+    ast.Not: _not_matches, ast.Citation: _citation_matches, ast.OccupationRow: _occupation_row_matches,
+    ast.RulebookHeader: _keyword_matches("rulebook"), ast.Import: _keyword_matches("import"),
+    ast.Round: _keyword_matches("round"),
+    **{declaration: _keyword_and_name_matches(keyword) for declaration, keyword in (
+        (ast.Source, "source"), (ast.Constant, "constant"), (ast.OccupationTable, "occupations"),
+        (ast.Define, "define"), (ast.Category, "category"), (ast.Table, "table"), (ast.Program, "program"),
+        (ast.Score, "score"))},
 }
 
 
-def _leaf_matches(node: ast.Node, written: str) -> bool:  # noqa: C901 - one case per kind of node
-    words = written.split()
-    if isinstance(node, ast.Name):
-        return written == node.name
-    if isinstance(node, ast.Integer):
-        return written.isascii() and written.isdigit() and int(written) == node.value
-    if isinstance(node, ast.Quantity):
-        return len(words) == 2 and words[0] == str(node.amount) and \
-            node.unit.startswith(words[1]) and node.unit.removeprefix(words[1]) in ("", "s")
-    if isinstance(node, ast.Level):
-        return words == [node.scale, str(node.value)]
-    if isinstance(node, ast.Decimal):
-        return written == node.text
-    if isinstance(node, ast.Text):
-        return written.startswith('"') and " ".join(written[1:-1].replace("\\", "").split()) == \
-            " ".join(node.value.replace("\\", "").split())
-    if isinstance(node, (ast.DateLiteral, ast.DateTimeLiteral)):
-        return written.startswith(node.value.isoformat()[:10])
-    if isinstance(node, ast.Boolean):
-        return written == ("true" if node.value else "false")
-    if isinstance(node, (ast.Compare, ast.Arithmetic)):
-        return f" {node.operator} " in f" {written} " or node.operator in written
-    if isinstance(node, ast.Quantifier):
-        return bool(words) and words[0].lstrip("(") == node.kind
-    if isinstance(node, ast.Not):
-        return bool(words) and words[0] == "not"
-    if isinstance(node, ast.Citation):
-        return written == node.source
-    if isinstance(node, ast.OccupationRow):
-        return len(words) >= 2 and words[0] == node.code and words[-1] == str(node.teer)
-    if isinstance(node, ast.Declaration) and type(node) in _DECLARATION_WORDS:
-        if not words or words[0] != _DECLARATION_WORDS[type(node)]:
-            return False
-        return isinstance(node, (ast.RulebookHeader, ast.Import, ast.Round)) or \
-            (len(words) > 1 and words[1].split("(")[0] == node.name)
-    return True
+def _span_data(span: ast.Span, path: str) -> list[int]:
+    if span.file != path:
+        raise TypeError("a span in another file")  # never made by the parser; such a module is not stored
+    return [span.line, span.column, span.end_line, span.end_column]
 
 
-def _to_data(value: Any) -> Any:
-    if isinstance(value, ast.Span):
-        return {"@": "span", "v": [value.file, value.line, value.column, value.end_line, value.end_column]}
+def _to_data(value: Any, path: str) -> Any:
+    """The entry's form of a value: a node is `{"Class": [span, field, ...]}` (its fields in declaration order, the
+    span as line, column, end line, end column in the module's file), a tuple a list, a date, date and time, decimal
+    or span field `{"date": text}` and the like; anything else as JSON writes it."""
     if isinstance(value, ast.Node):
-        document = {"@": type(value).__name__}
-        for field in dataclasses.fields(value):
-            document[field.name] = _to_data(getattr(value, field.name))
-        return document
+        return {type(value).__name__: [_span_data(value.span, path)] + [
+            _to_data(getattr(value, name), path) for name in _positional_fields(type(value))]}
+    if isinstance(value, ast.Span):
+        return {"span": _span_data(value, path)}
     if isinstance(value, tuple):
-        return {"@": "tuple", "v": [_to_data(v) for v in value]}
+        return [_to_data(v, path) for v in value]
     if isinstance(value, datetime):
-        return {"@": "datetime", "v": value.isoformat()}
+        return {"datetime": value.isoformat()}
     if isinstance(value, date):
-        return {"@": "date", "v": value.isoformat()}
+        return {"date": value.isoformat()}
     if isinstance(value, Decimal):
-        return {"@": "decimal", "v": str(value)}
+        return {"decimal": str(value)}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
-def _from_data(value: Any) -> Any:
-    if not isinstance(value, dict):
-        return value
-    kind = value["@"]
-    if kind == "span":
-        return ast.Span(*value["v"])
-    if kind == "tuple":
-        return tuple(_from_data(v) for v in value["v"])
-    if kind == "datetime":
-        return datetime.fromisoformat(value["v"])
-    if kind == "date":
-        return date.fromisoformat(value["v"])
-    if kind == "decimal":
-        return Decimal(value["v"])
-    node_class = _node_classes()[kind]
-    arguments = {name: _from_data(item) for name, item in value.items() if name != "@"}
-    return node_class(**arguments)
+def _positional_fields(node_class: type[ast.Node]) -> tuple[str, ...]:
+    """A node class's fields in the order its constructor takes them (every field but the keyword-only span)."""
+    return tuple(field.name for field in dataclasses.fields(node_class) if not field.kw_only)
+
+
+class _SourceCheckedReader:
+    """Builds a module back from an entry's data, checking each node against the source text as it is made
+    (`_LineOffsets.holds`): a node that does not stand in the text where its span says stops the reading."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+        self.lines = _LineOffsets(text)
+        self.classes = _node_classes()
+
+    def read(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is list:
+            return tuple([self.read(item) for item in value])
+        if kind is not dict:
+            return value
+        ((tag, body),) = value.items()
+        if tag == "span":
+            return ast.Span(self.path, *body)
+        if tag == "date":
+            return date.fromisoformat(body)
+        if tag == "datetime":
+            return datetime.fromisoformat(body)
+        if tag == "decimal":
+            return Decimal(body)
+        node = self.classes[tag](*[self.read(item) for item in body[1:]], span=ast.Span(self.path, *body[0]))
+        if not self.lines.holds(node, self.text):
+            raise _NotTheSource(tag)
+        return node
+
+
+class _NotTheSource(Exception):
+    """A cached node that does not stand in the source where its span says: the entry is not believed."""

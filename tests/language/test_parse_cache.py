@@ -41,7 +41,7 @@ def test_a_damaged_entry_is_parsed_again(parse_cache: Path) -> None:
     module = parse(text, "d.rules")
     for entry in parse_cache.glob("*.json"):
         if "damaged" in entry.read_text(encoding="utf-8"):
-            entry.write_text(json.dumps({"@": "os.system", "command": "x"}), encoding="utf-8")
+            entry.write_text(json.dumps({"os.system": [[1, 1, 1, 2], "x"]}), encoding="utf-8")
     assert ast_cache.load(text, "d.rules") is None
     assert parse(text, "d.rules") == module
 
@@ -79,13 +79,34 @@ def test_an_edited_entry_is_not_believed_but_rebuilt(recompute_digest: bool) -> 
     fresh = parse_text(FRENCH, path)
     ast_cache.store(fresh, FRENCH, path)
     entry = entry_of(FRENCH, path)
-    tamper(entry, '"@":"Level","span":', '"@":"Level","span":', recompute_digest)  # untouched: still believed
+    tamper(entry, '{"Level":', '{"Level":', recompute_digest)  # untouched: still believed
     assert ast_cache.load(FRENCH, path) == fresh
-    tamper(entry, '"scale":"nclc","value":7', '"scale":"nclc","value":1', recompute_digest)
+    tamper(entry, '"nclc",7]', '"nclc",1]', recompute_digest)
     assert ast_cache.load(FRENCH, path) is None
     parse.cache_clear()
     assert parse(FRENCH, path) == fresh
     assert ast_cache.load(FRENCH, path) == fresh  # the bad entry was rewritten
+
+
+FORGERIES = {
+    "a name": ('"minimum_french_level"]}', '"maximum_french_level"]}'),
+    "an operator": ('">="', '"<="'),
+    "a declaration's name": ('"french","French"', '"stem","French"'),
+    "a quantifier": ('"any","result"', '"all","result"'),
+    "a citation": ('"src"]}],{"Quantifier"', '"other"]}],{"Quantifier"'),
+    "a number": ('"nclc",7]', '"nclc",1]'),
+    "a span outside the text": ('[5,17,5,85]', '[9,17,9,85]'),
+}
+
+
+@pytest.mark.parametrize("forgery", sorted(FORGERIES))
+def test_every_kind_of_leaf_is_compared_with_the_source(forgery: str) -> None:
+    """A forged entry whose digest agrees with its content is still refused when any leaf differs from the text."""
+    path = "tamper-spans.rules"
+    ast_cache.store(parse_text(FRENCH, path), FRENCH, path)
+    old, new = FORGERIES[forgery]
+    tamper(entry_of(FRENCH, path), old, new, recompute_digest=True)
+    assert ast_cache.load(FRENCH, path) is None
 
 
 def test_an_entry_claiming_another_source_is_not_believed() -> None:
@@ -108,7 +129,7 @@ def test_check_and_eval_see_the_rules_as_written_after_tampering(tmp_path: Path)
     command = ["eval", profile, "--rules", str(folder), "--as-of", "2025-06-01", "--explain", "full"]
     before = CliRunner().invoke(main, command).stdout
     shown = f"{folder.as_posix()}/main.rules"
-    tamper(entry_of(FRENCH, shown), '"scale":"nclc","value":7', '"scale":"nclc","value":1', recompute_digest=True)
+    tamper(entry_of(FRENCH, shown), '"nclc",7]', '"nclc",1]', recompute_digest=True)
     parse.cache_clear()
     assert CliRunner().invoke(main, ["check", str(folder)]).stdout.strip() == "checked 1 rulebook(s): no problems"
     parse.cache_clear()
