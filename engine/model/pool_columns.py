@@ -14,41 +14,46 @@ from typing import Any
 ABILITIES = ("listening", "reading", "writing", "speaking")
 CLAIM_COLUMNS = ("provincial_nomination", "certificate_of_qualification", "sibling_in_canada", "relative_in_canada")
 
-# The columns' shapes, declared once: a scalar's DuckDB name, a list of a shape, or a record of named shapes. Both the
-# DuckDB types (`COLUMNS`, for the statements that read a pool) and the Arrow schema (`arrow_schema`, for the files
-# written) are read off this declaration; `tests/model` holds it to the JSON Schema and the facts.
+# The columns' shapes: a scalar's DuckDB name, a list of a shape, or a record of named shapes, read off the profile's
+# JSON Schema (`engine/model/schema/profile.schema.json`), in the order of its properties, so that the profile has one
+# declaration. Both the DuckDB types (`COLUMNS`, for the statements that read a pool) and the Arrow schema
+# (`arrow_schema`, for the files written) are read off these shapes; `tests/model` holds them to the facts.
 Shape = str | list["Shape"] | tuple[tuple[str, "Shape"], ...]
 Fields = tuple[tuple[str, Shape], ...]
 
 TEXT, DATE, TIMESTAMP, INTEGER, DOUBLE, BOOLEAN = "VARCHAR", "DATE", "TIMESTAMP", "INTEGER", "DOUBLE", "BOOLEAN"
-LEVELS: Fields = tuple((ability, INTEGER) for ability in ABILITIES)
-SCORES: Fields = tuple((ability, DOUBLE) for ability in ABILITIES)
-TEST: Fields = (("test", TEXT), ("date", DATE), ("levels", LEVELS), ("scores", SCORES))
-JOB: Fields = (("noc", TEXT), ("title", TEXT), ("country", TEXT), ("start", DATE), ("end", DATE),
-               ("hours_per_week", DOUBLE), ("self_employed", BOOLEAN))
-EDUCATION: Fields = (("level", TEXT), ("canadian", BOOLEAN), ("completed", BOOLEAN))
-SPOUSE: Fields = (("accompanying", BOOLEAN), ("canadian_citizen_or_pr", BOOLEAN), ("education", EDUCATION),
-                  ("canadian_work_years", INTEGER), ("language_tests", [TEST]))
-JOB_OFFER: Fields = (("noc", TEXT), ("teer", INTEGER), ("basis", TEXT))
-CAF_OFFER: Fields = (("noc", TEXT), ("years", INTEGER), ("full_time", BOOLEAN), ("in_canada", BOOLEAN))
-MILITARY: Fields = (("serving", BOOLEAN), ("continuous_service_years", INTEGER), ("caf_offer", CAF_OFFER))
+_SCALARS = {"integer": INTEGER, "number": DOUBLE, "boolean": BOOLEAN}
+_TEXT_FORMATS = {"date": DATE, "date-time": TIMESTAMP}
 
-# Column name -> shape, in the order pools are written.
-SHAPES: Mapping[str, Shape] = {
-    "id": TEXT,
-    "submitted_at": TIMESTAMP,
-    "date_of_birth": DATE,
-    "eligible_programs": [TEXT],
-    "crs": INTEGER,
-    "language_tests": [TEST],
-    "work_history": [JOB],
-    "first_official_language": TEXT,
-    "education": EDUCATION,
-    "spouse": SPOUSE,
-    "job_offer": JOB_OFFER,
-    **{claim: BOOLEAN for claim in CLAIM_COLUMNS},
-    "military": MILITARY,
-}
+
+def schema_shape(node: Mapping[str, Any], definitions: Mapping[str, Any]) -> Shape:
+    """What a JSON Schema node holds, as a pool shape. A choice (`enum`, or a NOC code given as text or digits:
+    `oneOf`) is text in the pool; a type that may be null is the type (a NULL column is a fact not given)."""
+    if "$ref" in node:
+        node = {**definitions[node["$ref"].removeprefix("#/$defs/")], **node}
+        del node["$ref"]
+    if "enum" in node or "oneOf" in node:
+        return TEXT
+    kind = node["type"]
+    kind = next(k for k in kind if k != "null") if isinstance(kind, list) else kind
+    if kind == "array":
+        return [schema_shape(node["items"], definitions)]
+    if kind == "object":
+        return tuple((name, schema_shape(inner, definitions)) for name, inner in node["properties"].items())
+    if kind == "string":
+        return _TEXT_FORMATS.get(node.get("format", ""), TEXT)
+    return _SCALARS[kind]
+
+
+def _shapes() -> dict[str, Shape]:
+    from engine.model.profile import profile_schema
+
+    schema = profile_schema()
+    return {name: schema_shape(node, schema["$defs"]) for name, node in schema["properties"].items()}
+
+
+# Column name -> shape, in the order pools are written (the schema's).
+SHAPES: Mapping[str, Shape] = _shapes()
 
 RESERVED = frozenset({"end"})  # field names DuckDB reads only in quotes
 

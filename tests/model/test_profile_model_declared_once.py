@@ -1,6 +1,6 @@
-"""The profile model is written in four places that must say the same: the JSON Schema profiles are validated
-against, the facts rules read (`engine.model.facts`), the pool's columns (`engine.model.pool_columns`, whose DuckDB
-types and Arrow schema are both read off one declaration of shapes), and the defaults the SQL backend and the
+"""The profile model is declared once, in the JSON Schema profiles are validated against; the pool's columns
+(`engine.model.pool_columns`: their DuckDB types and Arrow schema) are read off it. Two more places must say the
+same and are held to it here: the facts rules read (`engine.model.facts`) and the defaults the SQL backend and the
 evaluator both take from `facts.FIELD_DEFAULTS`. Each test fails when one of them drifts from the others."""
 
 from __future__ import annotations
@@ -25,34 +25,44 @@ def resolved(node: Mapping[str, Any]) -> Mapping[str, Any]:
     return node
 
 
-def schema_shape(node: Mapping[str, Any]) -> Any:
-    """What a JSON Schema node holds, as a pool shape (records as mappings: the schema does not order them)."""
-    node = resolved(node)
-    if "enum" in node or "oneOf" in node:
-        return TEXT  # a choice of texts; a NOC code, as text or digits, is text in the pool
-    kind = node["type"]
-    kind = next(k for k in kind if k != "null") if isinstance(kind, list) else kind
-    if kind == "array":
-        return [schema_shape(node["items"])]
-    if kind == "object":
-        return {name: schema_shape(inner) for name, inner in node["properties"].items()}
-    if kind == "string":
-        return {"date": DATE, "date-time": TIMESTAMP}.get(node.get("format", ""), TEXT)
-    return {"integer": INTEGER, "number": DOUBLE, "boolean": BOOLEAN}[kind]
-
-
-def unordered(shape: Shape) -> Any:
-    if isinstance(shape, list):
-        return [unordered(shape[0])]
-    if isinstance(shape, tuple):
-        return {name: unordered(inner) for name, inner in shape}
+def shape_at(path: str) -> Shape:
+    shape: Shape = SHAPES[path.split(".")[0]]
+    for part in path.split(".")[1:]:
+        if part == "[]":
+            assert isinstance(shape, list)
+            shape = shape[0]
+        else:
+            assert isinstance(shape, tuple)
+            shape = dict(shape)[part]
     return shape
 
 
-def test_the_schema_and_the_pool_hold_the_same_fields_of_the_same_kinds() -> None:
-    schema = profile_schema()["properties"]
-    assert {name: schema_shape(node) for name, node in schema.items()} == \
-        {name: unordered(shape) for name, shape in SHAPES.items()}
+@pytest.mark.parametrize(("path", "expected"), [
+    ("id", TEXT), ("submitted_at", TIMESTAMP), ("date_of_birth", DATE), ("crs", INTEGER),
+    ("eligible_programs.[]", TEXT),  # a choice of texts
+    ("work_history.[].noc", TEXT),  # a NOC code given as text or as digits
+    ("work_history.[].hours_per_week", DOUBLE), ("work_history.[].self_employed", BOOLEAN),
+    ("language_tests.[].levels.reading", INTEGER),  # a reference to the schema's definition of a level
+    ("language_tests.[].scores.reading", DOUBLE), ("spouse.language_tests.[].date", DATE),
+    ("spouse.education.level", TEXT), ("job_offer.teer", INTEGER), ("military.caf_offer.years", INTEGER),
+])
+def test_each_pool_column_has_the_type_the_schema_gives_the_field(path: str, expected: Shape) -> None:
+    assert shape_at(path) == expected
+
+
+def test_the_pool_has_a_column_for_each_field_of_the_schema_in_its_order() -> None:
+    def names(node: Mapping[str, Any]) -> list[str]:
+        return list(resolved(node)["properties"])
+
+    schema = profile_schema()
+    assert list(SHAPES) == names(schema)
+    for record in ("education", "spouse", "job_offer", "military"):
+        shape = SHAPES[record]
+        assert isinstance(shape, tuple)
+        assert [name for name, _ in shape] == names(schema["properties"][record])
+    tests = SHAPES["language_tests"]
+    assert isinstance(tests, list) and isinstance(tests[0], tuple)
+    assert [name for name, _ in tests[0]] == names({"$ref": "#/$defs/language_test"})
 
 
 def test_the_arrow_schema_and_the_duckdb_columns_are_the_declared_shapes_in_order() -> None:

@@ -123,7 +123,7 @@ PER_ROW: list[tuple[str, pa.Array, str]] = [
      "$.provincial_nomination: expected true or false, found a whole number"),
     ("nickname", pa.array([None, "Sam", None]), "$.nickname: is not a field of this record; fields: id, "
      "submitted_at, date_of_birth, eligible_programs, crs, language_tests, work_history, first_official_language, "
-     "education, spouse, provincial_nomination, job_offer, certificate_of_qualification, sibling_in_canada, "
+     "education, spouse, job_offer, provincial_nomination, certificate_of_qualification, sibling_in_canada, "
      "relative_in_canada, military"),
     ("id", pa.array(["p0", None, "p2"]), "$: 'id' is required"),
     ("id", pa.array(["p0", "p0", "p2"]), "$.id: 'p0' is also the id of line 1"),
