@@ -51,6 +51,26 @@ class ColumnCheck:
     condition: str
 
 
+@dataclass(frozen=True, slots=True)
+class _Bad:
+    """A condition that holds when a value breaks the schema. `strict`: NULL whenever the value is NULL (comparisons,
+    `NOT IN`, lengths, patterns on the value itself), so `coalesce(sql, false)` says what `value IS NOT NULL AND sql`
+    says while reading the value once, where DuckDB extracts a field of a list's element again at each mention."""
+
+    sql: str
+    strict: bool = True
+
+
+ANYTHING = _Bad("true", strict=False)
+
+
+def given(value: str, condition: _Bad) -> str:
+    """`condition` on a value that may be NULL (a NULL value breaks nothing)."""
+    if condition.strict:
+        return f"coalesce({condition.sql}, false)"
+    return f"({value} IS NOT NULL AND {condition.sql})"
+
+
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -71,7 +91,7 @@ def row_checks(present: Mapping[str, Any]) -> list[ColumnCheck]:
             continue
         condition = _Translation().bad(properties[column], kind, quote(column), cell=True)
         if condition is not None:
-            checks.append(ColumnCheck(column, f"({quote(column)} IS NOT NULL AND {condition})"))
+            checks.append(ColumnCheck(column, given(quote(column), condition)))
     return checks
 
 
@@ -81,14 +101,14 @@ class _Translation:
     def __init__(self) -> None:
         self.depth = 0
 
-    def bad(self, schema: Mapping[str, Any], kind: Any, value: str, cell: bool = False) -> str | None:
+    def bad(self, schema: Mapping[str, Any], kind: Any, value: str, cell: bool = False) -> _Bad | None:
         """A condition, on a value known not to be NULL, that holds when the value breaks `schema`; None when no
         value of this type can. `cell`: a top-level column, read as a CSV cell where its type is text."""
         schema = _resolved(schema)
         unknown = set(schema) - TRANSLATED - ANNOTATIONS
         if unknown:
             raise SchemaNotCovered(f"the pool checks do not translate {', '.join(sorted(unknown))}")
-        conditions: list[str] = []
+        conditions: list[_Bad] = []
         if "enum" in schema:
             conditions.append(self._enum(schema["enum"], kind, value))
         if "type" in schema:
@@ -99,16 +119,17 @@ class _Translation:
             if alternatives:
                 each = [self.bad(alternative, kind, value, cell) for alternative in alternatives]
                 if all(condition is not None for condition in each):
-                    conditions.append("(" + " AND ".join(f"({condition})" for condition in each) + ")")
+                    conditions.append(_Bad("(" + " AND ".join(f"({c.sql})" for c in each if c) + ")",
+                                           all(c.strict for c in each if c)))
         return _any(conditions)
 
-    def _enum(self, members: list[Any], kind: Any, value: str) -> str:
+    def _enum(self, members: list[Any], kind: Any, value: str) -> _Bad:
         if not all(isinstance(member, str) for member in members):
             raise SchemaNotCovered("the pool checks translate enumerations of texts only")
         text = _as_text(kind, value, cell=False)
-        return "true" if text is None else f"{text} NOT IN ({', '.join(map(literal, members))})"
+        return ANYTHING if text is None else _Bad(f"{text} NOT IN ({', '.join(map(literal, members))})")
 
-    def _typed(self, schema: Mapping[str, Any], kind: Any, value: str, cell: bool) -> list[str]:
+    def _typed(self, schema: Mapping[str, Any], kind: Any, value: str, cell: bool) -> list[_Bad]:
         declared = schema["type"]
         kinds = [k for k in (declared if isinstance(declared, list) else [declared]) if k != "null"]
         if len(kinds) != 1:
@@ -121,64 +142,67 @@ class _Translation:
         if wanted == "boolean":
             if kind.id == "boolean":
                 return []
-            return [f"{value} NOT IN ('true', 'false')"] if cell and kind.id == "varchar" else ["true"]
+            return [_Bad(f"{value} NOT IN ('true', 'false')")] if cell and kind.id == "varchar" else [ANYTHING]
         if wanted == "object":
-            return self._record(schema, kind, value) if kind.id == "struct" else ["true"]
+            return self._record(schema, kind, value) if kind.id == "struct" else [ANYTHING]
         if wanted == "array":
-            return self._list(schema, kind, value) if kind.id in LISTS else ["true"]
+            return self._list(schema, kind, value) if kind.id in LISTS else [ANYTHING]
         raise SchemaNotCovered(f"the pool checks do not translate the type {wanted}")
 
-    def _string(self, schema: Mapping[str, Any], kind: Any, value: str, cell: bool) -> list[str]:
+    def _string(self, schema: Mapping[str, Any], kind: Any, value: str, cell: bool) -> list[_Bad]:
         form = schema.get("format")
         if form == "date":
             if kind.id == "date":
-                return [f"NOT {_in_years(value)}"]
+                return [_Bad(f"NOT {_in_years(value)}")]
             if kind.id != "varchar":
-                return ["true"]
-            return [f"NOT coalesce(regexp_full_match({value}, '{DATE_TEXT}') AND "
-                    f"{_in_years(f'TRY_CAST({value} AS DATE)')}, false)"]
+                return [ANYTHING]
+            return [_Bad(f"NOT coalesce(regexp_full_match({value}, '{DATE_TEXT}') AND "
+                         f"{_in_years(f'TRY_CAST({value} AS DATE)')}, false)", strict=False)]
         if form == "date-time":
             if kind.id in TIMESTAMPS:
-                return [f"NOT ({value} >= TIMESTAMP {FIRST_DAY} AND {value} < TIMESTAMP {END_DAY})"]
+                return [_Bad(f"NOT ({value} >= TIMESTAMP {FIRST_DAY} AND {value} < TIMESTAMP {END_DAY})")]
             if kind.id == ZONED:
-                return [f"NOT ({value} >= TIMESTAMPTZ '{FIRST_YEAR:04d}-01-01 00:00:00+00' AND "
-                        f"{value} < TIMESTAMPTZ '{LAST_YEAR + 1:04d}-01-01 00:00:00+00')"]
+                return [_Bad(f"NOT ({value} >= TIMESTAMPTZ '{FIRST_YEAR:04d}-01-01 00:00:00+00' AND "
+                             f"{value} < TIMESTAMPTZ '{LAST_YEAR + 1:04d}-01-01 00:00:00+00')")]
             if kind.id != "varchar":
-                return ["true"]
-            return [f"NOT coalesce(regexp_full_match({value}, '{DATE_TIME_TEXT}') AND "
-                    f"{_in_years(f'TRY_CAST(substr({value}, 1, 10) AS DATE)')}, false)"]
+                return [ANYTHING]
+            return [_Bad(f"NOT coalesce(regexp_full_match({value}, '{DATE_TIME_TEXT}') AND "
+                         f"{_in_years(f'TRY_CAST(substr({value}, 1, 10) AS DATE)')}, false)", strict=False)]
         if form is not None:
             raise SchemaNotCovered(f"the pool checks do not translate the format {form}")
         text = _as_text(kind, value, cell)
         if text is None:
-            return ["true"]
+            return [ANYTHING]
         conditions = []
         if "minLength" in schema:
-            conditions.append(f"length({text}) < {int(schema['minLength'])}")
+            conditions.append(_Bad(f"length({text}) < {int(schema['minLength'])}"))
         if "maxLength" in schema:
-            conditions.append(f"length({text}) > {int(schema['maxLength'])}")
+            conditions.append(_Bad(f"length({text}) > {int(schema['maxLength'])}"))
         if "pattern" in schema:
-            conditions.append(f"NOT regexp_matches({text}, {literal(schema['pattern'])})")
+            conditions.append(_Bad(f"NOT regexp_matches({text}, {literal(schema['pattern'])})"))
         return conditions
 
-    def _number(self, schema: Mapping[str, Any], kind: Any, value: str, cell: bool, whole: bool) -> list[str]:
+    def _number(self, schema: Mapping[str, Any], kind: Any, value: str, cell: bool, whole: bool) -> list[_Bad]:
         if kind.id in INTEGERS:
             return _bounds(schema, value)
         if kind.id in FLOATS or kind.id == "decimal":
-            finite = [f"isnan({value}) OR isinf({value})"] if kind.id in FLOATS else []
-            fraction = [f"{value} <> trunc({value})"] if whole else []
-            return [*finite, *fraction, *_bounds(schema, value)]
+            fraction = [_Bad(f"{value} <> trunc({value})")] if whole else []
+            if kind.id in FLOATS and not ("minimum" in schema and "maximum" in schema):
+                # With both bounds, NaN and the infinities fall outside them (DuckDB orders NaN above every number).
+                return [_Bad(f"isnan({value}) OR isinf({value})"), *fraction, *_bounds(schema, value)]
+            return [*fraction, *_bounds(schema, value)]
         if cell and kind.id == "varchar":
             # Read as engine.model.pool_values.read_cell reads it: a number as JSON writes it, within the digits.
             number = f"TRY_CAST({value} AS DOUBLE)"
-            fraction = [f"{number} <> trunc({number})"] if whole else []
-            out_of_bounds = " OR ".join([f"isinf({number})", *fraction, *_bounds(schema, number)])
-            return [f"NOT regexp_full_match({value}, {literal(JSON_NUMBER.pattern)})",
-                    f"length(regexp_replace({value}, '[^0-9]', '', 'g')) > {MAX_DIGITS}",
-                    f"coalesce({out_of_bounds}, true)"]
-        return ["true"]
+            fraction_text = [f"{number} <> trunc({number})"] if whole else []
+            out_of_bounds = " OR ".join([f"isinf({number})", *fraction_text,
+                                         *(bound.sql for bound in _bounds(schema, number))])
+            return [_Bad(f"NOT regexp_full_match({value}, {literal(JSON_NUMBER.pattern)})"),
+                    _Bad(f"length(regexp_replace({value}, '[^0-9]', '', 'g')) > {MAX_DIGITS}"),
+                    _Bad(f"coalesce({out_of_bounds}, true)", strict=False)]
+        return [ANYTHING]
 
-    def _record(self, schema: Mapping[str, Any], kind: Any, value: str) -> list[str]:
+    def _record(self, schema: Mapping[str, Any], kind: Any, value: str) -> list[_Bad]:
         fields = dict(kind.children)
         properties = schema.get("properties", {})
         conditions = []
@@ -186,19 +210,19 @@ class _Translation:
             access = f"{value}.{quote(name)}"
             if name not in properties:
                 if schema.get("additionalProperties") is False:
-                    conditions.append(f"{access} IS NOT NULL")
+                    conditions.append(_Bad(f"{access} IS NOT NULL", strict=False))
                 continue
             condition = self.bad(properties[name], field, access)
             if condition is not None:
-                conditions.append(f"({access} IS NOT NULL AND {condition})")
+                conditions.append(_Bad(given(access, condition), strict=False))
         for name in schema.get("required", ()):
-            conditions.append(f"{value}.{quote(name)} IS NULL" if name in fields else "true")
+            conditions.append(_Bad(f"{value}.{quote(name)} IS NULL", strict=False) if name in fields else ANYTHING)
         return conditions
 
-    def _list(self, schema: Mapping[str, Any], kind: Any, value: str) -> list[str]:
+    def _list(self, schema: Mapping[str, Any], kind: Any, value: str) -> list[_Bad]:
         element = kind.children[0][1]
         most = min(int(schema.get("maxItems", MAX_LIST_ITEMS)), MAX_LIST_ITEMS)
-        conditions = [f"len({value}) > {most}"]
+        conditions = [_Bad(f"len({value}) > {most}")]
         if "items" in schema:
             self.depth += 1
             variable = f"v{self.depth}"
@@ -210,20 +234,22 @@ class _Translation:
             if condition is None:
                 each = None if allows_null else f"{variable} IS NULL"
             else:
-                each = f"{variable} IS NOT NULL AND ({condition})" if allows_null else \
-                    f"{variable} IS NULL OR ({condition})"
+                each = given(variable, condition) if allows_null else f"{variable} IS NULL OR ({condition.sql})"
             if each is not None:
-                conditions.append(f"coalesce(list_bool_or(list_transform({value}, lambda {variable}: {each})), false)")
+                conditions.append(_Bad(f"coalesce(list_bool_or(list_transform({value}, lambda {variable}: {each})), "
+                                       f"false)", strict=False))
             if schema.get("uniqueItems"):
-                conditions.append(_repeated(item, value))
+                conditions.append(_Bad(_repeated(item, value)))
         elif schema.get("uniqueItems"):
-            conditions.append(_repeated({}, value))
+            conditions.append(_Bad(_repeated({}, value)))
         return conditions
 
 
-def _bounds(schema: Mapping[str, Any], number: str) -> list[str]:
-    return [*([f"{number} < {schema['minimum']}"] if "minimum" in schema else []),
-            *([f"{number} > {schema['maximum']}"] if "maximum" in schema else [])]
+def _bounds(schema: Mapping[str, Any], number: str) -> list[_Bad]:
+    if "minimum" in schema and "maximum" in schema:
+        return [_Bad(f"NOT ({number} BETWEEN {schema['minimum']} AND {schema['maximum']})")]
+    return [*([_Bad(f"{number} < {schema['minimum']}")] if "minimum" in schema else []),
+            *([_Bad(f"{number} > {schema['maximum']}")] if "maximum" in schema else [])]
 
 
 def _in_years(day: str) -> str:
@@ -250,12 +276,15 @@ def _as_text(kind: Any, value: str, cell: bool) -> str | None:
     return None
 
 
-def _any(conditions: list[str]) -> str | None:
+def _any(conditions: list[_Bad]) -> _Bad | None:
     if not conditions:
         return None
-    if "true" in conditions:
-        return "true"
-    return f"({conditions[0]})" if len(conditions) == 1 else "(" + " OR ".join(f"({c})" for c in conditions) + ")"
+    if any(condition is ANYTHING for condition in conditions):
+        return ANYTHING
+    strict = all(condition.strict for condition in conditions)
+    if len(conditions) == 1:
+        return _Bad(f"({conditions[0].sql})", strict)
+    return _Bad("(" + " OR ".join(f"({c.sql})" for c in conditions) + ")", strict)
 
 
 def _resolved(schema: Mapping[str, Any]) -> Mapping[str, Any]:

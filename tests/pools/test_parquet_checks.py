@@ -47,6 +47,9 @@ MALFORMED: list[dict[str, Any]] = [
     {"language_tests": [{**TEST, "levels": {"listening": 13}}, {"test": "toefl", "levels": {}}]},
     {"language_tests": [TEST, {**TEST, "levels": {"speaking": 0}}]},
     {"language_tests": [{"test": "pte_core", "scores": {"reading": 700.0, "writing": float("nan")}}]},
+    {"language_tests": [{"test": "pte_core", "scores": {"writing": float("nan")}}]},  # alone: between no bounds
+    {"language_tests": [{"test": "pte_core", "scores": {"speaking": float("-inf")}}]},
+    {"work_history": [{**JOB, "hours_per_week": float("inf")}]},
     {"language_tests": [{**TEST, "date": "1899-12-31"}]},
     {"language_tests": [TEST] * 51},
     {"work_history": [{**JOB, "noc": "3110"}]},
