@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -237,17 +237,19 @@ def columns_read(rulebook: ir.Rulebook, as_of: date, engine_name: str | None) ->
 
 def register_verdicts(connection: Any, rulebook: ir.Rulebook, as_of: date, engine_name: str | None,
                       loaded: LoadedPool, progress: ProgressBar | None = None,
-                      note: Callable[[str], None] = lambda _: None, lazy: bool = False) -> list[Reject]:
+                      note: Callable[[str], None] = lambda _: None, lazy: bool = False,
+                      kept: Sequence[str] | None = None) -> list[Reject]:
     """Every loaded profile's verdicts into the connection: by the SQL backend unless `engine_name` is "python",
     falling back to the evaluator (with a note) when the rules use what the backend does not compile and no engine
     was named. Returns the profiles the evaluator rejected for exceeding its limits. `lazy`: the SQL backend's
-    verdicts are a view, computed when read (once, for a caller that writes them out and reads the file back)."""
+    verdicts are a view, computed when read (once, for a caller that writes them out and reads the file back); `kept`:
+    the SQL backend computes only these columns (the evaluator's verdicts hold every column)."""
     if engine_name != "python":
         from engine.sql.compile import SqlUnsupported
         from engine.sql.duckdb_backend import register_sql_results
 
         try:
-            register_sql_results(connection, rulebook, as_of, lazy)
+            register_sql_results(connection, rulebook, as_of, lazy, kept)
             return []
         except SqlUnsupported as error:
             if engine_name == "duckdb":

@@ -58,6 +58,12 @@ def spec_of(round_: ir.Round) -> RoundSpec:
                      round_.held_on, round_.lowest_crs, round_.tie_break)
 
 
+def columns_ranked(rulebook: ir.Rulebook) -> tuple[str, ...]:
+    """The verdict columns a round reads: who may be ranked and how (a category's verdict, the programs, the CRS and
+    where it comes from) and what the invited are counted by. Not the reasons."""
+    return ("line", "id", "crs", "crs_source", "programs", *(category.id for category in rulebook.categories))
+
+
 def simulate(connection: Any, rulebook: ir.Rulebook, spec: RoundSpec) -> RoundOutcome:
     """Rank and invite over the `verdicts` table (one row per profile, from a batch run as of the round's day)."""
     eligible, undetermined = _condition(rulebook, spec)

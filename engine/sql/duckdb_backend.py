@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -44,12 +44,18 @@ def time_limit(connection: Any, seconds: float = STATEMENT_SECONDS) -> Iterator[
         timer.cancel()
 
 
-def register_sql_results(connection: Any, rulebook: ir.Rulebook, as_of: date, lazy: bool = False) -> None:
+def register_sql_results(connection: Any, rulebook: ir.Rulebook, as_of: date, lazy: bool = False,
+                         kept: Sequence[str] | None = None) -> None:
     """Evaluate the pool view `pool` into the table `verdicts` (one row per profile); `lazy`: a view instead, for a
-    caller that reads it once (a batch streams it to its output file rather than keeping a copy in memory)."""
+    caller that reads it once (a batch streams it to its output file rather than keeping a copy in memory); `kept`:
+    only these columns, for a caller that reads no other (DuckDB then leaves out what only the others need, such as
+    the reasons)."""
     compiled = compile_rulebook(rulebook, as_of, DUCKDB)
     kind = "VIEW" if lazy else "TABLE"
+    query = compiled.query
+    if kept is not None:
+        query = f"SELECT {', '.join(DUCKDB.ident(column) for column in kept)} FROM ({query}) results"
     with time_limit(connection):
         for view in compiled.views:
             connection.execute(view)
-        connection.execute(f"CREATE OR REPLACE TEMP {kind} {RESULT_VIEW} AS {compiled.query}")
+        connection.execute(f"CREATE OR REPLACE TEMP {kind} {RESULT_VIEW} AS {query}")

@@ -44,7 +44,7 @@ def round_command(number: int | None, pool: Path, year: str | None, folder: Path
     from engine.lower.rulebook import Compiler
     from engine.pool.batch import EngineRefused, columns_read, register_verdicts
     from engine.pool.load import PoolError, load_pool, pool_connection
-    from engine.pool.rounds import RoundSpec, RoundUnsupported
+    from engine.pool.rounds import RoundSpec, RoundUnsupported, columns_ranked
 
     compiler = Compiler()
     if number is not None:
@@ -66,7 +66,7 @@ def round_command(number: int | None, pool: Path, year: str | None, folder: Path
         sys.exit(2)
     try:
         register_verdicts(connection, rulebook, spec.as_of, engine_name, loaded,
-                          note=lambda text: click.echo(text, err=True))
+                          note=lambda text: click.echo(text, err=True), kept=columns_ranked(rulebook))
     except EngineRefused as refusal:
         click.echo(f"error: {refusal}", err=True)
         sys.exit(2)
