@@ -45,9 +45,10 @@ def sql_pool_impact(old: ir.Rulebook, new: ir.Rulebook, path: Path, as_of: date)
         # Every column is kept: the first profile of each move is read back whole, for its explanations.
         loaded = load_pool(connection, path)
         for name, rulebook in (("old_verdicts", old), ("new_verdicts", new)):
-            # A view, of which only the categories' verdicts are kept: DuckDB then leaves out what only the CRS and
-            # the reasons need.
-            register_sql_results(connection, rulebook, as_of, lazy=True)
+            # A view, of which only the categories' verdicts are kept: the CRS and the programs' output columns are
+            # not compiled (a category that reads a program's rule compiles it itself), and DuckDB leaves out the
+            # reasons.
+            register_sql_results(connection, rulebook, as_of, lazy=True, categories_only=True)
             columns = ", ".join(f'"{c.id}"' for c in rulebook.categories)
             connection.execute(f"CREATE TEMP TABLE {name} AS SELECT line, id, {columns} FROM {RESULT_VIEW}")
             connection.execute(f"DROP VIEW {RESULT_VIEW}")

@@ -23,6 +23,10 @@ from engine.model.profile import normalise_country, validate
 from engine.pool.parquet_checks import ColumnCheck, converted, quote, row_checks
 
 POOL_VIEW = "pool"
+TABLE_ROW_GROUP_ROWS = 122_880  # DuckDB's row group: what one thread scans of a table
+VECTOR_ROWS = 2_048  # DuckDB's vector
+BATCHES_PER_THREAD = 4  # record batches per thread, for the threads to share the work evenly
+SPREAD_MIN_ROWS = 20_000  # below this, importing pyarrow and copying the rows cost more than a second core gives
 
 
 class PoolError(Exception):
@@ -125,10 +129,29 @@ def _load_parquet(connection: Any, path: Path, keep: Collection[str] | None) -> 
         excluded = (" AND _line NOT IN (SELECT unnest(lines[2:]) FROM pool_repeated)" if duplicates else "")
         connection.execute(f"CREATE OR REPLACE TEMP VIEW {POOL_VIEW} AS "
                            f"SELECT * EXCLUDE (_bad) FROM pool_checked WHERE NOT _bad{excluded}")
+        rejected = sorted([*rejects, *duplicates], key=lambda reject: reject.line)
+        if _spread_over_threads(connection, int(counts[0]) - len(rejected)):
+            connection.execute("DROP TABLE pool_checked")
     except duckdb.Error as error:
         raise PoolError(f"{path}: cannot read the pool ({_first_line(error)})") from None
-    rejected = sorted([*rejects, *duplicates], key=lambda reject: reject.line)
     return LoadedPool(path, int(counts[0]), tuple(rejected))
+
+
+def _spread_over_threads(connection: Any, rows: int) -> bool:
+    """Hold the pool's rows as Arrow record batches, when that lets every thread evaluate them. DuckDB shares the scan
+    of a table among its threads by row group (122,880 rows), so a pool of 100,000 profiles held in a table is
+    evaluated on one core; the scan of record batches is shared batch by batch. Returns whether the rows moved
+    (a pool too small to gain, or large enough to fill every thread's row groups, stays in its table)."""
+    threads = int(connection.execute("SELECT current_setting('threads')").fetchall()[0][0])
+    if threads < 2 or rows < SPREAD_MIN_ROWS or rows >= (threads - 1) * TABLE_ROW_GROUP_ROWS:
+        return False
+    import pyarrow as pa
+
+    batch_rows = max(VECTOR_ROWS, -(-rows // (BATCHES_PER_THREAD * threads * VECTOR_ROWS)) * VECTOR_ROWS)
+    reader = connection.sql(f"SELECT * FROM {POOL_VIEW}").to_arrow_reader(batch_rows)
+    connection.register("pool_batches", pa.Table.from_batches(reader, schema=reader.schema))
+    connection.execute(f"CREATE OR REPLACE TEMP VIEW {POOL_VIEW} AS SELECT * FROM pool_batches")
+    return True
 
 
 def _job_order_check(connection: Any, present: Mapping[str, Any]) -> list[ColumnCheck]:
@@ -244,8 +267,11 @@ def _load_rows(connection: Any, path: Path, documents: Iterator[tuple[int, Any, 
     table = pa.Table.from_pylist(kept, schema=arrow_schema())
     table = table.add_column(0, "_line", pa.array(lines, type=pa.int64()))
     connection.register("pool_rows", table)
-    connection.execute(f"CREATE OR REPLACE TEMP TABLE {POOL_VIEW} AS SELECT * FROM pool_rows")
+    connection.execute("CREATE OR REPLACE TEMP TABLE pool_read AS SELECT * FROM pool_rows")
     connection.unregister("pool_rows")
+    connection.execute(f"CREATE OR REPLACE TEMP VIEW {POOL_VIEW} AS SELECT * FROM pool_read")
+    if _spread_over_threads(connection, len(kept)):
+        connection.execute("DROP TABLE pool_read")
     return LoadedPool(path, rows_in, tuple(rejects), read)
 
 

@@ -21,6 +21,8 @@ __all__ = ["POOL", "CompiledRulebook", "SqlUnsupported", "compile_rulebook"]
 
 
 @functools.lru_cache(maxsize=8)
-def compile_rulebook(rulebook: ir.Rulebook, as_of: date, dialect: Dialect = DUCKDB,
-                     pool: str = POOL) -> CompiledRulebook:
-    return Assembly(rulebook, as_of, dialect, pool).compile()
+def compile_rulebook(rulebook: ir.Rulebook, as_of: date, dialect: Dialect = DUCKDB, pool: str = POOL,
+                     categories_only: bool = False) -> CompiledRulebook:
+    """`categories_only`: the programs and CRS columns say only what each profile gives (none is computed from its
+    raw facts), for a caller that reads the categories' verdicts alone."""
+    return Assembly(rulebook, as_of, dialect, pool).compile(categories_only)

@@ -45,12 +45,12 @@ def time_limit(connection: Any, seconds: float = STATEMENT_SECONDS) -> Iterator[
 
 
 def register_sql_results(connection: Any, rulebook: ir.Rulebook, as_of: date, lazy: bool = False,
-                         kept: Sequence[str] | None = None) -> None:
+                         kept: Sequence[str] | None = None, categories_only: bool = False) -> None:
     """Evaluate the pool view `pool` into the table `verdicts` (one row per profile); `lazy`: a view instead, for a
     caller that reads it once (a batch streams it to its output file rather than keeping a copy in memory); `kept`:
     only these columns, for a caller that reads no other (DuckDB then leaves out what only the others need, such as
-    the reasons)."""
-    compiled = compile_rulebook(rulebook, as_of, DUCKDB)
+    the reasons); `categories_only`: nothing of the CRS or programs is computed (`compile_rulebook`)."""
+    compiled = compile_rulebook(rulebook, as_of, DUCKDB, categories_only=categories_only)
     kind = "VIEW" if lazy else "TABLE"
     query = compiled.query
     if kept is not None:

@@ -25,6 +25,8 @@ from engine.sql.state import Keyed
 from engine.sql.work_views import hours_in_view, occupation_maps, occupation_time, per_profile
 
 ALWAYS_READ = frozenset({"id", "crs", "eligible_programs"})  # the columns the query's own projection names
+# The CRS and programs as the profile gives them, none computed: the output columns of a query for categories alone.
+GIVEN_ONLY = "crs, CASE WHEN crs IS NOT NULL THEN 'given' END AS crs_source, eligible_programs AS programs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,7 @@ class Assembly:
         """A column of the inner query computing `sql` (one per distinct expression)."""
         return x.Var(self.columns.add(self.c.key(sql), sql, f"c{len(self.columns)}"))
 
-    def compile(self) -> CompiledRulebook:
+    def compile(self, categories_only: bool = False) -> CompiledRulebook:
         c, r, state = self.c, self.render, self.c.state
         outputs: list[str] = []
         for category in self.rulebook.categories:
@@ -71,7 +73,7 @@ class Assembly:
                              f"{category.span.short}: category '{category.id}' compiles to SQL of")
             parts = [(code, self.column(sql)) for code, sql in compiled]
             outputs.append(self.verdict_columns(category.id, parts, undetermined_reasons(category)))
-        computed = self.computed_columns()
+        computed = GIVEN_ONLY if categories_only else self.computed_columns()
         windows = sorted(state.maps)
         joins = "".join(f" LEFT JOIN occ_{i} o{i} ON o{i}._line = p._line" for i in windows)
         occ = "".join(f", o{i}.occ AS occ_{i}" for i in windows)
