@@ -119,8 +119,7 @@ class _Translation:
             if alternatives:
                 each = [self.bad(alternative, kind, value, cell) for alternative in alternatives]
                 if all(condition is not None for condition in each):
-                    conditions.append(_Bad("(" + " AND ".join(f"({c.sql})" for c in each if c) + ")",
-                                           all(c.strict for c in each if c)))
+                    conditions.append(_all_of([condition for condition in each if condition is not None]))
         return _any(conditions)
 
     def _enum(self, members: list[Any], kind: Any, value: str) -> _Bad:
@@ -274,6 +273,17 @@ def _as_text(kind: Any, value: str, cell: bool) -> str | None:
     if kind.id == "uuid" or (cell and kind.id in INTEGERS):
         return f"CAST({value} AS VARCHAR)"
     return None
+
+
+def _all_of(alternatives: list[_Bad]) -> _Bad:
+    """Bad against every alternative. One no value of this type can meet (a NOC code given as text, against the
+    alternative of a whole number) adds nothing."""
+    kept = [alternative for alternative in alternatives if alternative is not ANYTHING]
+    if not kept:
+        return ANYTHING
+    if len(kept) == 1:
+        return kept[0]
+    return _Bad("(" + " AND ".join(f"({c.sql})" for c in kept) + ")", all(c.strict for c in kept))
 
 
 def _any(conditions: list[_Bad]) -> _Bad | None:
