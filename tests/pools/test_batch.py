@@ -147,3 +147,21 @@ def test_the_shipped_rulebook_runs_in_sql_and_reads_every_fact_of_each_profile(
                 for report in json.loads(evaluated.output)["results"] for category in report["categories"]]
     assert len(verdicts) == categories * len(documents)
     assert all(rows[profile][category] == verdict for profile, category, verdict in verdicts)
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "csv", "jsonl"])
+def test_a_clean_pool_still_writes_its_errors_file_with_no_rows(tmp_path: Path, suffix: str) -> None:
+    """A reader of the errors file finds it, with its two columns, whether or not a row was rejected."""
+    pool = _write_jsonl(tmp_path / "pool.jsonl", [json.dumps(AMARA), json.dumps(JULIEN)])
+    errors = tmp_path / f"errors.{suffix}"
+    code, output = _batch(pool, tmp_path / "out.csv", "--errors", str(errors))
+    assert code == 0, output
+    assert "rejected 0" in output
+    if suffix == "parquet":
+        found = duckdb.sql(f"SELECT * FROM read_parquet('{errors}')")
+        assert found.columns == ["line", "reason"] and found.types == ["BIGINT", "VARCHAR"]
+        assert found.fetchall() == []
+    elif suffix == "csv":
+        assert errors.read_text(encoding="utf-8") == "line,reason\n"
+    else:
+        assert errors.read_text(encoding="utf-8") == ""
