@@ -27,6 +27,7 @@ TABLE_ROW_GROUP_ROWS = 122_880  # DuckDB's row group: what one thread scans of a
 VECTOR_ROWS = 2_048  # DuckDB's vector
 BATCHES_PER_THREAD = 4  # record batches per thread, for the threads to share the work evenly
 SPREAD_MIN_ROWS = 20_000  # below this, importing pyarrow and copying the rows cost more than a second core gives
+SPREAD_MAX_ROWS = 400_000  # the copy briefly holds the pool twice: beyond this, a many-core machine keeps the table
 
 
 class PoolError(Exception):
@@ -143,7 +144,7 @@ def _spread_over_threads(connection: Any, rows: int) -> bool:
     evaluated on one core; the scan of record batches is shared batch by batch. Returns whether the rows moved
     (a pool too small to gain, or large enough to fill every thread's row groups, stays in its table)."""
     threads = int(connection.execute("SELECT current_setting('threads')").fetchall()[0][0])
-    if threads < 2 or rows < SPREAD_MIN_ROWS or rows >= (threads - 1) * TABLE_ROW_GROUP_ROWS:
+    if threads < 2 or not SPREAD_MIN_ROWS <= rows <= SPREAD_MAX_ROWS or rows >= (threads - 1) * TABLE_ROW_GROUP_ROWS:
         return False
     import pyarrow as pa
 
