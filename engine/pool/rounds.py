@@ -68,16 +68,20 @@ def simulate(connection: Any, rulebook: ir.Rulebook, spec: RoundSpec) -> RoundOu
     """Rank and invite over the `verdicts` table (one row per profile, from a batch run as of the round's day)."""
     eligible, undetermined = _condition(rulebook, spec)
     day_after = f"TIMESTAMP '{spec.as_of + timedelta(days=1)} 00:00:00'"
+    rankable = f"({eligible}) AND v.crs IS NOT NULL AND p.submitted_at < {day_after}"
+    # Only the invited are ranked (a top N, not a sort of every eligible profile): what the round reports of the
+    # others is counted below.
     connection.execute(f"""
         CREATE OR REPLACE TEMP TABLE ranked AS
-        SELECT v.*, p.submitted_at,
-               row_number() OVER (ORDER BY v.crs DESC, p.submitted_at, v.id, v.line) AS rank
-        FROM {RESULT_VIEW} v JOIN {POOL_VIEW} p ON p._line = v.line
-        WHERE ({eligible}) AND v.crs IS NOT NULL AND p.submitted_at < {day_after}""")
+        SELECT *, row_number() OVER (ORDER BY crs DESC, submitted_at, id, line) AS rank FROM (
+            SELECT v.*, p.submitted_at FROM {RESULT_VIEW} v JOIN {POOL_VIEW} p ON p._line = v.line
+            WHERE {rankable}
+            ORDER BY v.crs DESC, p.submitted_at, v.id, v.line LIMIT {int(spec.invitations)})""")
     counts = connection.execute(f"""
         SELECT count(*) FILTER (WHERE {eligible}), count(*) FILTER (WHERE {undetermined}),
                count(*) FILTER (WHERE ({eligible}) AND (v.crs IS NULL OR p.submitted_at IS NULL)),
-               count(*) FILTER (WHERE ({eligible}) AND p.submitted_at >= {day_after})
+               count(*) FILTER (WHERE ({eligible}) AND p.submitted_at >= {day_after}),
+               count(*) FILTER (WHERE {rankable} AND v.crs_source = 'lower_bound')
         FROM {RESULT_VIEW} v JOIN {POOL_VIEW} p ON p._line = v.line
         WHERE ({eligible}) OR ({undetermined})""").fetchone()
     assert counts is not None
@@ -94,11 +98,10 @@ def simulate(connection: Any, rulebook: ir.Rulebook, spec: RoundSpec) -> RoundOu
     assert found is not None
     by_category = {c.id: int(n) for c, n in zip(rulebook.categories, found)}
     by_program = {program: int(n) for program, n in zip(PROGRAMS, found[len(rulebook.categories):])}
-    bounded = connection.execute("SELECT count(*) FROM ranked WHERE crs_source = 'lower_bound'").fetchone()
-    assert bounded is not None
+    bounded = int(counts[4])
     return RoundOutcome(spec, int(counts[0]), int(counts[1]), int(counts[2]), int(counts[3]), int(last[0]),
                         int(last[1]) if last[1] is not None else None, tie_break, by_category, by_program,
-                        int(bounded[0]), bound_note(rulebook.pending_on(spec.as_of)) if bounded[0] else None)
+                        bounded, bound_note(rulebook.pending_on(spec.as_of)) if bounded else None)
 
 
 def check_supported(rulebook: ir.Rulebook, spec: RoundSpec) -> None:

@@ -156,3 +156,16 @@ def test_whatif_calls_both_totals_lower_bounds_and_says_why(tmp_path: Path) -> N
     after = crs(AFTER)
     assert "before_lower_bound" not in after and after["after_lower_bound"] is True and after["note"] == NOTE
     assert set(crs(BEFORE)) == {"before", "after", "change"}
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_a_round_counts_every_profile_ranked_by_a_lower_bound_not_only_the_invited(tmp_path: Path,
+                                                                                    engine: str) -> None:
+    pool = tmp_path / "pool.jsonl"
+    pool.write_text("".join(json.dumps({"id": name, "submitted_at": "2026-06-01T00:00:00Z", **profile}) + "\n"
+                            for name, profile in PROFILES.items()), encoding="utf-8")
+    result = CliRunner().invoke(main, ["round", "--pool", str(pool), "--year", "2026", "--program", "cec",
+                                       "--invitations", "1", "--as-of", AFTER, "--engine", engine, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert (document["invited"], document["eligible"], document["ranked_by_lower_bound"]) == (1, 2, 2)
