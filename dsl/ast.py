@@ -28,7 +28,7 @@ class Node(FieldsRepr):
     def child_list(self) -> list[Node]:
         """`children`, as a new list: what a walk pushes, without a generator per node."""
         found: list[Node] = []
-        for name in _child_fields(type(self)):  # type: ignore[arg-type]  # a class hashes; mypy reads its instances'
+        for name in node_fields(type(self)):  # type: ignore[arg-type]  # a class hashes; mypy reads its instances'
             value = getattr(self, name)
             if isinstance(value, Node):
                 found.append(value)
@@ -48,9 +48,10 @@ class Node(FieldsRepr):
 
 
 @cache
-def _child_fields(kind: type) -> tuple[str, ...]:
-    """The fields of a node class that may hold child nodes: all but its span, read once per class (from the class
-    attribute: `dataclasses.fields` took a tenth of checking)."""
+def node_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node class but its span, in declaration order: those that may hold child nodes, and the
+    constructor's positional arguments (the span is keyword-only). Read once per class, from the class attribute:
+    `dataclasses.fields` took a tenth of checking."""
     return tuple(name for name in kind.__dict__["__dataclass_fields__"] if name != "span")
 
 

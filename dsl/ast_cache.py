@@ -17,7 +17,6 @@ Location: `dsl.cache_location` (`RULES_CACHE_DIR=off` turns it off).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -115,14 +114,14 @@ def store(module: ast.Module, text: str, path: str) -> None:
 
 class _LineOffsets:
     def __init__(self, text: str) -> None:
-        self.length = len(text)
+        self.text = text
         self.starts = [0]
         index = text.find("\n")
         while index != -1:  # str.find, not a loop over characters: rule files run to thousands of lines
             self.starts.append(index + 1)
             index = text.find("\n", index + 1)
 
-    def holds(self, node: ast.Node, text: str) -> bool:
+    def holds(self, node: ast.Node) -> bool:
         """Whether `node`'s span lies in `text` and, for a leaf, the text there is what the node says was written.
 
         Only the leaves' text is cut out and compared (one check per node class): slicing and splitting the text of
@@ -131,7 +130,7 @@ class _LineOffsets:
         if bounds is None:
             return False
         check = _LEAF_CHECKS.get(type(node))
-        return check is None or check(node, text[bounds[0]:bounds[1]])
+        return check is None or check(node, self.text[bounds[0]:bounds[1]])
 
     def bounds(self, span: ast.Span) -> tuple[int, int] | None:
         """Where the text a span covers starts and ends; None when it lies outside the text."""
@@ -139,7 +138,7 @@ class _LineOffsets:
             return None
         start = self.starts[span.line - 1] + span.column - 1
         end = self.starts[span.end_line - 1] + span.end_column - 1
-        if not 0 <= start <= end <= self.length:
+        if not 0 <= start <= end <= len(self.text):
             return None
         return start, end
 
@@ -149,8 +148,11 @@ def _first_words(written: str, count: int) -> list[str]:
     return written.split(None, count)[:count]
 
 
-def _name_matches(node: Any, written: str) -> bool:
-    return bool(written == node.name)
+def _written_as(attribute: str) -> Callable[[Any, str], bool]:
+    """A leaf whose text is exactly one of its fields (a name, a decimal as written, a cited source's name)."""
+    def matches(node: Any, written: str) -> bool:
+        return bool(written == getattr(node, attribute))
+    return matches
 
 
 def _integer_matches(node: Any, written: str) -> bool:
@@ -165,10 +167,6 @@ def _quantity_matches(node: Any, written: str) -> bool:
 
 def _level_matches(node: Any, written: str) -> bool:
     return bool(written.split() == [node.scale, str(node.value)])
-
-
-def _decimal_matches(node: Any, written: str) -> bool:
-    return bool(written == node.text)
 
 
 def _text_matches(node: Any, written: str) -> bool:
@@ -193,22 +191,13 @@ def _quantifier_matches(node: Any, written: str) -> bool:
     return bool(words) and words[0].lstrip("(") == node.kind
 
 
-def _not_matches(node: Any, written: str) -> bool:
-    words = _first_words(written, 1)
-    return bool(words) and words[0] == "not"
-
-
-def _citation_matches(node: Any, written: str) -> bool:
-    return bool(written == node.source)
-
-
 def _occupation_row_matches(node: Any, written: str) -> bool:
     words = written.split()
     return len(words) >= 2 and words[0] == node.code and words[-1] == str(node.teer)
 
 
 def _keyword_matches(keyword: str) -> Callable[[Any, str], bool]:
-    """A declaration written after its keyword, name-less (the header, an import, a round)."""
+    """A node written after its keyword: a name-less declaration (the header, an import, a round), a negation."""
     def matches(node: Any, written: str) -> bool:
         words = _first_words(written, 1)
         return bool(words) and words[0] == keyword
@@ -224,11 +213,11 @@ def _keyword_and_name_matches(keyword: str) -> Callable[[Any, str], bool]:
 
 
 _LEAF_CHECKS: Mapping[type, Callable[[Any, str], bool]] = {
-    ast.Name: _name_matches, ast.Integer: _integer_matches, ast.Quantity: _quantity_matches,
-    ast.Level: _level_matches, ast.Decimal: _decimal_matches, ast.Text: _text_matches,
+    ast.Name: _written_as("name"), ast.Integer: _integer_matches, ast.Quantity: _quantity_matches,
+    ast.Level: _level_matches, ast.Decimal: _written_as("text"), ast.Text: _text_matches,
     ast.DateLiteral: _date_matches, ast.DateTimeLiteral: _date_matches, ast.Boolean: _boolean_matches,
     ast.Compare: _operator_matches, ast.Arithmetic: _operator_matches, ast.Quantifier: _quantifier_matches,
-    ast.Not: _not_matches, ast.Citation: _citation_matches, ast.OccupationRow: _occupation_row_matches,
+    ast.Not: _keyword_matches("not"), ast.Citation: _written_as("source"), ast.OccupationRow: _occupation_row_matches,
     ast.RulebookHeader: _keyword_matches("rulebook"), ast.Import: _keyword_matches("import"),
     ast.Round: _keyword_matches("round"),
     **{declaration: _keyword_and_name_matches(keyword) for declaration, keyword in (
@@ -249,8 +238,9 @@ def _to_data(value: Any, path: str) -> Any:
     span as line, column, end line, end column in the module's file), a tuple a list, a date, date and time, decimal
     or span field `{"date": text}` and the like; anything else as JSON writes it."""
     if isinstance(value, ast.Node):
+        fields = ast.node_fields(type(value))  # type: ignore[arg-type]  # a class hashes; mypy reads its instances'
         return {type(value).__name__: [_span_data(value.span, path)] + [
-            _to_data(getattr(value, name), path) for name in _positional_fields(type(value))]}
+            _to_data(getattr(value, name), path) for name in fields]}
     if isinstance(value, ast.Span):
         return {"span": _span_data(value, path)}
     if isinstance(value, tuple):
@@ -266,17 +256,11 @@ def _to_data(value: Any, path: str) -> Any:
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
-def _positional_fields(node_class: type[ast.Node]) -> tuple[str, ...]:
-    """A node class's fields in the order its constructor takes them (every field but the keyword-only span)."""
-    return tuple(field.name for field in dataclasses.fields(node_class) if not field.kw_only)
-
-
 class _SourceCheckedReader:
     """Builds a module back from an entry's data, checking each node against the source text as it is made
     (`_LineOffsets.holds`): a node that does not stand in the text where its span says stops the reading."""
 
     def __init__(self, text: str, path: str) -> None:
-        self.text = text
         self.path = path
         self.lines = _LineOffsets(text)
         self.classes = _node_classes()
@@ -297,7 +281,7 @@ class _SourceCheckedReader:
         if tag == "decimal":
             return Decimal(body)
         node = self.classes[tag](*[self.read(item) for item in body[1:]], span=ast.Span(self.path, *body[0]))
-        if not self.lines.holds(node, self.text):
+        if not self.lines.holds(node):
             raise _NotTheSource(tag)
         return node
 
