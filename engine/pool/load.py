@@ -139,20 +139,33 @@ def _load_parquet(connection: Any, path: Path, keep: Collection[str] | None) -> 
 
 
 def _spread_over_threads(connection: Any, rows: int) -> bool:
-    """Hold the pool's rows as Arrow record batches, when that lets every thread evaluate them. DuckDB shares the scan
-    of a table among its threads by row group (122,880 rows), so a pool of 100,000 profiles held in a table is
-    evaluated on one core; the scan of record batches is shared batch by batch. Returns whether the rows moved
-    (a pool too small to gain, or large enough to fill every thread's row groups, stays in its table)."""
-    threads = int(connection.execute("SELECT current_setting('threads')").fetchall()[0][0])
-    if threads < 2 or not SPREAD_MIN_ROWS <= rows <= SPREAD_MAX_ROWS or rows >= (threads - 1) * TABLE_ROW_GROUP_ROWS:
+    """Hold the pool's rows as Arrow record batches, when that lets every thread evaluate them (`_batch_rows`).
+    Returns whether the rows moved."""
+    batch_rows = _batch_rows(connection, rows)
+    if batch_rows is None:
         return False
     import pyarrow as pa
 
-    batch_rows = max(VECTOR_ROWS, -(-rows // (BATCHES_PER_THREAD * threads * VECTOR_ROWS)) * VECTOR_ROWS)
     reader = connection.sql(f"SELECT * FROM {POOL_VIEW}").to_arrow_reader(batch_rows)
-    connection.register("pool_batches", pa.Table.from_batches(reader, schema=reader.schema))
-    connection.execute(f"CREATE OR REPLACE TEMP VIEW {POOL_VIEW} AS SELECT * FROM pool_batches")
+    _hold_batches(connection, pa.Table.from_batches(reader, schema=reader.schema))
     return True
+
+
+def _batch_rows(connection: Any, rows: int) -> int | None:
+    """How many rows a record batch of the pool holds, when holding the pool as batches lets every thread evaluate
+    it; None when the pool stays in its table. DuckDB shares the scan of a table among its threads by row group
+    (122,880 rows), so a pool of 100,000 profiles held in a table is evaluated on one core; the scan of record batches
+    is shared batch by batch. A pool too small to gain, or large enough to fill every thread's row groups, stays."""
+    threads = int(connection.execute("SELECT current_setting('threads')").fetchall()[0][0])
+    if threads < 2 or not SPREAD_MIN_ROWS <= rows <= SPREAD_MAX_ROWS or rows >= (threads - 1) * TABLE_ROW_GROUP_ROWS:
+        return None
+    return max(VECTOR_ROWS, -(-rows // (BATCHES_PER_THREAD * threads * VECTOR_ROWS)) * VECTOR_ROWS)
+
+
+def _hold_batches(connection: Any, table: Any) -> None:
+    """The pool view reads `table`'s record batches."""
+    connection.register("pool_batches", table)
+    connection.execute(f"CREATE OR REPLACE TEMP VIEW {POOL_VIEW} AS SELECT * FROM pool_batches")
 
 
 def _job_order_check(connection: Any, present: Mapping[str, Any]) -> list[ColumnCheck]:
@@ -267,12 +280,13 @@ def _load_rows(connection: Any, path: Path, documents: Iterator[tuple[int, Any, 
         read[line] = checked.data
     table = pa.Table.from_pylist(kept, schema=arrow_schema())
     table = table.add_column(0, "_line", pa.array(lines, type=pa.int64()))
+    batch_rows = _batch_rows(connection, len(kept))
+    if batch_rows is not None:  # the rows are Arrow already: cut into batches, not copied into a table and back
+        _hold_batches(connection, pa.Table.from_batches(table.to_batches(max_chunksize=batch_rows)))
+        return LoadedPool(path, rows_in, tuple(rejects), read)
     connection.register("pool_rows", table)
-    connection.execute("CREATE OR REPLACE TEMP TABLE pool_read AS SELECT * FROM pool_rows")
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE {POOL_VIEW} AS SELECT * FROM pool_rows")
     connection.unregister("pool_rows")
-    connection.execute(f"CREATE OR REPLACE TEMP VIEW {POOL_VIEW} AS SELECT * FROM pool_read")
-    if _spread_over_threads(connection, len(kept)):
-        connection.execute("DROP TABLE pool_read")
     return LoadedPool(path, rows_in, tuple(rejects), read)
 
 
