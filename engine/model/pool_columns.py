@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from engine.model.profile import profile_schema
+
 ABILITIES = ("listening", "reading", "writing", "speaking")
 CLAIM_COLUMNS = ("provincial_nomination", "certificate_of_qualification", "sibling_in_canada", "relative_in_canada")
 
@@ -46,8 +48,6 @@ def schema_shape(node: Mapping[str, Any], definitions: Mapping[str, Any]) -> Sha
 
 
 def _shapes() -> dict[str, Shape]:
-    from engine.model.profile import profile_schema
-
     schema = profile_schema()
     return {name: schema_shape(node, schema["$defs"]) for name, node in schema["properties"].items()}
 
