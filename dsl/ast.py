@@ -304,9 +304,14 @@ class Define(Declaration):
 
 @dataclass(frozen=True, slots=True, repr=False)
 class Category(Declaration):
+    """`category name "title" cite ... [confidence level] { eligible when ... }`: `confidence`, when written, is how
+    far the category as written can be trusted (one of the levels a source may give; the checker refuses others)."""
+
     title: str
     cites: tuple[Citation, ...]
     condition: Expr
+    confidence: str | None = None
+    confidence_span: Span | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True, repr=False)

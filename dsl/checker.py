@@ -123,8 +123,7 @@ class _Checker:
             self.check_table(table)
         for value_table in self.value_tables.values():
             self.check_value_table(value_table)
-        for source in self.sources.values():
-            self.check_standing(source)
+        self.check_trust()
         for declaration in self.cited_declarations():
             self.check_citations(declaration)
         uses = Uses(self.definitions, self.constants)
@@ -285,16 +284,26 @@ class _Checker:
                            suggestion=did_you_mean(cite.source, self.sources) or
                            f'declare it: source {cite.source} "Title" "https://..."')
 
+    def check_trust(self) -> None:
+        """The words sources and categories use to say how far they can be trusted."""
+        for source in self.sources.values():
+            self.check_standing(source)
+        for category in self.categories.values():
+            self.check_confidence(category.confidence, category.confidence_span or category.span)
+
     def check_standing(self, source: ast.Source) -> None:
         """A source's standing and confidence are words from fixed lists, so every view can say them plainly."""
         if source.standing is not None and source.standing not in STANDINGS:
             self.error("E122", f"'{source.standing}' is not a standing of a source",
                        source.standing_span or source.span,
                        suggestion=did_you_mean(source.standing, STANDINGS) or "standings: " + ", ".join(STANDINGS))
-        if source.confidence is not None and source.confidence not in CONFIDENCES:
-            self.error("E123", f"'{source.confidence}' is not a confidence level",
-                       source.confidence_span or source.span,
-                       suggestion=did_you_mean(source.confidence, CONFIDENCES) or "levels: " + ", ".join(CONFIDENCES))
+        self.check_confidence(source.confidence, source.confidence_span or source.span)
+
+    def check_confidence(self, level: str | None, span: ast.Span) -> None:
+        """A confidence, a source's or a category's, is a word from one fixed list."""
+        if level is not None and level not in CONFIDENCES:
+            self.error("E123", f"'{level}' is not a confidence level", span,
+                       suggestion=did_you_mean(level, CONFIDENCES) or "levels: " + ", ".join(CONFIDENCES))
 
     def check_constant(self, constant: ast.Constant) -> None:
         self.current = constant.name

@@ -378,7 +378,8 @@ def _define(definition: ast.Define, described_at: list[Position]) -> list[_Line]
 
 def _category(category: ast.Category) -> list[_Line]:
     cites = " " + _cite_text(category.cites) if category.cites else ""
-    head = _Line(f"category {category.name} {quote(category.title)}{cites} {{", [_start(category)])
+    confidence = f" confidence {category.confidence}" if category.confidence is not None else ""
+    head = _Line(f"category {category.name} {quote(category.title)}{cites}{confidence} {{", [_start(category)])
     return [head, *_body(INDENT + "eligible when ", category.condition), _closing(category)]
 
 

@@ -278,9 +278,17 @@ class _ToAst:
         return ast.Parameter(str(name), str(type_name), span=self._span(meta))
 
     def rule_category_decl(self, children: list[object], meta: Meta) -> ast.Category:
-        name, title, cites, condition = children
+        name, title, cites, level, condition = children
         assert isinstance(name, Token) and isinstance(title, Token) and isinstance(condition, ast.Expr)
-        return ast.Category(str(name), _string_value(title), self._cites(cites), condition, span=self._span(meta))
+        if not isinstance(level, Token):
+            return ast.Category(str(name), _string_value(title), self._cites(cites), condition, span=self._span(meta))
+        return ast.Category(str(name), _string_value(title), self._cites(cites), condition, str(level),
+                            _token_span(self.path, level), span=self._span(meta))
+
+    def rule_confidence_clause(self, children: list[object], meta: Meta) -> Token:
+        (level,) = children
+        assert isinstance(level, Token)
+        return level
 
     def rule_round_decl(self, children: list[object], meta: Meta) -> ast.Round:
         number, title, cites, held, grouping, instructions, invitations, outcome = children

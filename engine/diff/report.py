@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from dsl.standing import shown
 from engine.diff.impact import MOVE_WORDS, MOVES, CategoryImpact, PoolImpact, SideBySide, count_text, impact_json
 from engine.diff.policy import policy_changes
 from engine.diff.rule_diff import RuleChange
@@ -161,7 +162,15 @@ def _category_text(category: CategoryDiff, paint: Paint, colour: str | None) -> 
     if category.cites_changed:
         lines.append(paint(f"      cites: {', '.join(category.old_cites)} {ARROW} {', '.join(category.new_cites)}",
                            dim=True))
+    if category.confidence_changed:
+        lines.append(paint(f"      confidence: {_confidence_words(category)}", dim=True))
     return lines
+
+
+def _confidence_words(category: CategoryDiff) -> str:
+    """`medium-high → medium`; a side that gives no confidence reads `not stated`."""
+    return " ".join([shown(category.old_confidence) if category.old_confidence else "not stated", ARROW,
+                     shown(category.new_confidence) if category.new_confidence else "not stated"])
 
 
 def _occupations_text(category: CategoryDiff, paint: Paint) -> list[str]:
@@ -347,6 +356,8 @@ def _category_markdown(category: CategoryDiff) -> list[str]:
         lines.append("")
     if category.cites_changed:
         lines += [f"Cites: {', '.join(category.old_cites)} {ARROW} {', '.join(category.new_cites)}", ""]
+    if category.confidence_changed:
+        lines += [f"Confidence: {_confidence_words(category)}", ""]
     return lines
 
 

@@ -134,7 +134,8 @@ class LastSeen:
 @dataclass(frozen=True, slots=True)
 class CategoryDiff:
     """One category across the two rulebooks. `status` is about policy (name, rule, occupations): a category whose
-    policy is the same but whose cited sources changed is `citations_changed`, a difference but not a policy change.
+    policy is the same but whose cited sources, or the confidence its rule files give it, changed is
+    `citations_changed`, a difference but not a policy change.
     An added or removed category carries its rule in words (`new_rule`, `old_rule`) beside its occupations."""
 
     status: str
@@ -160,10 +161,17 @@ class CategoryDiff:
     old_work: WorkRequirement | None = None
     new_work: WorkRequirement | None = None
     last_seen: LastSeen | None = None
+    old_confidence: str | None = None
+    new_confidence: str | None = None
 
     @property
     def id(self) -> str:
         return self.new_id or self.old_id or ""
+
+    @property
+    def confidence_changed(self) -> bool:
+        """The confidence the rule files give the category as written changed (declared, dropped or another)."""
+        return self.status not in (ADDED, REMOVED) and self.old_confidence != self.new_confidence
 
     @property
     def name(self) -> str:
@@ -184,7 +192,7 @@ class CategoryDiff:
 
     @property
     def has_differences(self) -> bool:
-        return self.status != UNCHANGED or self.cites_changed
+        return self.status != UNCHANGED or self.cites_changed or self.confidence_changed
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -193,10 +201,12 @@ class CategoryDiff:
             "name": self.name,
             "old": None if self.old_id is None else {"id": self.old_id, "name": self.old_name,
                                                      "source": self.old_source, "cites": list(self.old_cites),
+                                                     **_confidence_json(self.old_confidence),
                                                      "occupations": self.old_occupation_count,
                                                      **({"rule": list(self.old_rule)} if self.old_rule else {})},
             "new": None if self.new_id is None else {"id": self.new_id, "name": self.new_name,
                                                      "source": self.new_source, "cites": list(self.new_cites),
+                                                     **_confidence_json(self.new_confidence),
                                                      "occupations": self.new_occupation_count,
                                                      **({"rule": list(self.new_rule)} if self.new_rule else {})},
             "matched_by": self.matched_by,
@@ -209,8 +219,13 @@ class CategoryDiff:
             },
             "rule_changes": [c.to_json() for c in self.rule_changes],
             "cites_changed": self.cites_changed,
+            "confidence_changed": self.confidence_changed,
             **({"last_seen": self.last_seen.to_json()} if self.last_seen is not None else {}),
         }
+
+
+def _confidence_json(confidence: str | None) -> dict[str, str]:
+    return {"confidence": confidence} if confidence is not None else {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,13 +453,15 @@ def _category_diff(old: ir.Category | None, new: ir.Category | None, matched_by:
         return CategoryDiff(ADDED, None, new.id, None, new.name, None, new.span.short, None,
                             occupations_added=tuple(_entry(o) for o in _by_code(occupations)),
                             new_cites=tuple(c.id for c in new.cites), new_occupation_count=len(occupations),
-                            new_rule=rule_parts(new.condition), new_work=work_requirement(new))
+                            new_rule=rule_parts(new.condition), new_work=work_requirement(new),
+                            new_confidence=new.confidence)
     if new is None and old is not None:
         occupations = occupations_of(old)
         return CategoryDiff(REMOVED, old.id, None, old.name, None, old.span.short, None, None,
                             occupations_removed=tuple(_entry(o) for o in _by_code(occupations)),
                             old_cites=tuple(c.id for c in old.cites), old_occupation_count=len(occupations),
-                            old_rule=rule_parts(old.condition), old_work=work_requirement(old))
+                            old_rule=rule_parts(old.condition), old_work=work_requirement(old),
+                            old_confidence=old.confidence)
     assert old is not None and new is not None
     before, after = occupations_of(old), occupations_of(new)
     added = tuple(_entry(after[c]) for c in sorted(after.keys() - before.keys()))
@@ -457,7 +474,8 @@ def _category_diff(old: ir.Category | None, new: ir.Category | None, matched_by:
     rules = diff_conditions(old.condition, new.condition, forms)
     changed = old.name != new.name or old.id != new.id or bool(added or removed or teer or titles or rules)
     cites_changed = {c.url for c in old.cites} != {c.url for c in new.cites}
-    status = CHANGED if changed else CITATIONS_CHANGED if cites_changed else UNCHANGED
+    trusted_differently = cites_changed or old.confidence != new.confidence
+    status = CHANGED if changed else CITATIONS_CHANGED if trusted_differently else UNCHANGED
     return CategoryDiff(
         status, old.id, new.id, old.name, new.name, old.span.short, new.span.short,
         matched_by, added, removed, teer, titles, rules,
@@ -465,6 +483,7 @@ def _category_diff(old: ir.Category | None, new: ir.Category | None, matched_by:
         cites_changed=cites_changed,
         old_occupation_count=len(before), new_occupation_count=len(after),
         old_work=work_requirement(old), new_work=work_requirement(new),
+        old_confidence=old.confidence, new_confidence=new.confidence,
     )
 
 

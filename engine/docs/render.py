@@ -14,6 +14,7 @@ from datetime import date
 import click
 
 from dsl.span import Span
+from dsl.standing import shown as shown_level
 from engine import ir
 from engine.diff.policy import policy_changes
 from engine.diff.rule_diff import RuleChange
@@ -30,7 +31,7 @@ from engine.diff.rulebook_diff import (
 )
 from engine.docs.chart import cutoff_chart
 from engine.explain.show import plain_rule
-from engine.explain.standing import source_standing, third_party_note
+from engine.explain.standing import source_standing, third_party_note, verdict_note
 from engine.ir.visitor import walk
 
 NavItem = str | dict[str, "list[NavItem] | str"]
@@ -149,8 +150,8 @@ def year_page(rulebook: ir.Rulebook, previous: ir.Rulebook | None) -> str:
         "",
         "## Categories",
         "",
-        "| Category | Id | Listed occupations | Rounds held | Lowest CRS invited | Rests on |",
-        "|---|---|---|---|---|---|",
+        "| Category | Id | Listed occupations | Rounds held | Lowest CRS invited | Rests on | Confidence |",
+        "|---|---|---|---|---|---|---|",
     ]
     for category in rulebook.categories:
         held = rounds_held(rulebook, category)
@@ -158,9 +159,10 @@ def year_page(rulebook: ir.Rulebook, previous: ir.Rulebook | None) -> str:
         scores = [r.lowest_crs for r in held if r.lowest_crs is not None]
         score_range = _score_range(scores) if scores else "no round" if not held else "not published"
         resting = "third-party sources" if category.third_party else "official sources"
+        confidence = shown_level(category.confidence) if category.confidence is not None else "not stated"
         lines.append(f"| [{_cell(category.name)}]({category.id}.md) | `{category.id}` | "
                      f"{count if category.occupation_lists else 'no list'} | {len(held)} | {score_range} | "
-                     f"{resting} |")
+                     f"{resting} | {confidence} |")
     if rulebook.programs:
         lines += ["", "## Programs of the pool", "",
                   "A candidate is in the Express Entry pool through one of these programs; explanations show which.",
@@ -344,6 +346,9 @@ def category_changes(old: ir.Rulebook, new: ir.Rulebook, category: CategoryDiff,
         lines.append("")
     if category.cites_changed:
         lines += [f"**Cites:** {', '.join(category.old_cites)} → {', '.join(category.new_cites)}", ""]
+    if category.confidence_changed:
+        lines += [f"**Confidence:** {shown_level(category.old_confidence or 'not stated')} → "
+                  f"{shown_level(category.new_confidence or 'not stated')}", ""]
     if category.status in (UNCHANGED, CITATIONS_CHANGED):
         lines += ["No change in the rule or the occupations.", ""]
     return lines
@@ -474,12 +479,19 @@ def _sources_section(category: ir.Category, rules_used: Sequence[ir.Rule],
 
 
 def _third_party_lines(category: ir.Category) -> list[str]:
-    """A category resting on third-party sources says so before its rule, as every view of a verdict does."""
+    """A category written with a confidence below high, or resting on third-party sources, says so before its rule,
+    as every view of a verdict does."""
+    lines = []
+    if verdict_note((), category.confidence) is not None:
+        assert category.confidence is not None
+        lines += [f"**Confidence:** the rule files give this category as written confidence "
+                  f"{shown_level(category.confidence)}: its list or conditions are known less surely than a text read "
+                  f"directly from the government would be.", ""]
     note = third_party_note(category.third_party)
-    if note is None:
-        return []
-    return [f"**Standing:** this category {_cell(note)}; its verdicts follow the law as others report it, not the "
-            f"government's own text.", ""]
+    if note is not None:
+        lines += [f"**Standing:** this category {_cell(note)}; its verdicts follow the law as others report it, not "
+                  f"the government's own text.", ""]
+    return lines
 
 
 def _standing_cell(source: ir.SourceRef) -> str:

@@ -22,7 +22,7 @@ from engine.explain.explanation import (
     summarise,
 )
 from engine.explain.graph import FORMAT, GraphWriter, RulesTable
-from engine.explain.standing import bound_note, source_standing, third_party_note
+from engine.explain.standing import bound_note, source_standing, verdict_note
 from engine.model.json_document import document_text
 from engine.model.profile import ProfileInput
 from engine.model.quantities import Points
@@ -43,6 +43,12 @@ class CategoryReport:
     given: bool = False
     computed: str | None = None
     third_party: tuple[ir.SourceRef, ...] = ()
+    confidence: str | None = None
+
+    @property
+    def note(self) -> str | None:
+        """What qualifies the verdict (the category's confidence, its third-party sources), as every view says it."""
+        return verdict_note(self.third_party, self.confidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +108,12 @@ def build_report(profile_id: str, rulebook: ir.Rulebook, as_of: date, as_of_note
         if index >= len(results) and given_programs is not None:
             stated = "eligible" if result.category.id in given_programs else "not_eligible"
             reports.append(CategoryReport(result.category.id, result.category.name, stated, explanation, True,
-                                          computed if computed != stated else None, result.category.third_party))
+                                          computed if computed != stated else None, result.category.third_party,
+                                          result.category.confidence))
         else:
             reports.append(CategoryReport(result.category.id, result.category.name, computed, explanation,
-                                          third_party=result.category.third_party))
+                                          third_party=result.category.third_party,
+                                          confidence=result.category.confidence))
     return ProfileReport(profile_id, rulebook, as_of, as_of_note, tuple(reports[:len(results)]),
                          tuple(reports[len(results):]), _score_report(score, section_explanations), detail)
 
@@ -211,11 +219,15 @@ def _program_json(program: CategoryReport, graph: GraphWriter) -> dict[str, Any]
 
 
 def _third_party_json(verdict: CategoryReport) -> dict[str, Any]:
-    """`third_party_sources`: the third-party sources a verdict rests on (absent when it rests on none)."""
-    if not verdict.third_party:
-        return {}
-    return {"third_party_sources": [{"id": s.id, "confidence": s.confidence} if s.confidence else {"id": s.id}
-                                    for s in verdict.third_party]}
+    """`confidence`: the level the rule files give the category as written (absent when they give none);
+    `third_party_sources`: the third-party sources a verdict rests on (absent when it rests on none)."""
+    document: dict[str, Any] = {}
+    if verdict.confidence is not None:
+        document["confidence"] = verdict.confidence
+    if verdict.third_party:
+        document["third_party_sources"] = [{"id": s.id, "confidence": s.confidence} if s.confidence else
+                                           {"id": s.id} for s in verdict.third_party]
+    return document
 
 
 def _bound_json(score: ScoreReport) -> dict[str, Any]:
@@ -307,7 +319,7 @@ def _explanation_lines(node: Explanation, depth: int, cited: dict[str, ir.Source
     elif node.detail:
         head += f" — {node.detail}"
     lines = [head]
-    note = third_party_note(shown.third_party) if shown is not None and category_id is not None else None
+    note = shown.note if shown is not None and category_id is not None else None
     if note is not None:
         lines.append(f"{indent}    ({note})")
     references = []
@@ -359,7 +371,7 @@ def _brief_text(report: ProfileReport) -> str:
 def _brief_verdict_lines(verdict: CategoryReport) -> list[str]:
     explanation = verdict.explanation
     lines = [f"{verdict_mark(verdict)} {verdict.name} [{verdict.id}]: {verdict_words(verdict)}"]
-    note = third_party_note(verdict.third_party)
+    note = verdict.note
     if note is not None:
         lines.append(f"    ({note})")
     if verdict.given and verdict.computed is None:
@@ -412,7 +424,7 @@ def to_markdown(reports: Iterable[ProfileReport], rejected: Iterable[ProfileInpu
             parts.append(f"CRS: **{md.text(_score_headline(report.score))}**.\n")
         for verdict in (*report.categories, *report.programs):
             parts.append(f"### {verdict_mark(verdict)} {md.text(verdict.name)}: {md.text(verdict_words(verdict))}\n")
-            note = third_party_note(verdict.third_party)
+            note = verdict.note
             if note is not None:
                 parts.append(f"> {md.text(note[0].upper() + note[1:])}.\n")
             parts.extend(_markdown_missing(verdict.explanation))

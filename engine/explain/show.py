@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import ir
-from engine.explain.standing import source_json, source_standing, third_party_note
+from engine.explain.standing import source_json, source_standing, verdict_note
 from engine.ir import wording
 from engine.ir.visitor import Visitor
 
@@ -115,6 +115,7 @@ def _category_json(category: ir.Category) -> dict[str, Any]:
         "name": category.name,
         "rule": plain_rule(category.condition),
         "cites": [c.id for c in category.cites],
+        **({"confidence": category.confidence} if category.confidence is not None else {}),
         **({"third_party_sources": [c.id for c in category.third_party]} if category.third_party else {}),
         "source": category.span.short,
         "occupations": [
@@ -141,7 +142,7 @@ def rulebook_text(rulebook: ir.Rulebook) -> str:
         lines.append("")
         lines.append(f"Category {category.id}: {category.name}  (cite {', '.join(c.id for c in category.cites)}; "
                      f"{category.span.short})")
-        note = third_party_note(category.third_party)
+        note = verdict_note(category.third_party, category.confidence)
         if note is not None:
             lines.append(f"  {note[0].upper()}{note[1:]}")
         lines.extend(_rule_lines(category.condition))

@@ -23,6 +23,19 @@ def source_standing(source: ir.SourceRef) -> str | None:
     return ", ".join(parts) or None
 
 
+def verdict_note(sources: Iterable[ir.SourceRef], confidence: str | None) -> str | None:
+    """What qualifies a category's verdict: the confidence its rule files give the category as written, when below
+    `high` (`the category as written: confidence medium`), then the third-party sources it rests on; None when
+    neither applies. A category written with confidence `high` reads as one that says nothing."""
+    parts = []
+    if confidence is not None and confidence != "high":
+        parts.append(f"the category as written: confidence {shown(confidence)}")
+    resting = third_party_note(sources)
+    if resting is not None:
+        parts.append(resting)
+    return "; ".join(parts) or None
+
+
 def third_party_note(sources: Iterable[ir.SourceRef]) -> str | None:
     """`rests on third-party sources: bearing_ai_catalogue, leamss_streams (confidence medium-high)`: the sources of
     one confidence named together, so that a category resting on several reads in one line; None when it rests on
@@ -53,12 +66,16 @@ def source_json(source: ir.SourceRef) -> dict[str, str]:
 
 
 def standing_lines(rulebook: ir.Rulebook, as_of: date, lower_bounds: int) -> list[str]:
-    """What a batch's summary adds about trust: the categories resting on third-party sources, and how many computed
-    scores are only lower bounds (with why)."""
+    """What a batch's summary adds about trust: the categories resting on third-party sources or written with a
+    confidence below high, and how many computed scores are only lower bounds (with why)."""
     lines = []
     resting = [c.id for c in rulebook.categories if c.third_party]
     if resting:
         lines.append("note: verdicts resting on third-party sources: " + ", ".join(resting))
+    doubtful = [f"{c.id} ({shown(c.confidence)})" for c in rulebook.categories
+                if c.confidence is not None and c.confidence != "high"]
+    if doubtful:
+        lines.append("note: categories written with a confidence below high: " + ", ".join(doubtful))
     pending = rulebook.pending_on(as_of)
     if pending:
         note = bound_note(pending)

@@ -468,7 +468,8 @@ class Rule(FieldsRepr):
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Category(FieldsRepr):
     """A category (or a program). `third_party` holds the third-party sources its verdict rests on: those it cites,
-    and those cited by the occupation lists and definitions its condition reaches."""
+    and those cited by the occupation lists and definitions its condition reaches; `confidence` is the level its
+    rule files give the category as written, when they give one."""
 
     id: str
     name: str
@@ -478,6 +479,7 @@ class Category(FieldsRepr):
     occupation_lists: tuple[OccupationList, ...]
     source_text: str
     third_party: tuple[SourceRef, ...] = ()
+    confidence: str | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)

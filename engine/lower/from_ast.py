@@ -203,7 +203,8 @@ class _Lowering:
             third_party.update((c.id, c) for c in table.cites if c.third_party)
         third_party.update(self.third_party_reached(condition))
         return ir.Category(category.name, category.title, cites, condition, category.span, tuple(lists),
-                           self.source_text(category.span), tuple(sorted(third_party.values(), key=lambda c: c.id)))
+                           self.source_text(category.span), tuple(sorted(third_party.values(), key=lambda c: c.id)),
+                           category.confidence)
 
     def third_party_reached(self, node: ir.Node) -> dict[str, ir.SourceRef]:
         """The third-party sources cited by the definitions a condition calls, directly or through others, and by

@@ -65,7 +65,8 @@ class TestJsonDocument:
         assert (result["profile"], result["rulebook"], result["as_of"]) == \
             ("amara-software-engineer", "2023", "2023-08-01")
         category = result["categories"][0]
-        assert set(category) == {"id", "name", "verdict", "explanation"}
+        assert set(category) == {"id", "name", "verdict", "confidence", "explanation"}
+        assert category["confidence"] == "high"  # as rules/2023/categories.rules gives it
         assert "source" not in category["explanation"]  # a constant of the category: in the rulebook's `rules`
         assert category["explanation"]["rule"] == f"category {category['id']}"
         assert document["rules"]["2023"][f"category {category['id']}"]["source"] == "rules/2023/categories.rules:4"

@@ -12,7 +12,15 @@ import pytest
 
 from engine import ir
 from engine.diff.rule_diff import RuleChange, diff_conditions
-from engine.diff.rulebook_diff import CHANGED, UNCHANGED, CategoryDiff, RulebookDiff, compare, match_categories
+from engine.diff.rulebook_diff import (
+    CHANGED,
+    CITATIONS_CHANGED,
+    UNCHANGED,
+    CategoryDiff,
+    RulebookDiff,
+    compare,
+    match_categories,
+)
 from engine.lower.rulebook import Compiler
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -160,3 +168,18 @@ def test_each_category_compared_on_its_own_finds_the_same_rule_changes(compiler:
     for before, after, _ in match_categories(old, new):
         if before is not None and after is not None:
             assert category(change, after.id).rule_changes == diff_conditions(before.condition, after.condition)
+
+
+def test_a_change_of_confidence_alone_is_a_difference_but_not_a_change_of_policy(compiler: Compiler) -> None:
+    """The copy gives healthcare `confidence medium`, which the base does not state: its rule, list and citations
+    are the same."""
+    change = against_base(compiler, "confidence")
+    healthcare = category(change, "healthcare")
+    assert healthcare.status == CITATIONS_CHANGED
+    assert (healthcare.old_confidence, healthcare.new_confidence) == (None, "medium")
+    assert healthcare.confidence_changed and healthcare.has_differences and not healthcare.cites_changed
+    document = healthcare.to_json()
+    assert document["confidence_changed"] is True
+    assert "confidence" not in document["old"] and document["new"]["confidence"] == "medium"
+    assert category(change, "trades").status == UNCHANGED
+    assert not category(change, "trades").confidence_changed

@@ -41,8 +41,8 @@ def test_the_2026_overview_gives_each_source_its_standing_and_each_category_what
     assert "| official, confidence high |" in page
     french_row = next(line for line in page.splitlines() if "| `french` |" in line)
     healthcare_row = next(line for line in page.splitlines() if "| `healthcare` |" in line)
-    assert french_row.endswith("| official sources |")
-    assert healthcare_row.endswith("| third-party sources |")
+    assert french_row.endswith("| official sources | medium-high |")
+    assert healthcare_row.endswith("| third-party sources | medium |")
 
 
 def test_the_2026_overview_lists_the_pending_high_wage_points(site: Site) -> None:
@@ -54,7 +54,9 @@ def test_the_2026_overview_lists_the_pending_high_wage_points(site: Site) -> Non
 def test_a_2025_overview_has_only_official_sources_and_nothing_pending(site: Site) -> None:
     page = site.pages["years/2025/index.md"]
     assert "| third-party" not in page and "third-party sources |" not in page and "Known to exist" not in page
-    assert "| official sources |" in page
+    row = {c: next(line for line in page.splitlines() if f"| `{c}` |" in line) for c in ("trades", "healthcare")}
+    assert row["trades"].endswith("| official sources | high |")
+    assert row["healthcare"].endswith("| official sources | medium-high |")
 
 
 def test_a_category_page_says_what_its_verdicts_rest_on_and_gives_each_source_its_standing(site: Site) -> None:
@@ -65,6 +67,14 @@ def test_a_category_page_says_what_its_verdicts_rest_on_and_gives_each_source_it
     assert "| Source | Standing | Cited for |" in page
     french = site.pages["years/2026/french.md"]
     assert "**Standing:**" not in french
+    assert "**Confidence:** the rule files give this category as written confidence medium-high" in french
+
+
+def test_a_category_page_known_surely_says_nothing_of_its_confidence(site: Site) -> None:
+    assert "**Confidence:** the rule files give" not in site.pages["years/2025/trades.md"]
+    assert "**Confidence:** medium → high" in site.pages["years/2025/trades.md"]  # what changed from 2024
+    assert "**Confidence:** the rule files give this category as written confidence medium-high" in \
+        site.pages["years/2025/stem.md"]
 
 
 def test_the_changes_page_to_2026_shows_the_standing_of_each_source_added(site: Site) -> None:

@@ -364,6 +364,10 @@ function verdictBlock(entry, name, reading) {
   if (explanation.detail && explanation.kind !== "category") {
     details.append(element("p", {class: "detail", text: explanation.detail}));
   }
+  if (entry.confidence && entry.confidence !== "high") {
+    details.append(element("p", {class: "third-party",
+                                 text: `The category as written: confidence ${entry.confidence.replace("_", "-")}`}));
+  }
   if (entry.third_party_sources) {
     const sources = entry.third_party_sources.map(s => s.confidence
       ? `${s.id} (confidence ${s.confidence.replace("_", "-")})` : s.id);
