@@ -96,12 +96,30 @@ def test_no_code_calls_eval_exec_compile_or_an_unsafe_yaml_loader() -> None:
     assert offences == []
 
 
-def test_the_safe_loader_used_for_profiles_is_a_yaml_safe_loader() -> None:
+@pytest.mark.parametrize("made_on", ["libyaml", "pyyaml"])
+def test_the_loader_used_for_profiles_constructs_only_plain_data(made_on: str) -> None:
+    """Whichever parser reads the text (libyaml's when PyYAML has it, else PyYAML's own), the values are made by
+    PyYAML's safe constructor: a tag asking for a Python object is refused, never obeyed."""
+    import yaml
+
+    from engine.model.profile import fact_loader_on, libyaml_safe_loader
+
+    if made_on == "libyaml" and not yaml.__with_libyaml__:
+        pytest.skip("PyYAML was built without libyaml")
+    loader = fact_loader_on(libyaml_safe_loader() if made_on == "libyaml" else yaml.SafeLoader)
+    assert issubclass(loader, yaml.constructor.SafeConstructor)
+    assert not issubclass(loader, (yaml.constructor.FullConstructor, yaml.constructor.UnsafeConstructor))
+    for attack in ("!!python/object/apply:os.system ['true']", "!!python/name:os.system", "!!python/tuple [1]"):
+        with pytest.raises(yaml.constructor.ConstructorError):
+            yaml.load(attack, Loader=loader)  # noqa: S506 - the loader under test; the assertion is that it refuses
+
+
+def test_profiles_are_read_by_libyaml_when_pyyaml_has_it() -> None:
     import yaml
 
     from engine.model.profile import fact_loader
 
-    assert issubclass(fact_loader(), yaml.SafeLoader)
+    assert ("CParser" in {base.__name__ for base in fact_loader().__mro__}) == yaml.__with_libyaml__
 
 
 # `rules serve` listens for HTTP requests: only its package and its command may import the web server's libraries
