@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import socket
@@ -175,7 +176,8 @@ async def run_phase(name: str, server: Server, payloads: list[bytes], clients: i
 
 
 def in_process_baseline(payloads: list[bytes], rounds: int) -> dict[str, float]:
-    """Milliseconds per request body with no HTTP: parse, check, evaluate, explain, encode, as the server does."""
+    """Milliseconds per request body with no HTTP: parse, check, evaluate, explain, encode, as the server does (its
+    rulebooks frozen out of the garbage collector's reach, as the server's are)."""
     from starlette.responses import JSONResponse
 
     from engine.explain.evaluation import evaluate_inputs
@@ -185,6 +187,8 @@ def in_process_baseline(payloads: list[bytes], rounds: int) -> dict[str, float]:
     from engine.serve.requests import Limits, parse_json, read_eval_request
 
     library = load_library(default_rules_tree())
+    gc.collect()
+    gc.freeze()  # as the server does before its first request (engine/serve/app.py)
 
     def one(body: bytes) -> bytes:
         request = read_eval_request(parse_json(body), library, Limits())

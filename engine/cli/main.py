@@ -5,6 +5,7 @@ Exit codes: 0 done, 1 errors in rule files (or, for `check`, problems found), 2 
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from collections.abc import Mapping
@@ -91,6 +92,7 @@ def eval_command(profiles: tuple[Path, ...], years: tuple[str, ...], folders: tu
     compiler = Compiler()
     given = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
     rulebooks = load_rulebooks(compiler, years, folders, given)
+    gc.freeze()  # the rulebooks and modules live until the command ends: the collections profiles set off skip them
     shown = detail or ("brief" if output_format == "text" else "full")
     inputs = [p for path in profiles for p in _read_inputs(path)]
     evaluated = evaluate_inputs(inputs, rulebooks, given, shown)
