@@ -228,6 +228,10 @@ def _schemas(limits: Limits) -> dict[str, Any]:
     category_advice = {"type": "object", "required": ["id", "name", "verdict", "suggestions", "blockers"],
                        "properties": {"id": {"type": "string"}, "name": {"type": "string"},
                                       "verdict": {"enum": ["eligible", "not_eligible", "undetermined"]},
+                                      "confidence": {"enum": ["high", "medium_high", "medium", "low"],
+                                                     "description": "As in the category's verdict."},
+                                      "third_party_sources": {"type": "array", "items": {"type": "object"},
+                                                              "description": "As in the category's verdict."},
                                       "suggestions": {"type": "array", "items": _ref("Suggestion")},
                                       "blockers": {"type": "array", "items": _ref("Reason")}}}
     why_not = {"type": "object", "required": ["profile", "rulebook", "as_of", "categories", "standing"],

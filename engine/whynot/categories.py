@@ -58,7 +58,7 @@ def advise_categories(session: Session, baseline: ProfileVerdicts, only: str | N
 
 def _advise(session: Session, baseline: ProfileVerdicts, category: ir.Category, verdict: str) -> CategoryAdvice:
     if verdict == ELIGIBLE:
-        return CategoryAdvice(category.id, category.name, verdict, ())
+        return CategoryAdvice(category.id, category.name, verdict, (), (), category.third_party, category.confidence)
     # Only a change to what the failing parts read can meet them: the others hold already.
     footprint = session.analyser.footprint(*failing_parts(category, baseline))
     suggestions: list[Suggestion] = []
@@ -73,7 +73,8 @@ def _advise(session: Session, baseline: ProfileVerdicts, category: ir.Category, 
     blockers: tuple[Reason, ...] = ()
     if not any(s.verdict == ELIGIBLE for s in suggestions):
         blockers = _blockers(session, baseline, category)
-    return CategoryAdvice(category.id, category.name, verdict, tuple(suggestions), blockers)
+    return CategoryAdvice(category.id, category.name, verdict, tuple(suggestions), blockers, category.third_party,
+                          category.confidence)
 
 
 def _eligible(session: Session, category: ir.Category) -> Callable[[Patch], bool]:

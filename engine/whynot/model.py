@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from engine import ir
+from engine.explain.standing import verdict_note
 from engine.whynot.edits import Patch
 
 
@@ -52,6 +53,14 @@ class CategoryAdvice:
     verdict: str
     suggestions: tuple[Suggestion, ...]
     blockers: tuple[Reason, ...] = ()
+    third_party: tuple[ir.SourceRef, ...] = ()
+    confidence: str | None = None
+
+    @property
+    def note(self) -> str | None:
+        """What qualifies the category's verdict, as `rules eval` says it: a promise made on a category known less
+        surely, or resting on third-party sources, is no surer than the category."""
+        return verdict_note(self.third_party, self.confidence)
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,9 +55,15 @@ def _reason_json(reason: Reason) -> dict[str, Any]:
 
 
 def _category_json(category: CategoryAdvice) -> dict[str, Any]:
-    return {"id": category.id, "name": category.name, "verdict": category.verdict,
-            "suggestions": [suggestion_json(s) for s in category.suggestions],
-            "blockers": [_reason_json(r) for r in category.blockers]}
+    document: dict[str, Any] = {"id": category.id, "name": category.name, "verdict": category.verdict}
+    if category.confidence is not None:
+        document["confidence"] = category.confidence
+    if category.third_party:
+        document["third_party_sources"] = [{"id": s.id, "confidence": s.confidence} if s.confidence else
+                                           {"id": s.id} for s in category.third_party]
+    document["suggestions"] = [suggestion_json(s) for s in category.suggestions]
+    document["blockers"] = [_reason_json(r) for r in category.blockers]
+    return document
 
 
 def _score_json(score: ScoreAdvice) -> dict[str, Any]:
@@ -98,6 +104,8 @@ def advice_lines(advice: Advice) -> list[str]:
         lines.append("")
         lines.append(f"{_MARKS.get(category.verdict, '?')} {category.name} [{category.id}]: "
                      f"{category.verdict.replace('_', ' ')}")
+        if category.note is not None:
+            lines.append(f"  ({category.note})")
         for suggestion in category.suggestions:
             lines.extend(_suggestion_lines(suggestion))
         if category.blockers:
@@ -175,6 +183,8 @@ def advice_markdown(advice: Advice) -> list[str]:
     for category in advice.categories:
         parts.append(f"### {_MARKS.get(category.verdict, '?')} {category.name} (`{category.id}`): "
                      f"{category.verdict.replace('_', ' ')}\n")
+        if category.note is not None:
+            parts.append(f"> {category.note[0].upper()}{category.note[1:]}.\n")
         parts.extend(_markdown_suggestion(s) for s in category.suggestions)
         if category.blockers:
             parts.append("\nNothing within reach changes it:\n")

@@ -127,3 +127,17 @@ def test_batch_names_the_categories_resting_on_third_parties_and_those_known_les
     assert "note: categories written with a confidence below high: healthcare (medium-high), stem (medium-high)\n" \
         in in_2025.output
     assert "third-party" not in in_2025.output
+
+
+def test_whynot_says_under_each_category_how_far_it_can_be_trusted_before_what_would_change_it() -> None:
+    lines = _run("whynot", NURSE, "--year", "2026", "--as-of", "2026-06-01").splitlines()
+    stem = next(i for i, line in enumerate(lines) if "[stem]:" in line)
+    assert lines[stem + 1].startswith("  (the category as written: confidence medium-high; rests on third-party "
+                                      "sources: bearing_ai_catalogue")
+    document = json.loads(_run("whynot", NURSE, "--year", "2026", "--as-of", "2026-06-01", "--format", "json"))
+    stem_advice = next(c for c in document["results"][0]["categories"] if c["id"] == "stem")
+    assert stem_advice["confidence"] == "medium_high"
+    assert {s["id"] for s in stem_advice["third_party_sources"]} >= {"bearing_ai_catalogue", "leamss_streams"}
+    markdown = _run("whynot", NURSE, "--year", "2026", "--as-of", "2026-06-01", "--format", "markdown")
+    assert "> The category as written: confidence medium-high; rests on third-party sources" in \
+        markdown.replace("\\_", "_")
