@@ -153,8 +153,9 @@ def describe_syntax_error(error: UnexpectedInput, text: str, parser: Lark) -> Sy
         return SyntaxProblem(f"'{word}' is written twice: a condition is missing between them",
                              f"remove one '{word}', or write the missing condition between them",
                              at=(start, start + len(word)))
-    if _follows_operator(error, text):
-        return SyntaxProblem(MISSING_OPERAND, None)
+    operator = _operator_before(error, text)
+    if operator is not None:
+        return SyntaxProblem(MISSING_OPERAND, None, at=operator)
     matched = _match_corpus(error, parser)
     if matched is not None:
         return SyntaxProblem(matched, EXAMPLES[matched][0])
@@ -220,16 +221,20 @@ MISSING_OPERAND = "a condition is missing after this operator"
 _OPERATORS = ("and", "or", "not", "otherwise", ">=", "<=", "==", "!=", ">", "<", "+", "-", "=")
 
 
-def _follows_operator(error: UnexpectedInput, text: str) -> bool:
-    """Whether the parser stopped right after an operator that still needs its right-hand side."""
+def _operator_before(error: UnexpectedInput, text: str) -> tuple[int, int] | None:
+    """Where the operator stands (offsets in the text) when the parser stopped right after one that still needs its
+    right-hand side: the message says "after this operator", so the caret is under it, not under what follows."""
     if not isinstance(error, (UnexpectedToken, UnexpectedEOF)):
-        return False
+        return None
     token = getattr(error, "token", None)
     position = getattr(token, "start_pos", None)
     if not isinstance(position, int) or getattr(token, "type", "") == "$END":
         position = len(text)
-    before = text[:position].rstrip().split()
-    return bool(before) and before[-1] in _OPERATORS[:-1] and _expects_operand(error)
+    written = text[:position].rstrip()
+    before = written.split()
+    if not (before and before[-1] in _OPERATORS[:-1] and _expects_operand(error)):
+        return None
+    return len(written) - len(before[-1]), len(written)
 
 
 def _doubled_connective(error: UnexpectedInput, text: str) -> tuple[str, int] | None:

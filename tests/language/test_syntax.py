@@ -144,6 +144,17 @@ def test_the_caret_of_a_doubled_connective_points_at_the_second_one() -> None:
 
 
 
+@pytest.mark.parametrize("operator", ["and", "or", ">=", "otherwise"])
+def test_the_caret_of_a_missing_operand_is_under_the_operator_that_lacks_it(operator: str) -> None:
+    snippet = f'define d "D" cite a = crs {operator}\n'
+    with pytest.raises(RuleErrors) as caught:
+        parse(HEADER + snippet, "t.rules")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.message == "a condition is missing after this operator"
+    assert diagnostic.span.line == 2
+    assert snippet[diagnostic.span.column - 1:diagnostic.span.end_column - 1] == operator
+
+
 @pytest.mark.parametrize("connective", ["and", "or"])
 def test_a_doubled_connective_before_a_name_beginning_with_in_is_named_not_misread(connective: str) -> None:
     # `and in_pool` once read as the keyword `in` followed by the name `_pool`, and the rule "parsed".
